@@ -1,0 +1,26 @@
+namespace ControlCenter.Broker;
+
+/// <summary>Options of the embedded broker (configuration section "EmbeddedBroker").</summary>
+public sealed class BrokerOptions
+{
+    public const string SectionName = "EmbeddedBroker";
+
+    /// <summary>Address to listen on. Loopback by default: binding elsewhere is an explicit choice.</summary>
+    public string Host { get; set; } = "127.0.0.1";
+
+    /// <summary>Port to listen on; 0 picks a free port (read it back from <see cref="KafkaBroker.Port"/>).</summary>
+    public int Port { get; set; } = 9092;
+
+    /// <summary>Log directory: partition folders, checkpoints and meta.properties live here.</summary>
+    public string DataDir { get; set; } = "data";
+
+    /// <summary>Host name advertised to clients; defaults to the bound address.</summary>
+    public string? AdvertisedHost { get; set; }
+
+    public int NodeId { get; set; } = 1;
+
+    public string? Rack { get; set; }
+
+    /// <summary>Kafka broker properties, e.g. "log.retention.check.interval.ms" or "num.partitions".</summary>
+    public Dictionary<string, string> Config { get; set; } = new(StringComparer.Ordinal);
+}

@@ -1,0 +1,167 @@
+using System.Globalization;
+
+namespace ControlCenter.Broker.Config;
+
+/// <summary>DescribeConfigs ConfigType (KIP-569).</summary>
+public enum ConfigType : sbyte { Unknown = 0, Boolean = 1, String = 2, Int = 3, Short = 4, Long = 5, Double = 6, List = 7, Class = 8, Password = 9 }
+
+/// <summary>DescribeConfigs ConfigSource.</summary>
+public enum ConfigSource : sbyte
+{
+    Unknown = 0, DynamicTopicConfig = 1, DynamicBrokerConfig = 2, DynamicDefaultBrokerConfig = 3,
+    StaticBrokerConfig = 4, DefaultConfig = 5,
+}
+
+/// <summary>One configuration key: its type, default, documentation and validation.</summary>
+public sealed record ConfigKey(
+    string Name,
+    ConfigType Type,
+    string? DefaultValue,
+    string Documentation,
+    string? BrokerSynonym = null,
+    Func<string, string?>? Validator = null,
+    bool ReadOnly = false,
+    bool Sensitive = false)
+{
+    /// <summary>Returns an error message for an invalid value, null when it is acceptable.</summary>
+    public string? Validate(string? value)
+    {
+        if (value is null) return $"Null value not supported for {Name}";
+        string? typeError = Type switch
+        {
+            ConfigType.Int => int.TryParse(value, NumberStyles.Integer, CultureInfo.InvariantCulture, out _) ? null : "must be an int",
+            ConfigType.Long => long.TryParse(value, NumberStyles.Integer, CultureInfo.InvariantCulture, out _) ? null : "must be a long",
+            ConfigType.Double => double.TryParse(value, NumberStyles.Float, CultureInfo.InvariantCulture, out _) ? null : "must be a double",
+            ConfigType.Boolean => value is "true" or "false" ? null : "must be true or false",
+            _ => null,
+        };
+        if (typeError is not null) return $"Invalid value {value} for configuration {Name}: {typeError}";
+        string? error = Validator?.Invoke(value);
+        return error is null ? null : $"Invalid value {value} for configuration {Name}: {error}";
+    }
+}
+
+internal static class Validators
+{
+    public static Func<string, string?> AtLeast(long min) => v =>
+        long.TryParse(v, NumberStyles.Integer, CultureInfo.InvariantCulture, out long n) && n >= min ? null : $"Value must be at least {min}";
+
+    public static Func<string, string?> Between(double min, double max) => v =>
+        double.TryParse(v, NumberStyles.Float, CultureInfo.InvariantCulture, out double d) && d >= min && d <= max ? null : $"Value must be between {min} and {max}";
+
+    public static Func<string, string?> OneOf(params string[] allowed) => v =>
+        allowed.Contains(v, StringComparer.Ordinal) ? null : $"String must be one of: {string.Join(", ", allowed)}";
+
+    public static Func<string, string?> ListOf(params string[] allowed) => v =>
+    {
+        var items = v.Split(',', StringSplitOptions.TrimEntries | StringSplitOptions.RemoveEmptyEntries);
+        if (items.Length == 0) return "List must not be empty";
+        var bad = items.FirstOrDefault(i => !allowed.Contains(i, StringComparer.Ordinal));
+        return bad is null ? null : $"Invalid value {bad}; allowed: {string.Join(", ", allowed)}";
+    };
+}
+
+/// <summary>Topic-level configs with their broker-level synonyms and Kafka 3.x defaults.</summary>
+public static class TopicConfigs
+{
+    public const string CleanupPolicy = "cleanup.policy";
+    public const string CompressionType = "compression.type";
+    public const string DeleteRetentionMs = "delete.retention.ms";
+    public const string FileDeleteDelayMs = "file.delete.delay.ms";
+    public const string IndexIntervalBytes = "index.interval.bytes";
+    public const string MaxCompactionLagMs = "max.compaction.lag.ms";
+    public const string MaxMessageBytes = "max.message.bytes";
+    public const string MessageTimestampType = "message.timestamp.type";
+    public const string MessageTimestampBeforeMaxMs = "message.timestamp.before.max.ms";
+    public const string MessageTimestampAfterMaxMs = "message.timestamp.after.max.ms";
+    public const string MinCleanableDirtyRatio = "min.cleanable.dirty.ratio";
+    public const string MinCompactionLagMs = "min.compaction.lag.ms";
+    public const string MinInSyncReplicas = "min.insync.replicas";
+    public const string RetentionBytes = "retention.bytes";
+    public const string RetentionMs = "retention.ms";
+    public const string SegmentBytes = "segment.bytes";
+    public const string SegmentIndexBytes = "segment.index.bytes";
+    public const string SegmentJitterMs = "segment.jitter.ms";
+    public const string SegmentMs = "segment.ms";
+
+    private static readonly string LongMax = long.MaxValue.ToString(CultureInfo.InvariantCulture);
+
+    public static readonly IReadOnlyList<ConfigKey> Keys =
+    [
+        new(CleanupPolicy, ConfigType.List, "delete", "Retention policy for old log segments: delete, compact, or both (compact,delete).", "log.cleanup.policy", Validators.ListOf("delete", "compact")),
+        new(CompressionType, ConfigType.String, "producer", "Final compression type for the topic; 'producer' keeps the codec the producer chose.", "compression.type", Validators.OneOf("uncompressed", "zstd", "lz4", "snappy", "gzip", "producer")),
+        new(DeleteRetentionMs, ConfigType.Long, "86400000", "How long tombstones are kept for compacted topics.", "log.cleaner.delete.retention.ms", Validators.AtLeast(0)),
+        new(FileDeleteDelayMs, ConfigType.Long, "60000", "Time to wait before deleting a file from the filesystem.", "log.segment.delete.delay.ms", Validators.AtLeast(0)),
+        new("flush.messages", ConfigType.Long, LongMax, "Number of messages after which the log is forced to disk.", "log.flush.interval.messages", Validators.AtLeast(1)),
+        new("flush.ms", ConfigType.Long, LongMax, "Time after which the log is forced to disk.", "log.flush.interval.ms", Validators.AtLeast(0)),
+        new(IndexIntervalBytes, ConfigType.Int, "4096", "How often an offset index entry is added (in bytes of log).", "log.index.interval.bytes", Validators.AtLeast(0)),
+        new(MaxCompactionLagMs, ConfigType.Long, LongMax, "Maximum time a message remains ineligible for compaction.", "log.cleaner.max.compaction.lag.ms", Validators.AtLeast(1)),
+        new(MaxMessageBytes, ConfigType.Int, "1048588", "Largest record batch size allowed.", "message.max.bytes", Validators.AtLeast(0)),
+        new("message.downconversion.enable", ConfigType.Boolean, "true", "Whether down-conversion of message formats is enabled for consume requests.", "log.message.downconversion.enable"),
+        new(MessageTimestampAfterMaxMs, ConfigType.Long, LongMax, "Allowed amount a record timestamp may be after the broker's time.", "log.message.timestamp.after.max.ms", Validators.AtLeast(0)),
+        new(MessageTimestampBeforeMaxMs, ConfigType.Long, LongMax, "Allowed amount a record timestamp may be before the broker's time.", "log.message.timestamp.before.max.ms", Validators.AtLeast(0)),
+        new(MessageTimestampType, ConfigType.String, "CreateTime", "Whether record timestamps are the producer's CreateTime or the broker's LogAppendTime.", "log.message.timestamp.type", Validators.OneOf("CreateTime", "LogAppendTime")),
+        new(MinCleanableDirtyRatio, ConfigType.Double, "0.5", "Minimum ratio of dirty log to total log for the log to be eligible for cleaning.", "log.cleaner.min.cleanable.ratio", Validators.Between(0, 1)),
+        new(MinCompactionLagMs, ConfigType.Long, "0", "Minimum time a message remains uncompacted.", "log.cleaner.min.compaction.lag.ms", Validators.AtLeast(0)),
+        new(MinInSyncReplicas, ConfigType.Int, "1", "Minimum number of in-sync replicas for an acks=all write to succeed.", "min.insync.replicas", Validators.AtLeast(1)),
+        new("preallocate", ConfigType.Boolean, "false", "Preallocate the file on disk when creating a new log segment.", "log.preallocate"),
+        new(RetentionBytes, ConfigType.Long, "-1", "Maximum size a partition can grow to before old segments are discarded (-1: no limit).", "log.retention.bytes"),
+        new(RetentionMs, ConfigType.Long, "604800000", "Maximum time a log segment is retained before it is discarded (-1: no limit).", "log.retention.ms", Validators.AtLeast(-1)),
+        new(SegmentBytes, ConfigType.Int, "1073741824", "Segment file size for the log.", "log.segment.bytes", Validators.AtLeast(14)),
+        new(SegmentIndexBytes, ConfigType.Int, "10485760", "Size of the index that maps offsets to file positions.", "log.index.size.max.bytes", Validators.AtLeast(8)),
+        new(SegmentJitterMs, ConfigType.Long, "0", "Maximum random jitter subtracted from segment.ms.", "log.roll.jitter.ms", Validators.AtLeast(0)),
+        new(SegmentMs, ConfigType.Long, "604800000", "Time after which a segment is rolled even if not full.", "log.roll.ms", Validators.AtLeast(1)),
+        new("unclean.leader.election.enable", ConfigType.Boolean, "false", "Whether out-of-sync replicas may become leader (no effect on a single node).", "unclean.leader.election.enable"),
+    ];
+
+    public static readonly IReadOnlyDictionary<string, ConfigKey> ByName = Keys.ToDictionary(k => k.Name, StringComparer.Ordinal);
+}
+
+/// <summary>Broker-level configs the embedded broker reports and honours.</summary>
+public static class BrokerConfigKeys
+{
+    public const string AutoCreateTopicsEnable = "auto.create.topics.enable";
+    public const string NumPartitions = "num.partitions";
+    public const string DefaultReplicationFactor = "default.replication.factor";
+    public const string LogRetentionCheckIntervalMs = "log.retention.check.interval.ms";
+    public const string SocketRequestMaxBytes = "socket.request.max.bytes";
+    public const string GroupInitialRebalanceDelayMs = "group.initial.rebalance.delay.ms";
+    public const string GroupMinSessionTimeoutMs = "group.min.session.timeout.ms";
+    public const string GroupMaxSessionTimeoutMs = "group.max.session.timeout.ms";
+    public const string GroupMaxSize = "group.max.size";
+    public const string OffsetsTopicNumPartitions = "offsets.topic.num.partitions";
+    public const string OffsetsRetentionMinutes = "offsets.retention.minutes";
+    public const string OffsetMetadataMaxBytes = "offset.metadata.max.bytes";
+    public const string LogCleanerEnable = "log.cleaner.enable";
+    public const string LogCleanerBackoffMs = "log.cleaner.backoff.ms";
+    public const string DeleteTopicEnable = "delete.topic.enable";
+
+    /// <summary>Keys that are not topic synonyms. Values here are the embedded broker's defaults.</summary>
+    public static readonly IReadOnlyList<ConfigKey> Keys =
+    [
+        new(AutoCreateTopicsEnable, ConfigType.Boolean, "true", "Enable auto creation of topics on the server."),
+        new(NumPartitions, ConfigType.Int, "1", "Default number of partitions per topic.", Validator: Validators.AtLeast(1)),
+        new(DefaultReplicationFactor, ConfigType.Int, "1", "Default replication factor for automatically created topics.", Validator: Validators.AtLeast(1)),
+        new(LogRetentionCheckIntervalMs, ConfigType.Long, "300000", "How often the log cleaner checks whether any log is eligible for deletion.", Validator: Validators.AtLeast(1)),
+        new(SocketRequestMaxBytes, ConfigType.Int, "104857600", "Maximum number of bytes in a socket request.", Validator: Validators.AtLeast(1)),
+        new(GroupInitialRebalanceDelayMs, ConfigType.Int, "300", "Time the coordinator waits for more consumers to join a new group before the first rebalance (Kafka's default is 3000; small here for development).", Validator: Validators.AtLeast(0)),
+        new(GroupMinSessionTimeoutMs, ConfigType.Int, "6000", "Minimum allowed session timeout for registered consumers.", Validator: Validators.AtLeast(0)),
+        new(GroupMaxSessionTimeoutMs, ConfigType.Int, "1800000", "Maximum allowed session timeout for registered consumers.", Validator: Validators.AtLeast(0)),
+        new(GroupMaxSize, ConfigType.Int, "2147483647", "Maximum number of consumers a single consumer group can accommodate.", Validator: Validators.AtLeast(1)),
+        new(OffsetsTopicNumPartitions, ConfigType.Int, "50", "Number of partitions of the offset commit topic.", Validator: Validators.AtLeast(1)),
+        new(OffsetsRetentionMinutes, ConfigType.Int, "10080", "Committed offsets of an empty group are kept this long.", Validator: Validators.AtLeast(1)),
+        new(OffsetMetadataMaxBytes, ConfigType.Int, "4096", "Maximum size of metadata associated with an offset commit."),
+        new(LogCleanerEnable, ConfigType.Boolean, "true", "Enable the log cleaner process for compacted topics."),
+        new(LogCleanerBackoffMs, ConfigType.Long, "15000", "Time the cleaner sleeps when there are no logs to clean.", Validator: Validators.AtLeast(0)),
+        new(DeleteTopicEnable, ConfigType.Boolean, "true", "Enables deleting topics."),
+        new("log.dirs", ConfigType.String, null, "The directory in which the log data is kept.", ReadOnly: true),
+        new("node.id", ConfigType.Int, "1", "The node id of this broker.", ReadOnly: true),
+        new("broker.id", ConfigType.Int, "1", "The broker id of this broker.", ReadOnly: true),
+        new("listeners", ConfigType.String, null, "Listener addresses.", ReadOnly: true),
+        new("advertised.listeners", ConfigType.String, null, "Listener addresses published to clients.", ReadOnly: true),
+        new("process.roles", ConfigType.List, "broker,controller", "The roles this process plays.", ReadOnly: true),
+        new("offsets.topic.replication.factor", ConfigType.Short, "1", "Replication factor of the offsets topic.", ReadOnly: true),
+        new("transaction.state.log.replication.factor", ConfigType.Short, "1", "Replication factor of the transaction topic.", ReadOnly: true),
+        new("sasl.jaas.config", ConfigType.Password, null, "JAAS login context parameters for SASL connections.", ReadOnly: true, Sensitive: true),
+    ];
+}

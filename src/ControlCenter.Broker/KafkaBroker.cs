@@ -1,0 +1,83 @@
+using ControlCenter.Broker.Config;
+using ControlCenter.Broker.Groups;
+using ControlCenter.Broker.Protocol;
+using ControlCenter.Broker.Server;
+using ControlCenter.Broker.Storage;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Logging.Abstractions;
+
+namespace ControlCenter.Broker;
+
+/// <summary>
+/// The embedded Kafka broker: a single node that is its own controller, speaking the Kafka
+/// wire protocol on <see cref="BrokerOptions.Host"/>:<see cref="BrokerOptions.Port"/> and
+/// storing partitions in Kafka's segment format under <see cref="BrokerOptions.DataDir"/>.
+/// </summary>
+public sealed class KafkaBroker : IAsyncDisposable
+{
+    private readonly BrokerOptions _options;
+    private readonly ILoggerFactory _loggerFactory;
+    private readonly ILogger _logger;
+    private LogManager? _logs;
+    private SocketServer? _server;
+    private BackgroundTasks? _background;
+    private GroupCoordinator? _groups;
+
+    public KafkaBroker(BrokerOptions options, ILoggerFactory? loggerFactory = null)
+    {
+        _options = options;
+        _loggerFactory = loggerFactory ?? NullLoggerFactory.Instance;
+        _logger = _loggerFactory.CreateLogger("ControlCenter.Broker");
+    }
+
+    public bool IsRunning { get; private set; }
+    /// <summary>The port actually bound (useful with port 0).</summary>
+    public int Port { get; private set; }
+    public string Host { get; private set; } = "";
+    public string BootstrapServers => $"{Host}:{Port}";
+    public string ClusterId => _logs?.ClusterId ?? "";
+    public string DataDir => _logs?.DataDir ?? Path.GetFullPath(_options.DataDir);
+    /// <summary>True when the previous run ended with a clean shutdown marker.</summary>
+    public bool RecoveredFromCleanShutdown => _logs?.HadCleanShutdown ?? false;
+
+    public Task StartAsync(CancellationToken cancellation = default)
+    {
+        if (IsRunning) throw new InvalidOperationException("The broker is already running");
+        var config = new BrokerConfig(_options.Config);
+        _logs = new LogManager(_options.DataDir, _options.NodeId, config, _loggerFactory.CreateLogger("ControlCenter.Broker.Log"));
+        _logs.LoadAll();
+        var context = new BrokerContext(_options, _logs, _loggerFactory);
+        _groups = new GroupCoordinator(context, _loggerFactory.CreateLogger("ControlCenter.Broker.Groups"));
+        context.Groups = _groups;
+        _groups.Load();
+
+        _server = new SocketServer(context, new ApiRegistry(Protocol.Apis.ApiCatalog.Create()), _loggerFactory.CreateLogger("ControlCenter.Broker.Network"));
+        _server.Start(_options.Host, _options.Port);
+        Port = _server.LocalEndPoint.Port;
+        Host = _options.AdvertisedHost ?? (_options.Host is "0.0.0.0" or "::" ? "127.0.0.1" : _options.Host);
+        context.AdvertisedHost = Host;
+        context.AdvertisedPort = Port;
+        _background = new BackgroundTasks(_logs, _groups, _loggerFactory.CreateLogger("ControlCenter.Broker.Background"));
+        _background.Start();
+        IsRunning = true;
+        _logger.LogInformation("Embedded Kafka broker {NodeId} listening on {Endpoint} (advertised {Host}:{Port}), cluster id {ClusterId}, data dir {DataDir}",
+            _options.NodeId, _server.LocalEndPoint, Host, Port, _logs.ClusterId, _logs.DataDir);
+        return Task.CompletedTask;
+    }
+
+    public async Task StopAsync()
+    {
+        if (!IsRunning) return;
+        IsRunning = false;
+        if (_server is not null) await _server.DisposeAsync();
+        if (_background is not null) await _background.DisposeAsync();
+        _groups?.Dispose();
+        _logs?.Shutdown();
+        _logger.LogInformation("Embedded Kafka broker stopped");
+    }
+
+    public async ValueTask DisposeAsync() => await StopAsync();
+
+    /// <summary>Runs one retention pass now instead of waiting for the next interval (tests, tools).</summary>
+    public int RunRetentionNow() => _logs?.RunRetention() ?? 0;
+}

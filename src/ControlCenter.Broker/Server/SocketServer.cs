@@ -1,0 +1,61 @@
+using System.Collections.Concurrent;
+using System.Net;
+using System.Net.Sockets;
+using Microsoft.Extensions.Logging;
+
+namespace ControlCenter.Broker.Server;
+
+/// <summary>Accepts TCP connections and runs one <see cref="KafkaConnection"/> per client.</summary>
+internal sealed class SocketServer(BrokerContext broker, ApiRegistry apis, ILogger logger) : IAsyncDisposable
+{
+    private readonly Socket _listener = new(SocketType.Stream, ProtocolType.Tcp);
+    private readonly CancellationTokenSource _stopping = new();
+    private readonly ConcurrentDictionary<KafkaConnection, Task> _connections = new();
+    private Task _acceptLoop = Task.CompletedTask;
+
+    public IPEndPoint LocalEndPoint => (IPEndPoint)_listener.LocalEndPoint!;
+    public int ConnectionCount => _connections.Count;
+
+    public void Start(string host, int port)
+    {
+        var address = host is "localhost" ? IPAddress.Loopback
+            : IPAddress.TryParse(host, out var parsed) ? parsed
+            : Dns.GetHostAddresses(host).First(a => a.AddressFamily == AddressFamily.InterNetwork);
+        if (address.AddressFamily == AddressFamily.InterNetworkV6) _listener.DualMode = true;
+        _listener.SetSocketOption(SocketOptionLevel.Socket, SocketOptionName.ReuseAddress, true);
+        _listener.Bind(new IPEndPoint(address, port));
+        _listener.Listen(512);
+        _acceptLoop = AcceptLoopAsync(_stopping.Token);
+    }
+
+    private async Task AcceptLoopAsync(CancellationToken stopping)
+    {
+        while (!stopping.IsCancellationRequested)
+        {
+            Socket client;
+            try { client = await _listener.AcceptAsync(stopping); }
+            catch (Exception e) when (e is OperationCanceledException or ObjectDisposedException) { break; }
+            catch (SocketException e)
+            {
+                logger.LogWarning("Accept failed: {Error}", e.Message);
+                continue;
+            }
+            client.NoDelay = true;
+            var connection = new KafkaConnection(client, broker, apis, logger);
+            _connections[connection] = Task.Run(async () =>
+            {
+                try { await connection.RunAsync(stopping); }
+                finally { _connections.TryRemove(connection, out _); }
+            }, CancellationToken.None);
+        }
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        _stopping.Cancel();
+        _listener.Close();
+        await _acceptLoop;
+        await Task.WhenAll(_connections.Values.ToArray()).WaitAsync(TimeSpan.FromSeconds(10)).ContinueWith(_ => { });
+        _stopping.Dispose();
+    }
+}

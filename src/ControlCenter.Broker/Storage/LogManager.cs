@@ -1,0 +1,215 @@
+using System.Collections.Concurrent;
+using ControlCenter.Broker.Config;
+using ControlCenter.Broker.Metadata;
+using ControlCenter.Broker.Protocol;
+using ControlCenter.LogFormat;
+using ControlCenter.LogFormat.Files;
+using Microsoft.Extensions.Logging;
+
+namespace ControlCenter.Broker.Storage;
+
+/// <summary>
+/// Owns the log directory (Kafka's LogManager): loads every partition at start-up, creates and
+/// deletes topics and partitions, keeps the log-dir checkpoints and meta.properties, and runs
+/// retention in the background.
+/// </summary>
+internal sealed partial class LogManager : IDisposable
+{
+    private const long ProducerIdBlockSize = 1000;
+    private readonly ConcurrentDictionary<string, TopicState> _topics = new(StringComparer.Ordinal);
+    private readonly object _metadataLock = new();
+    private readonly ClusterMetadataStore _store;
+    private readonly ILogger _logger;
+    private long _nextProducerId;
+    private long _producerIdBlockEnd;
+
+    public LogManager(string dataDir, int nodeId, BrokerConfig config, ILogger logger)
+    {
+        DataDir = Path.GetFullPath(dataDir);
+        NodeId = nodeId;
+        BrokerConfig = config;
+        _logger = logger;
+        _store = new ClusterMetadataStore(DataDir);
+        Directory.CreateDirectory(DataDir);
+        ClusterId = LoadOrCreateMetaProperties();
+    }
+
+    public string DataDir { get; }
+    public int NodeId { get; }
+    public string ClusterId { get; }
+    public BrokerConfig BrokerConfig { get; }
+    public DelayedDeleter Deleter { get; } = new();
+    public bool HadCleanShutdown { get; private set; }
+
+    public IEnumerable<TopicState> Topics => _topics.Values;
+    public TopicState? GetTopic(string name) => _topics.TryGetValue(name, out var t) ? t : null;
+
+    public UnifiedLog? GetLog(string topic, int partition) =>
+        _topics.TryGetValue(topic, out var t) && partition >= 0 && partition < t.Partitions.Length ? t.Partitions[partition] : null;
+
+    private string LoadOrCreateMetaProperties()
+    {
+        string path = Path.Combine(DataDir, LogFileNames.MetaPropertiesFile);
+        var props = MetaPropertiesFile.Read(path);
+        if (props.TryGetValue("cluster.id", out var clusterId) && clusterId.Length > 0)
+        {
+            if (props.TryGetValue("node.id", out var node) && node != NodeId.ToString())
+                throw new InvalidOperationException($"{path} belongs to node {node}, not {NodeId}");
+            return clusterId;
+        }
+        clusterId = UuidCodec.ToBase64Url(Guid.NewGuid());
+        MetaPropertiesFile.Write(path, new Dictionary<string, string>
+        {
+            ["version"] = "1",
+            ["cluster.id"] = clusterId,
+            ["node.id"] = NodeId.ToString(),
+            ["directory.id"] = UuidCodec.ToBase64Url(Guid.NewGuid()),
+        });
+        return clusterId;
+    }
+
+    // ------------------------------------------------------------------ start-up
+
+    /// <summary>Loads topics and every partition log; recovers after an unclean shutdown.</summary>
+    public void LoadAll()
+    {
+        string marker = Path.Combine(DataDir, LogFileNames.CleanShutdownFile);
+        HadCleanShutdown = File.Exists(marker);
+        var recoveryPoints = ReadCheckpoint(LogFileNames.RecoveryPointCheckpointFile);
+        var logStartOffsets = ReadCheckpoint(LogFileNames.LogStartOffsetCheckpointFile);
+
+        foreach (var dir in Directory.EnumerateDirectories(DataDir, "*" + LogFileNames.DeleteDirSuffix))
+            Directory.Delete(dir, recursive: true); // deletions that were pending when we stopped
+
+        var records = _store.Load() is { } loaded ? loaded.Topics : [];
+        _producerIdBlockEnd = _store.Load()?.NextProducerIdBlock ?? 0;
+        _nextProducerId = _producerIdBlockEnd;
+        records = AdoptUnknownPartitionDirs(records);
+
+        foreach (var record in records)
+        {
+            var topic = new TopicState(record.Name, record.Id, record.IsInternal)
+            {
+                Configs = record.Configs,
+                LogConfig = LogConfig.Create(BrokerConfig, record.Configs),
+            };
+            var logs = new UnifiedLog[record.Partitions];
+            Parallel.For(0, record.Partitions, p =>
+            {
+                var key = (record.Name, p);
+                logs[p] = UnifiedLog.Load(PartitionDir(record.Name, p), record.Name, p, topic.LogConfig,
+                    recoveryPoints.GetValueOrDefault(key), logStartOffsets.GetValueOrDefault(key),
+                    HadCleanShutdown, Deleter, _logger);
+                WritePartitionMetadata(record.Name, p, record.Id);
+            });
+            topic.Partitions = logs;
+            _topics[record.Name] = topic;
+        }
+        File.Delete(marker);
+        SaveMetadata();
+        _logger.LogInformation("Loaded {Topics} topics ({Partitions} partitions) from {Dir} after {Kind} shutdown",
+            _topics.Count, _topics.Values.Sum(t => t.Partitions.Length), DataDir, HadCleanShutdown ? "a clean" : "an unclean");
+    }
+
+    /// <summary>Partition dirs without metadata (e.g. a lost metadata file) are adopted, never silently ignored.</summary>
+    private List<TopicRecord> AdoptUnknownPartitionDirs(List<TopicRecord> known)
+    {
+        var result = known.ToList();
+        var names = known.Select(t => t.Name).ToHashSet(StringComparer.Ordinal);
+        var found = Directory.EnumerateDirectories(DataDir)
+            .Select(d => LogFileNames.ParsePartitionDir(Path.GetFileName(d)))
+            .Where(p => p is not null && TopicNames.Validate(p.Value.Topic) is null)
+            .Select(p => p!.Value)
+            .GroupBy(p => p.Topic);
+        foreach (var group in found)
+        {
+            if (names.Contains(group.Key)) continue;
+            int partitions = group.Max(p => p.Partition) + 1;
+            Guid id = PartitionMetadataFile.Read(Path.Combine(PartitionDir(group.Key, 0), LogFileNames.PartitionMetadataFile)) ?? Guid.NewGuid();
+            _logger.LogWarning("Adopting partition directories of topic {Topic} ({Partitions} partitions) found on disk", group.Key, partitions);
+            result.Add(new TopicRecord(group.Key, id, partitions, [], TopicNames.IsInternal(group.Key)));
+        }
+        return result;
+    }
+
+    private Dictionary<(string Topic, int Partition), long> ReadCheckpoint(string name)
+    {
+        try { return OffsetCheckpointFile.Read(Path.Combine(DataDir, name)); }
+        catch (Exception e) when (e is InvalidDataException or FormatException)
+        {
+            _logger.LogWarning("Ignoring unreadable checkpoint {File}: {Error}", name, e.Message);
+            return [];
+        }
+    }
+
+    public string PartitionDir(string topic, int partition) => Path.Combine(DataDir, LogFileNames.PartitionDirName(topic, partition));
+
+    private void WritePartitionMetadata(string topic, int partition, Guid id) =>
+        PartitionMetadataFile.Write(Path.Combine(PartitionDir(topic, partition), LogFileNames.PartitionMetadataFile), id);
+
+    private void SaveMetadata()
+    {
+        lock (_metadataLock)
+            _store.Save(_topics.Values.Select(t => new TopicRecord(t.Name, t.Id, t.Partitions.Length, t.Configs.ToDictionary(), t.IsInternal)),
+                _producerIdBlockEnd);
+    }
+
+    // ------------------------------------------------------------------ producer ids
+
+    /// <summary>Allocates a producer id; ids are reserved in persisted blocks so they never repeat across restarts.</summary>
+    public long NextProducerId()
+    {
+        lock (_metadataLock)
+        {
+            if (_nextProducerId >= _producerIdBlockEnd)
+            {
+                _producerIdBlockEnd = _nextProducerId + ProducerIdBlockSize;
+                _store.Save(_topics.Values.Select(t => new TopicRecord(t.Name, t.Id, t.Partitions.Length, t.Configs.ToDictionary(), t.IsInternal)),
+                    _producerIdBlockEnd);
+            }
+            return _nextProducerId++;
+        }
+    }
+
+    // ------------------------------------------------------------------ background work
+
+    /// <summary>One retention pass over every partition; returns the number of segments deleted.</summary>
+    public int RunRetention()
+    {
+        long now = DateTimeOffset.UtcNow.ToUnixTimeMilliseconds();
+        int deleted = 0;
+        foreach (var log in _topics.Values.SelectMany(t => t.Partitions)) deleted += log.DeleteOldSegments(now);
+        return deleted;
+    }
+
+    public int RunCleaner() => 0;
+
+    public long CleanerBackoffMs => BrokerConfig.GetLong(BrokerConfigKeys.LogCleanerBackoffMs);
+
+    // ------------------------------------------------------------------ checkpoints and shutdown
+
+    public void WriteCheckpoints()
+    {
+        var logs = _topics.Values.SelectMany(t => t.Partitions).ToList();
+        OffsetCheckpointFile.Write(Path.Combine(DataDir, LogFileNames.RecoveryPointCheckpointFile),
+            logs.Select(l => KeyValuePair.Create((l.Topic, l.Partition), l.RecoveryPoint)));
+        OffsetCheckpointFile.Write(Path.Combine(DataDir, LogFileNames.LogStartOffsetCheckpointFile),
+            logs.Select(l => KeyValuePair.Create((l.Topic, l.Partition), l.LogStartOffset)));
+        OffsetCheckpointFile.Write(Path.Combine(DataDir, LogFileNames.ReplicationOffsetCheckpointFile),
+            logs.Select(l => KeyValuePair.Create((l.Topic, l.Partition), l.HighWatermark)));
+    }
+
+    /// <summary>Clean shutdown: close every log, write checkpoints, then the clean-shutdown marker.</summary>
+    public void Shutdown()
+    {
+        foreach (var log in _topics.Values.SelectMany(t => t.Partitions)) log.Close();
+        WriteCheckpoints();
+        Deleter.Dispose();
+        File.WriteAllBytes(Path.Combine(DataDir, LogFileNames.CleanShutdownFile), []);
+        _logger.LogInformation("Log manager shut down cleanly");
+    }
+
+    public void Dispose() => Deleter.Dispose();
+
+    private static KafkaErrorException Error(ErrorCode code, string message) => new(code, message);
+}

@@ -1,0 +1,79 @@
+using ControlCenter.Broker.Protocol;
+using ControlCenter.LogFormat.Records;
+
+namespace ControlCenter.Broker.Storage;
+
+/// <summary>Outcome of checking an idempotent batch against what the partition has seen.</summary>
+internal readonly record struct ProducerCheck(ErrorCode Error, long? DuplicateBaseOffset = null)
+{
+    public static readonly ProducerCheck Ok = new(ErrorCode.None);
+}
+
+/// <summary>
+/// Idempotent-producer state of one partition (Kafka's ProducerStateManager): per producer id
+/// the epoch and the metadata of its last five batches, so that a retried batch is answered
+/// with its original offset instead of being written twice, and gaps are refused.
+/// </summary>
+internal sealed class ProducerStateManager
+{
+    public const int RetainedBatches = 5;
+
+    private sealed class ProducerEntry
+    {
+        public short Epoch = RecordBatchHeader.NoProducerEpoch;
+        public readonly LinkedList<(int FirstSeq, int LastSeq, long FirstOffset, long LastOffset)> Batches = new();
+        public long LastTimestamp;
+    }
+
+    private readonly Dictionary<long, ProducerEntry> _producers = new();
+
+    public int ProducerCount => _producers.Count;
+
+    public ProducerCheck Check(in RecordBatchHeader batch)
+    {
+        if (!batch.HasProducerId) return ProducerCheck.Ok;
+        if (!_producers.TryGetValue(batch.ProducerId, out var entry))
+            return ProducerCheck.Ok; // unknown producer (new, or its state expired): any sequence is accepted, as in Kafka
+        if (batch.ProducerEpoch < entry.Epoch)
+            return new ProducerCheck(ErrorCode.InvalidProducerEpoch);
+        if (batch.ProducerEpoch > entry.Epoch)
+            return batch.BaseSequence == 0 ? ProducerCheck.Ok : new ProducerCheck(ErrorCode.OutOfOrderSequenceNumber);
+
+        int firstSeq = batch.BaseSequence, lastSeq = batch.LastSequence;
+        foreach (var cached in entry.Batches)
+            if (cached.FirstSeq == firstSeq && cached.LastSeq == lastSeq)
+                return new ProducerCheck(ErrorCode.None, cached.FirstOffset);
+
+        if (entry.Batches.Last is { } lastBatch)
+        {
+            int expected = lastBatch.Value.LastSeq == int.MaxValue ? 0 : lastBatch.Value.LastSeq + 1;
+            if (firstSeq != expected) return new ProducerCheck(ErrorCode.OutOfOrderSequenceNumber);
+        }
+        return ProducerCheck.Ok;
+    }
+
+    /// <summary>Records a batch that has been appended (with its final offsets).</summary>
+    public void Update(in RecordBatchHeader batch)
+    {
+        if (!batch.HasProducerId || batch.IsControl) return;
+        if (!_producers.TryGetValue(batch.ProducerId, out var entry))
+            _producers[batch.ProducerId] = entry = new ProducerEntry();
+        if (batch.ProducerEpoch != entry.Epoch)
+        {
+            entry.Epoch = batch.ProducerEpoch;
+            entry.Batches.Clear();
+        }
+        entry.Batches.AddLast((batch.BaseSequence, batch.LastSequence, batch.BaseOffset, batch.LastOffset));
+        while (entry.Batches.Count > RetainedBatches) entry.Batches.RemoveFirst();
+        entry.LastTimestamp = batch.MaxTimestamp;
+    }
+
+    /// <summary>Forgets producers whose last batch lies below the log start offset.</summary>
+    public void RemoveBefore(long logStartOffset)
+    {
+        foreach (var id in _producers.Where(p => p.Value.Batches.Last is { } b && b.Value.LastOffset < logStartOffset).Select(p => p.Key).ToList())
+            _producers.Remove(id);
+    }
+
+    public void Clear() => _producers.Clear();
+}
