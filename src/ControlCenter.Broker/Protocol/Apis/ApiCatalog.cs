@@ -11,6 +11,15 @@ internal static class ApiCatalog
             new FetchApi(),
             new ListOffsetsApi(),
             new MetadataApi(),
+            new OffsetCommitApi(),
+            new OffsetFetchApi(),
+            new FindCoordinatorApi(),
+            new JoinGroupApi(),
+            new HeartbeatApi(),
+            new LeaveGroupApi(),
+            new SyncGroupApi(),
+            new DescribeGroupsApi(),
+            new ListGroupsApi(),
             new CreateTopicsApi(),
             new DeleteTopicsApi(),
             new DeleteRecordsApi(),
@@ -20,7 +29,9 @@ internal static class ApiCatalog
             new AlterConfigsApi(),
             new DescribeLogDirsApi(),
             new CreatePartitionsApi(),
+            new DeleteGroupsApi(),
             new IncrementalAlterConfigsApi(),
+            new OffsetDeleteApi(),
         };
         handlers.Add(new ApiVersionsApi(() => handlers));
         return handlers;

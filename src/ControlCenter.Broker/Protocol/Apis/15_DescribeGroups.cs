@@ -1,0 +1,61 @@
+using ControlCenter.Broker.Groups;
+using ControlCenter.Broker.Server;
+using ControlCenter.LogFormat;
+
+namespace ControlCenter.Broker.Protocol.Apis;
+
+/// <summary>
+/// DescribeGroups v0–4. Unknown groups are reported as "Dead" without an error, as Kafka does;
+/// member metadata and assignments are included only while the group is Stable.
+/// </summary>
+internal sealed class DescribeGroupsApi : ApiHandler
+{
+    public override ApiKey Key => ApiKey.DescribeGroups;
+    public override short MaxVersion => 4;
+
+    public override ValueTask<bool> HandleAsync(RequestContext context, KafkaReader request, KafkaWriter response)
+    {
+        short v = context.Version;
+        var groupIds = request.ReadArray(r => r.ReadString());
+        if (v >= 3) request.ReadBool();
+        if (v >= 1) response.WriteInt32(0);
+        response.WriteArrayLength(groupIds.Count);
+        foreach (var groupId in groupIds)
+        {
+            var group = context.Broker.Groups.Find(groupId);
+            if (group is null) { WriteDead(response, v, groupId); continue; }
+            lock (group)
+            {
+                bool stable = group.State == GroupState.Stable;
+                response.WriteErrorCode(ErrorCode.None);
+                response.WriteString(groupId);
+                response.WriteString(group.State.ToString());
+                response.WriteString(group.ProtocolType ?? "");
+                response.WriteString(stable ? group.ProtocolName ?? "" : "");
+                response.WriteArrayLength(group.Members.Count);
+                foreach (var m in group.Members.Values)
+                {
+                    response.WriteString(m.MemberId);
+                    if (v >= 4) response.WriteNullableString(m.GroupInstanceId);
+                    response.WriteString(m.ClientId);
+                    response.WriteString(m.ClientHost);
+                    response.WriteBytes(stable ? m.MetadataFor(group.ProtocolName) : []);
+                    response.WriteBytes(stable ? m.Assignment : []);
+                }
+                if (v >= 3) response.WriteInt32(int.MinValue);
+            }
+        }
+        return ValueTask.FromResult(true);
+    }
+
+    private static void WriteDead(KafkaWriter response, short v, string groupId)
+    {
+        response.WriteErrorCode(ErrorCode.None);
+        response.WriteString(groupId);
+        response.WriteString(nameof(GroupState.Dead));
+        response.WriteString("");
+        response.WriteString("");
+        response.WriteArrayLength(0);
+        if (v >= 3) response.WriteInt32(int.MinValue);
+    }
+}
