@@ -80,4 +80,18 @@ public sealed class KafkaBroker : IAsyncDisposable
 
     /// <summary>Runs one retention pass now instead of waiting for the next interval (tests, tools).</summary>
     public int RunRetentionNow() => _logs?.RunRetention() ?? 0;
+
+    /// <summary>Runs the log cleaner now; <paramref name="force"/> ignores min.cleanable.dirty.ratio.</summary>
+    public int RunCleanerNow(bool force = false) => _logs?.RunCleaner(force) ?? 0;
+
+    /// <summary>Rolls the active segment of a partition (tests and tools).</summary>
+    public void Roll(string topic, int partition) => _logs?.GetLog(topic, partition)?.Roll();
+
+    /// <summary>The segment files of a partition, oldest first (tests and tools).</summary>
+    public IReadOnlyList<(long BaseOffset, long Size)> Segments(string topic, int partition) =>
+        _logs?.GetLog(topic, partition)?.Segments.Select(s => (s.BaseOffset, s.Size)).ToList() ?? [];
+
+    /// <summary>Where a partition's files are.</summary>
+    public string PartitionDirectory(string topic, int partition) =>
+        Path.Combine(DataDir, ControlCenter.LogFormat.Files.LogFileNames.PartitionDirName(topic, partition));
 }

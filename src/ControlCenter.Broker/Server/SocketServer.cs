@@ -8,7 +8,7 @@ namespace ControlCenter.Broker.Server;
 /// <summary>Accepts TCP connections and runs one <see cref="KafkaConnection"/> per client.</summary>
 internal sealed class SocketServer(BrokerContext broker, ApiRegistry apis, ILogger logger) : IAsyncDisposable
 {
-    private readonly Socket _listener = new(SocketType.Stream, ProtocolType.Tcp);
+    private Socket _listener = null!;
     private readonly CancellationTokenSource _stopping = new();
     private readonly ConcurrentDictionary<KafkaConnection, Task> _connections = new();
     private Task _acceptLoop = Task.CompletedTask;
@@ -21,6 +21,7 @@ internal sealed class SocketServer(BrokerContext broker, ApiRegistry apis, ILogg
         var address = host is "localhost" ? IPAddress.Loopback
             : IPAddress.TryParse(host, out var parsed) ? parsed
             : Dns.GetHostAddresses(host).First(a => a.AddressFamily == AddressFamily.InterNetwork);
+        _listener = new Socket(address.AddressFamily, SocketType.Stream, ProtocolType.Tcp);
         if (address.AddressFamily == AddressFamily.InterNetworkV6) _listener.DualMode = true;
         _listener.SetSocketOption(SocketOptionLevel.Socket, SocketOptionName.ReuseAddress, true);
         _listener.Bind(new IPEndPoint(address, port));

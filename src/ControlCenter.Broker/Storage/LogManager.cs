@@ -20,6 +20,8 @@ internal sealed partial class LogManager : IDisposable
     private readonly object _metadataLock = new();
     private readonly ClusterMetadataStore _store;
     private readonly ILogger _logger;
+    private readonly ConcurrentDictionary<(string Topic, int Partition), long> _cleanerCheckpoints = new();
+    private readonly LogCleaner _cleaner;
     private long _nextProducerId;
     private long _producerIdBlockEnd;
 
@@ -30,6 +32,7 @@ internal sealed partial class LogManager : IDisposable
         BrokerConfig = config;
         _logger = logger;
         _store = new ClusterMetadataStore(DataDir);
+        _cleaner = new LogCleaner(logger);
         Directory.CreateDirectory(DataDir);
         ClusterId = LoadOrCreateMetaProperties();
     }
@@ -77,6 +80,7 @@ internal sealed partial class LogManager : IDisposable
         HadCleanShutdown = File.Exists(marker);
         var recoveryPoints = ReadCheckpoint(LogFileNames.RecoveryPointCheckpointFile);
         var logStartOffsets = ReadCheckpoint(LogFileNames.LogStartOffsetCheckpointFile);
+        foreach (var (key, offset) in ReadCheckpoint(LogFileNames.CleanerOffsetCheckpointFile)) _cleanerCheckpoints[key] = offset;
 
         foreach (var dir in Directory.EnumerateDirectories(DataDir, "*" + LogFileNames.DeleteDirSuffix))
             Directory.Delete(dir, recursive: true); // deletions that were pending when we stopped
@@ -107,8 +111,9 @@ internal sealed partial class LogManager : IDisposable
         }
         File.Delete(marker);
         SaveMetadata();
-        _logger.LogInformation("Loaded {Topics} topics ({Partitions} partitions) from {Dir} after {Kind} shutdown",
-            _topics.Count, _topics.Values.Sum(t => t.Partitions.Length), DataDir, HadCleanShutdown ? "a clean" : "an unclean");
+        _logger.LogInformation("Loaded {Topics} topics ({Partitions} partitions) from {Dir}{Kind}",
+            _topics.Count, _topics.Values.Sum(t => t.Partitions.Length), DataDir,
+            records.Count == 0 ? "" : HadCleanShutdown ? " after a clean shutdown" : " after an unclean shutdown: recovered from the log");
     }
 
     /// <summary>Partition dirs without metadata (e.g. a lost metadata file) are adopted, never silently ignored.</summary>
@@ -182,7 +187,26 @@ internal sealed partial class LogManager : IDisposable
         return deleted;
     }
 
-    public int RunCleaner() => 0;
+    /// <summary>One cleaner pass over compacted topics; returns the number of partitions cleaned.</summary>
+    public int RunCleaner(bool force = false)
+    {
+        if (!BrokerConfig.GetBool(BrokerConfigKeys.LogCleanerEnable)) return 0;
+        long now = DateTimeOffset.UtcNow.ToUnixTimeMilliseconds();
+        int cleaned = 0;
+        foreach (var log in _topics.Values.Where(t => t.LogConfig.Compact).SelectMany(t => t.Partitions))
+        {
+            var key = (log.Topic, log.Partition);
+            if (_cleaner.MaybeClean(log, _cleanerCheckpoints.GetValueOrDefault(key), now, force) is { } result)
+            {
+                _cleanerCheckpoints[key] = result.FirstDirtyOffset;
+                cleaned++;
+            }
+        }
+        if (cleaned > 0)
+            OffsetCheckpointFile.Write(Path.Combine(DataDir, LogFileNames.CleanerOffsetCheckpointFile),
+                _cleanerCheckpoints.Where(kv => GetLog(kv.Key.Topic, kv.Key.Partition) is not null));
+        return cleaned;
+    }
 
     public long CleanerBackoffMs => BrokerConfig.GetLong(BrokerConfigKeys.LogCleanerBackoffMs);
 

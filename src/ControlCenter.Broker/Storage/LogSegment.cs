@@ -22,7 +22,7 @@ internal sealed class LogSegment : IDisposable
     private long _offsetOfMaxTimestampSoFar = -1;
     private bool _maxTimestampLoaded;
 
-    private LogSegment(string dir, long baseOffset, LogConfig config, SafeFileHandle log, long size, long createdMs)
+    private LogSegment(string dir, long baseOffset, LogConfig config, SafeFileHandle log, long size, long createdMs, string suffix)
     {
         Dir = dir;
         BaseOffset = baseOffset;
@@ -30,8 +30,8 @@ internal sealed class LogSegment : IDisposable
         _log = log;
         _size = size;
         CreatedMs = createdMs;
-        Index = new OffsetIndex(LogFileNames.IndexFile(dir, baseOffset), baseOffset, config.SegmentIndexBytes);
-        TimeIndex = new TimeIndex(LogFileNames.TimeIndexFile(dir, baseOffset), baseOffset, config.SegmentIndexBytes);
+        Index = new OffsetIndex(LogFileNames.IndexFile(dir, baseOffset) + suffix, baseOffset, config.SegmentIndexBytes);
+        TimeIndex = new TimeIndex(LogFileNames.TimeIndexFile(dir, baseOffset) + suffix, baseOffset, config.SegmentIndexBytes);
     }
 
     public string Dir { get; }
@@ -51,7 +51,7 @@ internal sealed class LogSegment : IDisposable
             FileAccess.ReadWrite, FileShare.ReadWrite | FileShare.Delete);
         long size = RandomAccess.GetLength(handle);
         long created = new DateTimeOffset(File.GetCreationTimeUtc(path)).ToUnixTimeMilliseconds();
-        return new LogSegment(dir, baseOffset, config, handle, size, create && size == 0 ? DateTimeOffset.UtcNow.ToUnixTimeMilliseconds() : created)
+        return new LogSegment(dir, baseOffset, config, handle, size, create && size == 0 ? DateTimeOffset.UtcNow.ToUnixTimeMilliseconds() : created, suffix)
         {
             LogPath = path,
         };
@@ -254,22 +254,17 @@ internal sealed class LogSegment : IDisposable
     }
 
     /// <summary>Renames the three files by adding a suffix such as ".deleted" (Kafka's async delete).</summary>
-    public void AddSuffix(string suffix)
-    {
-        File.Move(LogPath, LogPath + suffix, overwrite: true);
-        LogPath += suffix;
-        Index.RenameTo(Index.FilePath + suffix);
-        TimeIndex.RenameTo(TimeIndex.FilePath + suffix);
-    }
+    public void AddSuffix(string suffix) => ChangeSuffix("", suffix);
 
-    /// <summary>Renames files back from a suffix (used when a cleaned ".swap" segment is installed).</summary>
-    public void RemoveSuffix(string suffix)
+    /// <summary>Renames the three files from one suffix to another ("" for the final names).</summary>
+    public void ChangeSuffix(string from, string to)
     {
-        string Strip(string p) => p.EndsWith(suffix, StringComparison.Ordinal) ? p[..^suffix.Length] : p;
-        File.Move(LogPath, Strip(LogPath), overwrite: true);
-        LogPath = Strip(LogPath);
-        Index.RenameTo(Strip(Index.FilePath));
-        TimeIndex.RenameTo(Strip(TimeIndex.FilePath));
+        string Rename(string p) => (p.EndsWith(from, StringComparison.Ordinal) ? p[..^from.Length] : p) + to;
+        string newLog = Rename(LogPath);
+        File.Move(LogPath, newLog, overwrite: true);
+        LogPath = newLog;
+        Index.RenameTo(Rename(Index.FilePath));
+        TimeIndex.RenameTo(Rename(TimeIndex.FilePath));
     }
 
     public void DeleteFiles()

@@ -1,0 +1,78 @@
+using Confluent.Kafka;
+using Confluent.Kafka.Admin;
+
+namespace ControlCenter.Broker.Tests.Infrastructure;
+
+/// <summary>Real Confluent.Kafka clients pointed at a test broker.</summary>
+public static class Clients
+{
+    public static IAdminClient Admin(string bootstrap) =>
+        new AdminClientBuilder(new AdminClientConfig { BootstrapServers = bootstrap }).Build();
+
+    public static IProducer<byte[]?, byte[]?> Producer(string bootstrap, Action<ProducerConfig>? configure = null)
+    {
+        var config = new ProducerConfig { BootstrapServers = bootstrap, LingerMs = 2 };
+        configure?.Invoke(config);
+        return new ProducerBuilder<byte[]?, byte[]?>(config).Build();
+    }
+
+    public static IConsumer<byte[]?, byte[]?> Consumer(string bootstrap, string group = "test", Action<ConsumerConfig>? configure = null)
+    {
+        var config = new ConsumerConfig
+        {
+            BootstrapServers = bootstrap,
+            GroupId = group,
+            AutoOffsetReset = AutoOffsetReset.Earliest,
+            EnableAutoCommit = false,
+        };
+        configure?.Invoke(config);
+        return new ConsumerBuilder<byte[]?, byte[]?>(config).Build();
+    }
+
+    public static async Task CreateTopicAsync(string bootstrap, string name, int partitions = 1, Dictionary<string, string>? configs = null)
+    {
+        using var admin = Admin(bootstrap);
+        await admin.CreateTopicsAsync([new TopicSpecification { Name = name, NumPartitions = partitions, ReplicationFactor = 1, Configs = configs }]);
+    }
+
+    /// <summary>Reads every record of the given partitions from the beginning up to their current end.</summary>
+    public static List<ConsumeResult<byte[]?, byte[]?>> ReadAll(string bootstrap, string topic, int partitions, TimeSpan? timeout = null)
+    {
+        using var consumer = Consumer(bootstrap, "reader-" + Guid.NewGuid().ToString("N"));
+        var ends = new Dictionary<int, long>();
+        for (int p = 0; p < partitions; p++)
+            ends[p] = consumer.QueryWatermarkOffsets(new TopicPartition(topic, p), TimeSpan.FromSeconds(10)).High;
+        consumer.Assign(Enumerable.Range(0, partitions).Select(p => new TopicPartitionOffset(topic, p, Offset.Beginning)));
+        var results = new List<ConsumeResult<byte[]?, byte[]?>>();
+        var deadline = DateTime.UtcNow + (timeout ?? TimeSpan.FromSeconds(30));
+        var positions = Enumerable.Range(0, partitions).ToDictionary(p => p, _ => -1L);
+        while (positions.Any(kv => kv.Value + 1 < ends[kv.Key]) && DateTime.UtcNow < deadline)
+        {
+            var r = consumer.Consume(TimeSpan.FromMilliseconds(500));
+            if (r is null || r.IsPartitionEOF) continue;
+            results.Add(r);
+            positions[r.Partition.Value] = r.Offset.Value;
+        }
+        return results;
+    }
+
+    public static async Task WaitUntilAsync(Func<bool> condition, TimeSpan timeout, string what)
+    {
+        var deadline = DateTime.UtcNow + timeout;
+        while (!condition())
+        {
+            if (DateTime.UtcNow > deadline) throw new TimeoutException($"Timed out waiting for {what}");
+            await Task.Delay(50);
+        }
+    }
+
+    public static async Task WaitUntilAsync(Func<Task<bool>> condition, TimeSpan timeout, string what)
+    {
+        var deadline = DateTime.UtcNow + timeout;
+        while (!await condition())
+        {
+            if (DateTime.UtcNow > deadline) throw new TimeoutException($"Timed out waiting for {what}");
+            await Task.Delay(100);
+        }
+    }
+}

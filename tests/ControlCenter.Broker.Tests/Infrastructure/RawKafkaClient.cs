@@ -1,0 +1,75 @@
+using System.Buffers.Binary;
+using System.Net.Sockets;
+using ControlCenter.LogFormat;
+
+namespace ControlCenter.Broker.Tests.Infrastructure;
+
+/// <summary>
+/// Speaks the wire protocol by hand for what Confluent.Kafka cannot send: legacy message
+/// formats, exact API versions, malformed frames.
+/// </summary>
+public sealed class RawKafkaClient : IDisposable
+{
+    private readonly TcpClient _tcp = new();
+    private NetworkStream _stream = null!;
+    private int _correlationId;
+
+    public static async Task<RawKafkaClient> ConnectAsync(string bootstrap)
+    {
+        var client = new RawKafkaClient();
+        var parts = bootstrap.Split(':');
+        await client._tcp.ConnectAsync(parts[0], int.Parse(parts[1]));
+        client._stream = client._tcp.GetStream();
+        client._stream.ReadTimeout = 15000;
+        return client;
+    }
+
+    public NetworkStream Stream => _stream;
+
+    /// <summary>Sends a request (header v1) and returns the response body after the correlation id.</summary>
+    public async Task<KafkaReader> SendAsync(short apiKey, short version, Action<KafkaWriter> body, bool flexibleHeader = false)
+    {
+        int correlation = ++_correlationId;
+        using var w = new KafkaWriter();
+        w.Reserve(4);
+        w.WriteInt16(apiKey);
+        w.WriteInt16(version);
+        w.WriteInt32(correlation);
+        w.WriteNullableString("raw-test");
+        if (flexibleHeader) w.WriteEmptyTaggedFields();
+        body(w);
+        w.PatchInt32(0, w.Length - 4);
+        await _stream.WriteAsync(w.WrittenMemory);
+        var response = await ReadFrameAsync();
+        var reader = new KafkaReader(response);
+        int got = reader.ReadInt32();
+        if (got != correlation) throw new InvalidOperationException($"Correlation id {got}, expected {correlation}");
+        return reader;
+    }
+
+    public async Task SendRawAsync(byte[] bytes) => await _stream.WriteAsync(bytes);
+
+    public async Task<byte[]> ReadFrameAsync()
+    {
+        var size = new byte[4];
+        await _stream.ReadExactlyAsync(size);
+        var frame = new byte[BinaryPrimitives.ReadInt32BigEndian(size)];
+        await _stream.ReadExactlyAsync(frame);
+        return frame;
+    }
+
+    /// <summary>True when the broker closed the connection (read returns 0 or fails) within the timeout.</summary>
+    public async Task<bool> IsClosedByPeerAsync(TimeSpan timeout)
+    {
+        using var cts = new CancellationTokenSource(timeout);
+        try
+        {
+            var buffer = new byte[1];
+            return await _stream.ReadAsync(buffer, cts.Token) == 0;
+        }
+        catch (OperationCanceledException) { return false; }
+        catch (IOException) { return true; }
+    }
+
+    public void Dispose() => _tcp.Dispose();
+}
