@@ -80,9 +80,12 @@ public static class LegacyMessageSet
         return builder.Build();
     }
 
-    /// <summary>Writes one uncompressed legacy message (for down-conversion to old consumers).</summary>
+    /// <summary>
+    /// Writes one legacy message. With a codec, <paramref name="value"/> is the compressed inner
+    /// message set and this is its wrapper (old producers send these).
+    /// </summary>
     public static void WriteMessage(Stream output, long offset, sbyte magic, long timestamp, TimestampType timestampType,
-        ReadOnlySpan<byte> key, bool keyIsNull, ReadOnlySpan<byte> value, bool valueIsNull)
+        ReadOnlySpan<byte> key, bool keyIsNull, ReadOnlySpan<byte> value, bool valueIsNull, CompressionType codec = CompressionType.None)
     {
         int size = 4 + 1 + 1 + (magic == 1 ? 8 : 0) + 4 + (keyIsNull ? 0 : key.Length) + 4 + (valueIsNull ? 0 : value.Length);
         var buffer = new byte[LogOverhead + size];
@@ -91,7 +94,7 @@ public static class LegacyMessageSet
         BinaryPrimitives.WriteInt32BigEndian(span[8..], size);
         int p = LogOverhead + 4;
         span[p++] = (byte)magic;
-        span[p++] = (byte)(magic == 1 && timestampType == TimestampType.LogAppendTime ? 0x08 : 0);
+        span[p++] = (byte)((magic == 1 && timestampType == TimestampType.LogAppendTime ? 0x08 : 0) | (int)codec);
         if (magic == 1) { BinaryPrimitives.WriteInt64BigEndian(span[p..], timestamp); p += 8; }
         p = WriteBytes(span, p, key, keyIsNull);
         WriteBytes(span, p, value, valueIsNull);

@@ -1,0 +1,125 @@
+using Confluent.Kafka;
+using Confluent.Kafka.Admin;
+using ControlCenter.Broker.Tests.Infrastructure;
+
+namespace ControlCenter.Broker.Tests.Groups;
+
+/// <summary>Confluent.Kafka's group admin calls, including every refusal.</summary>
+public class GroupAdminTests : IAsyncLifetime
+{
+    private TestBroker _broker = null!;
+    private IAdminClient _admin = null!;
+
+    public async ValueTask InitializeAsync()
+    {
+        _broker = await TestBroker.StartAsync();
+        _admin = Clients.Admin(_broker.BootstrapServers);
+        await Clients.CreateTopicAsync(_broker.BootstrapServers, "events", 3);
+        using var producer = Clients.Producer(_broker.BootstrapServers);
+        for (int i = 0; i < 30; i++) producer.Produce(new TopicPartition("events", i % 3), new Message<byte[]?, byte[]?> { Value = [(byte)i] });
+        producer.Flush(TimeSpan.FromSeconds(10));
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        _admin.Dispose();
+        await _broker.DisposeAsync();
+    }
+
+    private IConsumer<byte[]?, byte[]?> ActiveMember(string group)
+    {
+        var consumer = Clients.Consumer(_broker.BootstrapServers, group, c => c.ClientId = "member-client");
+        consumer.Subscribe("events");
+        var deadline = DateTime.UtcNow.AddSeconds(30);
+        while (consumer.Assignment.Count == 0 && DateTime.UtcNow < deadline) consumer.Consume(TimeSpan.FromMilliseconds(100));
+        Assert.Equal(3, consumer.Assignment.Count);
+        return consumer;
+    }
+
+    [Fact]
+    public async Task ListAndDescribeShowMembersClientsAndAssignments()
+    {
+        using var member = ActiveMember("described");
+        var listed = await _admin.ListConsumerGroupsAsync();
+        Assert.Contains(listed.Valid, g => g.GroupId == "described" && !g.IsSimpleConsumerGroup);
+
+        var description = (await _admin.DescribeConsumerGroupsAsync(["described"])).ConsumerGroupDescriptions.Single();
+        Assert.Equal(ConsumerGroupState.Stable, description.State);
+        Assert.Equal("range", description.PartitionAssignor);
+        var m = Assert.Single(description.Members);
+        Assert.Equal("member-client", m.ClientId);
+        Assert.StartsWith("/127.0.0.1", m.Host);
+        Assert.Equal([0, 1, 2], m.Assignment.TopicPartitions.Select(tp => tp.Partition.Value).Order());
+        Assert.Equal(1, description.Coordinator.Id);
+        member.Close();
+    }
+
+    [Fact]
+    public async Task DescribingAnUnknownGroupReportsItDead()
+    {
+        var description = (await _admin.DescribeConsumerGroupsAsync(["nobody"])).ConsumerGroupDescriptions.Single();
+        Assert.Equal(ConsumerGroupState.Dead, description.State);
+        Assert.Empty(description.Members);
+    }
+
+    [Fact]
+    public async Task OffsetsCanBeListedAlteredAndDeletedOnlyWhenTheGroupIsEmpty()
+    {
+        using (var member = ActiveMember("offsets"))
+        {
+            member.Commit([new TopicPartitionOffset("events", 0, 4), new TopicPartitionOffset("events", 1, 7)]);
+            var listed = await _admin.ListConsumerGroupOffsetsAsync([new ConsumerGroupTopicPartitions("offsets", null)]);
+            Assert.Equal([(0, 4L), (1, 7L)], listed[0].Partitions.Where(p => p.Offset.Value >= 0).Select(p => (p.Partition.Value, p.Offset.Value)).OrderBy(p => p.Item1));
+
+            // While a member is active: altering offsets and deleting the group are refused, and change nothing.
+            var alter = await Assert.ThrowsAsync<AlterConsumerGroupOffsetsException>(() => _admin.AlterConsumerGroupOffsetsAsync(
+                [new ConsumerGroupTopicPartitionOffsets("offsets", [new TopicPartitionOffset("events", 0, 1)])]));
+            Assert.Equal(ErrorCode.UnknownMemberId, alter.Results[0].Partitions[0].Error.Code);
+            var delete = await Assert.ThrowsAsync<DeleteGroupsException>(() => _admin.DeleteGroupsAsync(["offsets"]));
+            Assert.Equal(ErrorCode.NonEmptyGroup, delete.Results[0].Error.Code);
+            var deleteOffsets = await Assert.ThrowsAsync<DeleteConsumerGroupOffsetsException>(() =>
+                _admin.DeleteConsumerGroupOffsetsAsync("offsets", [new TopicPartition("events", 0)]));
+            Assert.Equal(ErrorCode.GroupSubscribedToTopic, deleteOffsets.Result.Partitions[0].Error.Code);
+            var unchanged = await _admin.ListConsumerGroupOffsetsAsync([new ConsumerGroupTopicPartitions("offsets", [new TopicPartition("events", 0)])]);
+            Assert.Equal(4, unchanged[0].Partitions[0].Offset.Value);
+            member.Close();
+        }
+
+        await Clients.WaitUntilAsync(async () => (await _admin.DescribeConsumerGroupsAsync(["offsets"])).ConsumerGroupDescriptions[0].State == ConsumerGroupState.Empty,
+            TimeSpan.FromSeconds(10), "the group to be empty");
+        await _admin.AlterConsumerGroupOffsetsAsync([new ConsumerGroupTopicPartitionOffsets("offsets", [new TopicPartitionOffset("events", 0, 1), new TopicPartitionOffset("events", 2, 9)])]);
+        var altered = await _admin.ListConsumerGroupOffsetsAsync([new ConsumerGroupTopicPartitions("offsets", null)]);
+        Assert.Equal([(0, 1L), (1, 7L), (2, 9L)], altered[0].Partitions.Select(p => (p.Partition.Value, p.Offset.Value)).OrderBy(p => p.Item1));
+
+        await _admin.DeleteConsumerGroupOffsetsAsync("offsets", [new TopicPartition("events", 1)]);
+        var afterDelete = await _admin.ListConsumerGroupOffsetsAsync([new ConsumerGroupTopicPartitions("offsets", [new TopicPartition("events", 1)])]);
+        Assert.Equal(Offset.Unset, afterDelete[0].Partitions[0].Offset);
+
+        await _admin.DeleteGroupsAsync(["offsets"]);
+        Assert.DoesNotContain((await _admin.ListConsumerGroupsAsync()).Valid, g => g.GroupId == "offsets");
+        var missing = await Assert.ThrowsAsync<DeleteGroupsException>(() => _admin.DeleteGroupsAsync(["offsets"]));
+        Assert.Equal(ErrorCode.GroupIdNotFound, missing.Results[0].Error.Code);
+    }
+
+    [Fact]
+    public async Task SimpleConsumerGroupsWithOnlyOffsetsAreListed()
+    {
+        await _admin.AlterConsumerGroupOffsetsAsync([new ConsumerGroupTopicPartitionOffsets("simple", [new TopicPartitionOffset("events", 2, 5)])]);
+        var listed = await _admin.ListConsumerGroupsAsync();
+        Assert.Contains(listed.Valid, g => g.GroupId == "simple" && g.IsSimpleConsumerGroup && g.State == ConsumerGroupState.Empty);
+        var offsets = await _admin.ListConsumerGroupOffsetsAsync([new ConsumerGroupTopicPartitions("simple", [new TopicPartition("events", 2)])]);
+        Assert.Equal(5, offsets[0].Partitions[0].Offset.Value);
+    }
+
+    [Fact]
+    public async Task OffsetsTopicIsInternalAndCompacted()
+    {
+        using (var member = ActiveMember("internal")) member.Close();
+        var metadata = _admin.GetMetadata("__consumer_offsets", TimeSpan.FromSeconds(5)).Topics.Single();
+        Assert.Equal(50, metadata.Partitions.Count);
+        var configs = await _admin.DescribeConfigsAsync([new ConfigResource { Type = ResourceType.Topic, Name = "__consumer_offsets" }]);
+        Assert.Equal("compact", configs[0].Entries["cleanup.policy"].Value);
+        var delete = await Assert.ThrowsAsync<DeleteTopicsException>(() => _admin.DeleteTopicsAsync(["__consumer_offsets"]));
+        Assert.Equal(ErrorCode.TopicAuthorizationFailed, delete.Results[0].Error.Code);
+    }
+}
