@@ -1,6 +1,5 @@
 using Confluent.Kafka;
 using Confluent.Kafka.Admin;
-using ControlCenter.Broker.Tests.Infrastructure;
 
 namespace ControlCenter.Broker.Tests.Groups;
 

@@ -1,5 +1,4 @@
 using Confluent.Kafka;
-using ControlCenter.Broker.Tests.Infrastructure;
 
 namespace ControlCenter.Broker.Tests.Interop;
 

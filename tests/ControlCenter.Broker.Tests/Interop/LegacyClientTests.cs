@@ -1,6 +1,5 @@
 using System.Text;
 using Confluent.Kafka;
-using ControlCenter.Broker.Tests.Infrastructure;
 using ControlCenter.LogFormat;
 using ControlCenter.LogFormat.Records;
 using CompressionType = ControlCenter.LogFormat.Records.CompressionType;

@@ -1,6 +1,5 @@
 using System.Buffers.Binary;
 using Confluent.Kafka;
-using ControlCenter.Broker.Tests.Infrastructure;
 using ControlCenter.LogFormat;
 
 namespace ControlCenter.Broker.Tests.Interop;

@@ -1,6 +1,5 @@
 using System.Text;
 using Confluent.Kafka;
-using ControlCenter.Broker.Tests.Infrastructure;
 
 namespace ControlCenter.Broker.Tests.Storage;
 

@@ -1,7 +1,7 @@
 using ControlCenter.Broker;
 using Microsoft.Extensions.Logging;
 
-namespace ControlCenter.Broker.Tests.Infrastructure;
+namespace ControlCenter.Testing;
 
 /// <summary>A real embedded broker on a free loopback port with its own temporary data dir.</summary>
 public sealed class TestBroker : IAsyncDisposable

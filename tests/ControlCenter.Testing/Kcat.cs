@@ -1,6 +1,6 @@
 using System.Diagnostics;
 
-namespace ControlCenter.Broker.Tests.Infrastructure;
+namespace ControlCenter.Testing;
 
 /// <summary>Runs the kcat command-line client (installed by the test script).</summary>
 public static class Kcat

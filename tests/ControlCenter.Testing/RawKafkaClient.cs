@@ -2,7 +2,7 @@ using System.Buffers.Binary;
 using System.Net.Sockets;
 using ControlCenter.LogFormat;
 
-namespace ControlCenter.Broker.Tests.Infrastructure;
+namespace ControlCenter.Testing;
 
 /// <summary>
 /// Speaks the wire protocol by hand for what Confluent.Kafka cannot send: legacy message

@@ -1,6 +1,6 @@
 using System.Diagnostics;
 
-namespace ControlCenter.Broker.Tests.Infrastructure;
+namespace ControlCenter.Testing;
 
 /// <summary>The broker in a child process (ControlCenter.Broker.Host), so a test can kill it with SIGKILL.</summary>
 public sealed class BrokerProcess : IDisposable
@@ -17,17 +17,8 @@ public sealed class BrokerProcess : IDisposable
     public int Port => int.Parse(BootstrapServers.Split(':')[1]);
     public int Pid => _process.Id;
 
-    public static string HostDll
-    {
-        get
-        {
-            // tests/ControlCenter.Broker.Tests/bin/<Configuration>/net10.0 → src/ControlCenter.Broker.Host/bin/<Configuration>/net10.0
-            var testDir = new DirectoryInfo(AppContext.BaseDirectory);
-            string configuration = testDir.Parent!.Name;
-            string repo = testDir.Parent!.Parent!.Parent!.Parent!.Parent!.FullName;
-            return Path.Combine(repo, "src", "ControlCenter.Broker.Host", "bin", configuration, testDir.Name, "ControlCenter.Broker.Host.dll");
-        }
-    }
+    /// <summary>The host's build output, found from this assembly's own bin folder (same configuration).</summary>
+    public static string HostDll => RepoPaths.BuildOutput("src/ControlCenter.Broker.Host", "ControlCenter.Broker.Host.dll");
 
     public static async Task<BrokerProcess> StartAsync(string dataDir, int port = 0, params string[] extraArgs)
     {
@@ -55,6 +46,28 @@ public sealed class BrokerProcess : IDisposable
         process.BeginErrorReadLine();
         string bootstrap = await listening.Task.WaitAsync(TimeSpan.FromSeconds(60));
         return new BrokerProcess(process, bootstrap);
+    }
+
+    /// <summary>Peak resident memory of the broker process (VmHWM), in bytes.</summary>
+    public long PeakMemoryBytes
+    {
+        get
+        {
+            foreach (var line in File.ReadLines($"/proc/{Pid}/status"))
+                if (line.StartsWith("VmHWM:", StringComparison.Ordinal))
+                    return long.Parse(line.Split(' ', StringSplitOptions.RemoveEmptyEntries)[1]) * 1024;
+            return 0;
+        }
+    }
+
+    /// <summary>User + system CPU time of the broker process, in clock ticks (10 ms).</summary>
+    public long CpuTimeTicks
+    {
+        get
+        {
+            var fields = File.ReadAllText($"/proc/{Pid}/stat").Split(')')[1].Split(' ', StringSplitOptions.RemoveEmptyEntries);
+            return long.Parse(fields[11]) + long.Parse(fields[12]);
+        }
     }
 
     /// <summary>SIGKILL: no shutdown hooks, no flush, no clean-shutdown marker.</summary>

@@ -1,7 +1,7 @@
 using Confluent.Kafka;
 using Confluent.Kafka.Admin;
 
-namespace ControlCenter.Broker.Tests.Infrastructure;
+namespace ControlCenter.Testing;
 
 /// <summary>Real Confluent.Kafka clients pointed at a test broker.</summary>
 public static class Clients

@@ -1,0 +1,24 @@
+using ControlCenter.Benchmarks;
+
+// Each benchmark prints its figures; run them one at a time on a quiet machine, Release build:
+//   dotnet run -c Release --project tests/ControlCenter.Benchmarks -- <name> [--option value ...]
+var benchmarks = new Dictionary<string, (string Description, Func<Options, Task> Run)>(StringComparer.OrdinalIgnoreCase)
+{
+    ["broker-throughput"] = ("one producer (acks=1, linger 5 ms, 100-byte values) then one consumer against the broker process; records/s, MB/s, peak broker memory", BrokerThroughput.RunAsync),
+    ["group-throughput"] = ("3 group members consuming a 6-partition topic of 1M records; records/s and rebalance time", GroupThroughput.RunAsync),
+    ["micro"] = ("BenchmarkDotNet: CRC32C and batch validation on the produce path", Micro.RunAsync),
+};
+
+if (args.Length == 0 || args[0] is "list" or "--help" or "-h")
+{
+    Console.WriteLine("Benchmarks:");
+    foreach (var (name, (description, _)) in benchmarks) Console.WriteLine($"  {name,-22} {description}");
+    return 0;
+}
+if (!benchmarks.TryGetValue(args[0], out var benchmark))
+{
+    Console.Error.WriteLine($"Unknown benchmark '{args[0]}'. Run with 'list' to see them.");
+    return 2;
+}
+await benchmark.Run(new Options(args.Skip(1).ToArray()));
+return 0;
