@@ -1,23 +1,58 @@
+using ControlCenter.Broker;
+using ControlCenter.Kafka;
 using ControlCenter.Web.Components;
+using ControlCenter.Web.Hosting;
+using Microsoft.AspNetCore.Diagnostics.HealthChecks;
+using MudBlazor.Services;
 
 var builder = WebApplication.CreateBuilder(args);
+// http://localhost:9021 unless --urls / ASPNETCORE_URLS say otherwise. Loopback only by default.
+if (string.IsNullOrEmpty(builder.Configuration["urls"]) && string.IsNullOrEmpty(builder.Configuration["Kestrel:Endpoints:Http:Url"]))
+    builder.WebHost.UseUrls("http://localhost:9021");
 
-// Add services to the container.
-builder.Services.AddRazorComponents()
-    .AddInteractiveServerComponents();
+var problems = StartupChecks.Run(builder.Configuration);
+if (problems.Count > 0)
+{
+    Console.Error.WriteLine("Kafka Control Center cannot start:");
+    foreach (var problem in problems) Console.Error.WriteLine("  - " + problem);
+    return 2;
+}
+
+builder.Services.AddOptions<BrokerOptions>().Bind(builder.Configuration.GetSection(BrokerOptions.SectionName));
+// Registered first: the embedded broker must be up before the monitor starts reading it.
+builder.Services.AddSingleton<EmbeddedBrokerService>();
+builder.Services.AddHostedService(sp => sp.GetRequiredService<EmbeddedBrokerService>());
+builder.Services.AddKafkaControlCenter(builder.Configuration);
+
+builder.Services.AddRazorComponents().AddInteractiveServerComponents();
+builder.Services.AddMudServices();
+builder.Services.AddHealthChecks().AddCheck<ClusterHealthCheck>("cluster");
 
 var app = builder.Build();
 
-// Configure the HTTP request pipeline.
 if (!app.Environment.IsDevelopment())
-{
     app.UseExceptionHandler("/Error", createScopeForErrors: true);
-}
 app.UseStatusCodePagesWithReExecute("/not-found", createScopeForStatusCodePages: true);
 app.UseAntiforgery();
 
+app.MapHealthChecks("/healthz", new HealthCheckOptions { ResponseWriter = ClusterHealthCheck.WriteResponse });
 app.MapStaticAssets();
-app.MapRazorComponents<App>()
-    .AddInteractiveServerRenderMode();
+app.MapRazorComponents<App>().AddInteractiveServerRenderMode();
 
-app.Run();
+try
+{
+    await app.StartAsync();
+}
+catch (StartupException e)
+{
+    Console.Error.WriteLine("Kafka Control Center cannot start:");
+    Console.Error.WriteLine("  - " + e.Message);
+    await app.DisposeAsync();
+    return 2;
+}
+await app.WaitForShutdownAsync();
+await app.DisposeAsync();
+return 0;
+
+/// <summary>Entry point type, visible to WebApplicationFactory in tests.</summary>
+public partial class Program;

@@ -1,0 +1,85 @@
+using System.Diagnostics;
+using System.Text;
+
+namespace ControlCenter.E2E;
+
+/// <summary>
+/// The dashboard as a child process on a free port (Development environment, so static web
+/// assets resolve from the repository), with its embedded broker on a free port and a
+/// temporary data dir. Reads the address from "Now listening on:".
+/// </summary>
+public sealed class AppProcess : IAsyncDisposable
+{
+    private readonly Process _process;
+    private readonly StringBuilder _log = new();
+
+    private AppProcess(Process process, string dataDir)
+    {
+        _process = process;
+        DataDir = dataDir;
+    }
+
+    public string BaseUrl { get; private set; } = "";
+    public string DataDir { get; }
+    public string Log { get { lock (_log) return _log.ToString(); } }
+
+    public static async Task<AppProcess> StartAsync(params (string Key, string Value)[] environment)
+    {
+        string dataDir = TempDir.Create("e2e");
+        var info = new ProcessStartInfo("dotnet")
+        {
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+            WorkingDirectory = Path.Combine(RepoPaths.Root, "src", "ControlCenter.Web"),
+        };
+        info.ArgumentList.Add(RepoPaths.BuildOutput("src/ControlCenter.Web", "ControlCenter.Web.dll"));
+        info.ArgumentList.Add("--urls");
+        info.ArgumentList.Add("http://127.0.0.1:0");
+        info.Environment["ASPNETCORE_ENVIRONMENT"] = "Development";
+        info.Environment["EmbeddedBroker__Port"] = "0";
+        info.Environment["EmbeddedBroker__DataDir"] = dataDir;
+        info.Environment["Monitor__IntervalMs"] = "500";
+        foreach (var (key, value) in environment) info.Environment[key] = value;
+
+        var app = new AppProcess(Process.Start(info)!, dataDir);
+        var listening = new TaskCompletionSource<string>(TaskCreationOptions.RunContinuationsAsynchronously);
+        app._process.OutputDataReceived += (_, e) =>
+        {
+            if (e.Data is null) { listening.TrySetException(new InvalidOperationException("App exited:\n" + app.Log)); return; }
+            lock (app._log) app._log.AppendLine(e.Data);
+            int at = e.Data.IndexOf("Now listening on: ", StringComparison.Ordinal);
+            if (at >= 0) listening.TrySetResult(e.Data[(at + "Now listening on: ".Length)..].Trim());
+        };
+        app._process.ErrorDataReceived += (_, e) => { if (e.Data is not null) lock (app._log) app._log.AppendLine(e.Data); };
+        app._process.BeginOutputReadLine();
+        app._process.BeginErrorReadLine();
+        app.BaseUrl = await listening.Task.WaitAsync(TimeSpan.FromSeconds(90));
+        return app;
+    }
+
+    /// <summary>The embedded broker's address, from the app's health endpoint.</summary>
+    public async Task<string> BootstrapServersAsync()
+    {
+        using var http = new HttpClient();
+        var deadline = DateTime.UtcNow.AddSeconds(30);
+        while (true)
+        {
+            var json = System.Text.Json.JsonDocument.Parse(await http.GetStringAsync(BaseUrl + "/healthz"));
+            var cluster = json.RootElement.GetProperty("cluster");
+            if (cluster.GetProperty("reachable").GetBoolean()) return cluster.GetProperty("bootstrapServers").GetString()!;
+            if (DateTime.UtcNow > deadline) throw new TimeoutException("The embedded cluster did not become reachable");
+            await Task.Delay(200);
+        }
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        if (!_process.HasExited)
+        {
+            _process.Kill(entireProcessTree: true);
+            await _process.WaitForExitAsync();
+        }
+        _process.Dispose();
+        TempDir.Delete(DataDir);
+    }
+}

@@ -1,0 +1,63 @@
+using Microsoft.Playwright;
+
+namespace ControlCenter.E2E;
+
+/// <summary>Playwright driving Debian's Chromium (never a downloaded browser).</summary>
+public sealed class Browser : IAsyncDisposable
+{
+    private IPlaywright _playwright = null!;
+    public IBrowser Instance { get; private set; } = null!;
+
+    public static async Task<Browser> LaunchAsync()
+    {
+        var browser = new Browser { _playwright = await Playwright.CreateAsync() };
+        browser.Instance = await browser._playwright.Chromium.LaunchAsync(new BrowserTypeLaunchOptions
+        {
+            ExecutablePath = "/usr/bin/chromium",
+            Headless = true,
+            ChromiumSandbox = false,
+            Args = ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run", "--disable-background-networking",
+                    "--disable-component-update", "--disable-sync"],
+        });
+        return browser;
+    }
+
+    /// <summary>A fresh page (own cookies) opened at <paramref name="url"/>, once the Blazor circuit is interactive.</summary>
+    public async Task<IPage> OpenAsync(string url, IBrowserContext? context = null)
+    {
+        context ??= await Instance.NewContextAsync(new BrowserNewContextOptions { ViewportSize = new ViewportSize { Width = 1400, Height = 900 } });
+        var page = await context.NewPageAsync();
+        page.SetDefaultTimeout(20_000);
+        await page.GotoAsync(url);
+        await WaitInteractiveAsync(page);
+        return page;
+    }
+
+    public static Task WaitInteractiveAsync(IPage page) =>
+        page.WaitForSelectorAsync("[data-interactive=true]", new PageWaitForSelectorOptions { State = WaitForSelectorState.Attached });
+
+    public async ValueTask DisposeAsync()
+    {
+        await Instance.DisposeAsync();
+        _playwright.Dispose();
+    }
+}
+
+/// <summary>One app and one browser shared by a test class.</summary>
+public sealed class AppFixture : IAsyncLifetime
+{
+    public AppProcess App { get; private set; } = null!;
+    public Browser Browser { get; private set; } = null!;
+
+    public async ValueTask InitializeAsync()
+    {
+        App = await AppProcess.StartAsync();
+        Browser = await Browser.LaunchAsync();
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        await Browser.DisposeAsync();
+        await App.DisposeAsync();
+    }
+}

@@ -1,0 +1,30 @@
+namespace ControlCenter.Kafka.Cluster;
+
+public sealed record BrokerInfo(int Id, string Host, int Port, string? Rack, bool IsController);
+
+public sealed record TopicSummary(string Name, int Partitions, int ReplicationFactor, bool IsInternal, int UnderReplicatedPartitions, int OfflinePartitions);
+
+/// <summary>What the Overview shows, read through the admin client on every monitor tick.</summary>
+public sealed record ClusterOverview(
+    string? ClusterId,
+    int ControllerId,
+    IReadOnlyList<BrokerInfo> Brokers,
+    IReadOnlyList<TopicSummary> Topics,
+    DateTimeOffset ReadAt)
+{
+    public int TopicCount => Topics.Count(t => !t.IsInternal);
+    public int InternalTopicCount => Topics.Count(t => t.IsInternal);
+    public int PartitionCount => Topics.Sum(t => t.Partitions);
+    public IEnumerable<string> InternalTopics => Topics.Where(t => t.IsInternal).Select(t => t.Name);
+}
+
+public enum ConnectionState { Connecting, Connected, Unreachable }
+
+/// <summary>Whether the cluster answers, and if not, why (the librdkafka error as reported).</summary>
+public sealed record ClusterStatus(ConnectionState State, string BootstrapServers, string? Error, DateTimeOffset CheckedAt, DateTimeOffset? ConnectedSince)
+{
+    public bool IsReachable => State == ConnectionState.Connected;
+}
+
+/// <summary>A broker config as DescribeConfigs reports it (secrets already masked).</summary>
+public sealed record ConfigEntryView(string Name, string? Value, string Source, bool IsReadOnly, bool IsSensitive, bool IsDefault, string? Documentation);

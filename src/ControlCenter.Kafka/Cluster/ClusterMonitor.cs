@@ -1,0 +1,74 @@
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
+
+namespace ControlCenter.Kafka.Cluster;
+
+/// <summary>
+/// The one background service that samples the cluster on a fixed tick (not one poller per
+/// browser). It survives the cluster going away: the status turns Unreachable with librdkafka's
+/// reason, the last overview is kept, and it recovers by itself when the cluster returns.
+/// </summary>
+public sealed partial class ClusterMonitor(
+    ClusterConnection connection,
+    ClusterAdmin admin,
+    IOptions<MonitorOptions> options,
+    ILogger<ClusterMonitor> logger) : BackgroundService, IClusterState
+{
+    private readonly SemaphoreSlim _wake = new(0, 1);
+    private ClusterStatus _status = new(ConnectionState.Connecting, "", null, DateTimeOffset.UtcNow, null);
+
+    public ClusterStatus Status => _status;
+    public ClusterOverview? Overview { get; private set; }
+    public string DisplayName => connection.DisplayName;
+    public event Action? Changed;
+
+    public void RequestRefresh()
+    {
+        if (_wake.CurrentCount == 0) { try { _wake.Release(); } catch (SemaphoreFullException) { } }
+    }
+
+    protected override async Task ExecuteAsync(CancellationToken stopping)
+    {
+        while (!connection.IsReady && !stopping.IsCancellationRequested) await Task.Delay(100, stopping);
+        var interval = TimeSpan.FromMilliseconds(options.Value.IntervalMs);
+        while (!stopping.IsCancellationRequested)
+        {
+            var started = DateTimeOffset.UtcNow;
+            await TickAsync(stopping);
+            var wait = interval - (DateTimeOffset.UtcNow - started);
+            if (wait < TimeSpan.FromMilliseconds(50)) wait = TimeSpan.FromMilliseconds(50);
+            try { await _wake.WaitAsync(wait, stopping); }
+            catch (OperationCanceledException) { break; }
+        }
+    }
+
+    private async Task TickAsync(CancellationToken stopping)
+    {
+        try
+        {
+            var overview = await admin.ReadOverviewAsync(stopping);
+            bool wasDown = _status.State != ConnectionState.Connected;
+            Overview = overview;
+            _status = new ClusterStatus(ConnectionState.Connected, connection.BootstrapServers, null, DateTimeOffset.UtcNow,
+                wasDown ? DateTimeOffset.UtcNow : _status.ConnectedSince);
+            if (wasDown) logger.LogInformation("Cluster at {Bootstrap} is reachable (cluster id {ClusterId})", connection.BootstrapServers, overview.ClusterId);
+            admin.ClearLastError();
+            await OnTickAsync(overview, stopping);
+        }
+        catch (OperationCanceledException) when (stopping.IsCancellationRequested) { return; }
+        catch (Exception e)
+        {
+            string reason = admin.LastError ?? e.Message;
+            if (_status.State != ConnectionState.Unreachable)
+                logger.LogWarning("Cluster at {Bootstrap} is unreachable: {Reason}", connection.BootstrapServers, reason);
+            _status = new ClusterStatus(ConnectionState.Unreachable, connection.BootstrapServers, reason, DateTimeOffset.UtcNow, null);
+            OnUnreachable();
+        }
+        Changed?.Invoke();
+    }
+
+    /// <summary>Per-tick work beyond the overview (live metrics); see ClusterMonitor.Metrics.cs.</summary>
+    partial void OnUnreachable();
+    private partial Task OnTickAsync(ClusterOverview overview, CancellationToken stopping);
+}

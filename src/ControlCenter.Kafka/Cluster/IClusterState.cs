@@ -1,0 +1,21 @@
+namespace ControlCenter.Kafka.Cluster;
+
+/// <summary>
+/// The cluster as the monitor last saw it. Pages read this instead of querying the cluster
+/// themselves, and re-render on <see cref="Changed"/>.
+/// </summary>
+public interface IClusterState
+{
+    ClusterStatus Status { get; }
+
+    /// <summary>The last successful read; kept while the cluster is unreachable (shown as stale).</summary>
+    ClusterOverview? Overview { get; }
+
+    string DisplayName { get; }
+
+    /// <summary>Raised after every monitor tick that changed the status or the overview.</summary>
+    event Action? Changed;
+
+    /// <summary>Asks the monitor to refresh now (after an admin action) instead of waiting for the tick.</summary>
+    void RequestRefresh();
+}

@@ -1,0 +1,23 @@
+using ControlCenter.Kafka.Cluster;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Options;
+
+namespace ControlCenter.Kafka;
+
+public static class ServiceCollectionExtensions
+{
+    /// <summary>Cluster access for the dashboard: options, the connection, the shared admin client and the monitor.</summary>
+    public static IServiceCollection AddKafkaControlCenter(this IServiceCollection services, IConfiguration configuration)
+    {
+        services.AddOptions<KafkaOptions>().Bind(configuration.GetSection(KafkaOptions.SectionName)).ValidateOnStart();
+        services.AddSingleton<IValidateOptions<KafkaOptions>, KafkaOptionsValidator>();
+        services.AddOptions<MonitorOptions>().Bind(configuration.GetSection(MonitorOptions.SectionName));
+        services.AddSingleton<ClusterConnection>();
+        services.AddSingleton<ClusterAdmin>();
+        services.AddSingleton<ClusterMonitor>();
+        services.AddSingleton<IClusterState>(sp => sp.GetRequiredService<ClusterMonitor>());
+        services.AddHostedService(sp => sp.GetRequiredService<ClusterMonitor>());
+        return services;
+    }
+}

@@ -1,0 +1,38 @@
+using System.Text.Json;
+using ControlCenter.Kafka.Cluster;
+using Microsoft.AspNetCore.Diagnostics.HealthChecks;
+using Microsoft.Extensions.Diagnostics.HealthChecks;
+
+namespace ControlCenter.Web.Hosting;
+
+/// <summary>/healthz: the app is up (200) and says whether the cluster is reachable (Degraded when not).</summary>
+public sealed class ClusterHealthCheck(IClusterState cluster) : IHealthCheck
+{
+    public Task<HealthCheckResult> CheckHealthAsync(HealthCheckContext context, CancellationToken cancellationToken = default)
+    {
+        var status = cluster.Status;
+        var data = new Dictionary<string, object>
+        {
+            ["reachable"] = status.IsReachable,
+            ["state"] = status.State.ToString(),
+            ["bootstrapServers"] = status.BootstrapServers,
+            ["checkedAt"] = status.CheckedAt,
+        };
+        if (status.Error is not null) data["error"] = status.Error;
+        if (cluster.Overview is { } o) { data["clusterId"] = o.ClusterId ?? ""; data["brokers"] = o.Brokers.Count; }
+        return Task.FromResult(status.IsReachable
+            ? HealthCheckResult.Healthy("Cluster reachable", data)
+            : HealthCheckResult.Degraded(status.Error ?? "Connecting to the cluster", data: data));
+    }
+
+    public static Task WriteResponse(HttpContext context, HealthReport report)
+    {
+        context.Response.ContentType = "application/json";
+        var cluster = report.Entries.TryGetValue("cluster", out var entry) ? entry.Data : new Dictionary<string, object>();
+        return context.Response.WriteAsync(JsonSerializer.Serialize(new
+        {
+            status = report.Status.ToString(),
+            cluster,
+        }));
+    }
+}

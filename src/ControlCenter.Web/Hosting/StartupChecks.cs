@@ -1,0 +1,51 @@
+using Confluent.Kafka;
+using ControlCenter.Broker;
+using ControlCenter.Broker.Config;
+using ControlCenter.Kafka;
+
+namespace ControlCenter.Web.Hosting;
+
+/// <summary>
+/// Checks run before the host is built, each giving one clear sentence instead of a stack
+/// trace: the native librdkafka that actually loaded, the Kafka options, the embedded broker's.
+/// </summary>
+public static class StartupChecks
+{
+    public static List<string> Run(IConfiguration configuration)
+    {
+        var problems = new List<string>();
+        CheckLibrdkafka(problems);
+
+        var kafka = new KafkaOptions();
+        configuration.GetSection(KafkaOptions.SectionName).Bind(kafka);
+        var result = new KafkaOptionsValidator().Validate(null, kafka);
+        if (result.Failed) problems.AddRange(result.Failures);
+
+        if (string.IsNullOrWhiteSpace(kafka.BootstrapServers))
+        {
+            if (!configuration.GetValue("EmbeddedBroker:Enabled", true))
+                problems.Add("Kafka:BootstrapServers is empty and EmbeddedBroker:Enabled is false: there is no cluster to manage. Set Kafka:BootstrapServers.");
+            var broker = new BrokerOptions();
+            configuration.GetSection(BrokerOptions.SectionName).Bind(broker);
+            if (broker.Port is < 0 or > 65535) problems.Add($"EmbeddedBroker:Port must be 0-65535, not {broker.Port}");
+            try { _ = new BrokerConfig(broker.Config); }
+            catch (ArgumentException e) { problems.Add(e.Message); }
+        }
+        return problems;
+    }
+
+    /// <summary>
+    /// Confluent.Kafka falls back to a system librdkafka when its bundled one cannot load; an
+    /// older one (Debian's 2.0.2) crashes consumers later. Refuse to start with a clear reason.
+    /// </summary>
+    private static void CheckLibrdkafka(List<string> problems)
+    {
+        var expected = typeof(Library).Assembly.GetName().Version!;
+        string loaded;
+        try { loaded = Library.VersionString; }
+        catch (Exception e) { problems.Add($"librdkafka could not be loaded: {e.Message}"); return; }
+        if (!Version.TryParse(loaded.Split('-')[0], out var version) || version < new Version(expected.Major, expected.Minor, expected.Build))
+            problems.Add($"librdkafka {loaded} was loaded, but Confluent.Kafka {expected.ToString(3)} needs its own build. " +
+                         "A system librdkafka.so (e.g. Debian's librdkafka-dev) is shadowing it: remove that package.");
+    }
+}

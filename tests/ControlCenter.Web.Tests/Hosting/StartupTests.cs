@@ -1,0 +1,104 @@
+using System.Diagnostics;
+using System.Net;
+using System.Net.Sockets;
+using ControlCenter.Web.Hosting;
+using Microsoft.Extensions.Configuration;
+
+namespace ControlCenter.Web.Tests.Hosting;
+
+/// <summary>Bad configuration gives one clear start-up message, never a stack trace.</summary>
+public class StartupTests
+{
+    private static IConfiguration Config(params (string Key, string Value)[] values) =>
+        new ConfigurationBuilder().AddInMemoryCollection(values.Select(v => KeyValuePair.Create(v.Key, (string?)v.Value))).Build();
+
+    [Theory]
+    [InlineData("broker:notaport", "is not host:port")]
+    [InlineData("broker:70000", "outside 1-65535")]
+    [InlineData("a:9092,,b:9092", "empty entry")]
+    [InlineData("has space:9092", "is not host:port")]
+    public void MalformedBootstrapListsAreRefused(string bootstrap, string expected)
+    {
+        var problems = StartupChecks.Run(Config(("Kafka:BootstrapServers", bootstrap)));
+        Assert.Contains(problems, p => p.Contains(expected));
+    }
+
+    [Theory]
+    [InlineData("localhost:9092")]
+    [InlineData("kafka-1:9092, kafka-2:9092")]
+    [InlineData("SASL_SSL://broker.example.com:9096")]
+    [InlineData("[::1]:9092")]
+    public void WellFormedBootstrapListsAreAccepted(string bootstrap) =>
+        Assert.Empty(StartupChecks.Run(Config(("Kafka:BootstrapServers", bootstrap))));
+
+    [Fact]
+    public void LibrdkafkaRejectsUnknownClientProperties()
+    {
+        var problems = StartupChecks.Run(Config(("Kafka:BootstrapServers", "localhost:9092"), ("Kafka:Client:no.such.property", "1")));
+        Assert.Contains(problems, p => p.Contains("rejected by librdkafka") && p.Contains("no.such.property"));
+    }
+
+    [Fact]
+    public void KnownClientPropertiesAreAccepted() =>
+        Assert.Empty(StartupChecks.Run(Config(("Kafka:BootstrapServers", "localhost:9092"),
+            ("Kafka:Client:security.protocol", "SASL_PLAINTEXT"), ("Kafka:Client:sasl.mechanism", "PLAIN"),
+            ("Kafka:Client:sasl.username", "u"), ("Kafka:Client:sasl.password", "p"))));
+
+    [Fact]
+    public void DisabledEmbeddedBrokerWithoutBootstrapIsRefused()
+    {
+        var problems = StartupChecks.Run(Config(("EmbeddedBroker:Enabled", "false")));
+        Assert.Contains(problems, p => p.Contains("there is no cluster to manage"));
+    }
+
+    [Fact]
+    public void UnknownBrokerPropertiesAreRefused()
+    {
+        var problems = StartupChecks.Run(Config(("EmbeddedBroker:Config:log.retention.fortnights", "2")));
+        Assert.Contains(problems, p => p.Contains("Unknown broker config 'log.retention.fortnights'"));
+    }
+
+    private static async Task<(int ExitCode, string Output)> RunAppAsync(params (string Key, string Value)[] environment)
+    {
+        var info = new ProcessStartInfo("dotnet")
+        {
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+            WorkingDirectory = Path.Combine(RepoPaths.Root, "src", "ControlCenter.Web"),
+        };
+        info.ArgumentList.Add(RepoPaths.BuildOutput("src/ControlCenter.Web", "ControlCenter.Web.dll"));
+        info.ArgumentList.Add("--urls");
+        info.ArgumentList.Add("http://127.0.0.1:0");
+        info.Environment["EmbeddedBroker__DataDir"] = TempDir.Create("startup");
+        foreach (var (key, value) in environment) info.Environment[key] = value;
+        using var process = Process.Start(info)!;
+        var output = process.StandardOutput.ReadToEndAsync();
+        var error = process.StandardError.ReadToEndAsync();
+        using var cts = new CancellationTokenSource(TimeSpan.FromSeconds(60));
+        await process.WaitForExitAsync(cts.Token);
+        return (process.ExitCode, await output + await error);
+    }
+
+    [Fact]
+    public async Task AppRefusesToStartWithOneClearMessage()
+    {
+        var (exit, output) = await RunAppAsync(("Kafka__BootstrapServers", "broker:notaport"), ("Kafka__Client__sasl.password", "hunter2-secret"));
+        Assert.Equal(2, exit);
+        Assert.Contains("Kafka Control Center cannot start", output);
+        Assert.Contains("'broker:notaport' is not host:port", output);
+        Assert.DoesNotContain("   at ", output);           // no stack trace
+        Assert.DoesNotContain("hunter2-secret", output);    // and no secrets
+    }
+
+    [Fact]
+    public async Task EmbeddedBrokerPortInUseIsExplained()
+    {
+        using var blocker = new TcpListener(IPAddress.Loopback, 0);
+        blocker.Start();
+        int port = ((IPEndPoint)blocker.LocalEndpoint).Port;
+        var (exit, output) = await RunAppAsync(("EmbeddedBroker__Port", port.ToString()));
+        Assert.Equal(2, exit);
+        Assert.Contains($"cannot listen on 127.0.0.1:{port}: the port is in use", output);
+        Assert.DoesNotContain("   at ", output);
+    }
+}
