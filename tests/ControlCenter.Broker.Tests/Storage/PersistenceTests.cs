@@ -209,4 +209,30 @@ public class PersistenceTests
         Assert.True(new FileInfo(Path.Combine(dir, "00000000000000000000.timeindex")).Length > 0);
         Assert.Equal(40, Clients.ReadAll(broker.BootstrapServers, "reindex", 1).Count);
     }
+
+    [Fact]
+    public async Task SegmentsRollWhenSegmentMsHasPassed()
+    {
+        await using var broker = await TestBroker.StartAsync();
+        await Clients.CreateTopicAsync(broker.BootstrapServers, "aging", 1, new() { ["segment.ms"] = "60000" });
+        var t0 = DateTime.UtcNow.AddHours(-1);
+        await ProduceAsync(broker.BootstrapServers, "aging", 3, timestamp: t0);
+        await ProduceAsync(broker.BootstrapServers, "aging", 1, timestamp: t0.AddSeconds(30));
+        Assert.Single(broker.Broker.Segments("aging", 0));
+        await ProduceAsync(broker.BootstrapServers, "aging", 1, timestamp: t0.AddMinutes(2)); // more than segment.ms after the first batch
+        var segments = broker.Broker.Segments("aging", 0);
+        Assert.Equal([0L, 4L], segments.Select(s => s.BaseOffset));
+    }
+
+    [Fact]
+    public async Task RetentionRunsInTheBackground()
+    {
+        await using var broker = await TestBroker.StartAsync(new() { ["log.retention.check.interval.ms"] = "300" });
+        await Clients.CreateTopicAsync(broker.BootstrapServers, "background", 1, new() { ["segment.bytes"] = "1000", ["retention.ms"] = "60000" });
+        await ProduceAsync(broker.BootstrapServers, "background", 20, timestamp: DateTime.UtcNow.AddDays(-1));
+        await ProduceAsync(broker.BootstrapServers, "background", 5, timestamp: DateTime.UtcNow);
+        using var consumer = Clients.Consumer(broker.BootstrapServers);
+        await Clients.WaitUntilAsync(() => consumer.QueryWatermarkOffsets(new TopicPartition("background", 0), TimeSpan.FromSeconds(5)).Low.Value > 0,
+            TimeSpan.FromSeconds(15), "the retention check to delete expired segments");
+    }
 }

@@ -118,4 +118,19 @@ public class HostingTests
         Assert.Contains("log.retention.ms", page);
         Assert.DoesNotContain("password", page.Replace("sasl.jaas.config", ""), StringComparison.OrdinalIgnoreCase);
     }
+
+    [Fact]
+    public async Task StoppingTheAppShutsTheEmbeddedBrokerDownCleanly()
+    {
+        var app = new AppFactory();
+        app.Start();
+        await WaitForStateAsync(app.Get<IClusterState>(), ConnectionState.Connected);
+        string dataDir = app.DataDir;
+        string marker = Path.Combine(dataDir, ".kafka_cleanshutdown");
+        Assert.False(File.Exists(marker));
+        await app.StopAsync();
+        Assert.True(File.Exists(marker));
+        Assert.True(File.Exists(Path.Combine(dataDir, "recovery-point-offset-checkpoint")));
+        await app.DisposeAsync();
+    }
 }

@@ -47,6 +47,13 @@ public sealed class AppFactory : WebApplicationFactory<Program>
 
     public T Get<T>() where T : notnull => Services.GetRequiredService<T>();
 
+    /// <summary>Stops the host (hosted services stop, the embedded broker shuts down) but keeps the data dir.</summary>
+    public async Task StopAsync()
+    {
+        var lifetime = Services.GetRequiredService<Microsoft.Extensions.Hosting.IHost>();
+        await lifetime.StopAsync();
+    }
+
     public override async ValueTask DisposeAsync()
     {
         await base.DisposeAsync();
