@@ -22,6 +22,8 @@ public sealed class KafkaBroker : IAsyncDisposable
     private SocketServer? _server;
     private BackgroundTasks? _background;
     private GroupCoordinator? _groups;
+    private readonly object _stopLock = new();
+    private Task? _stopping;
 
     public KafkaBroker(BrokerOptions options, ILoggerFactory? loggerFactory = null)
     {
@@ -65,15 +67,25 @@ public sealed class KafkaBroker : IAsyncDisposable
         return Task.CompletedTask;
     }
 
-    public async Task StopAsync()
+    /// <summary>Clean shutdown. Concurrent and repeated calls all wait for the same single stop.</summary>
+    public Task StopAsync()
     {
-        if (!IsRunning) return;
+        lock (_stopLock)
+        {
+            if (_stopping is null && !IsRunning) return Task.CompletedTask;
+            return _stopping ??= StopCoreAsync();
+        }
+    }
+
+    private async Task StopCoreAsync()
+    {
         IsRunning = false;
         if (_server is not null) await _server.DisposeAsync();
         if (_background is not null) await _background.DisposeAsync();
         _groups?.Dispose();
         _logs?.Shutdown();
         _logger.LogInformation("Embedded Kafka broker stopped");
+        lock (_stopLock) _stopping = null;
     }
 
     public async ValueTask DisposeAsync() => await StopAsync();

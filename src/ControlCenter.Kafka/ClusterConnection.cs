@@ -12,6 +12,7 @@ public sealed class ClusterConnection(IOptions<KafkaOptions> options)
 {
     private readonly KafkaOptions _options = options.Value;
     private string? _embeddedBootstrap;
+    private string? _embeddedDataDir;
 
     public bool IsEmbedded => string.IsNullOrWhiteSpace(_options.BootstrapServers);
 
@@ -26,9 +27,14 @@ public sealed class ClusterConnection(IOptions<KafkaOptions> options)
 
     public int RequestTimeoutMs => _options.RequestTimeoutMs;
 
-    public IReadOnlyList<string> LogDirs => _options.LogDirs;
+    /// <summary>Kafka log dirs the app can read: the embedded broker's data dir, or Kafka:LogDirs.</summary>
+    public IReadOnlyList<string> LogDirs => _embeddedDataDir is { } dir ? [dir] : _options.LogDirs;
 
-    public void UseEmbeddedBroker(string bootstrapServers) => _embeddedBootstrap = bootstrapServers;
+    public void UseEmbeddedBroker(string bootstrapServers, string dataDir)
+    {
+        _embeddedDataDir = dataDir;
+        _embeddedBootstrap = bootstrapServers;
+    }
 
     private T Apply<T>(T config) where T : ClientConfig
     {

@@ -15,6 +15,7 @@ public static class ServiceCollectionExtensions
         services.AddOptions<MonitorOptions>().Bind(configuration.GetSection(MonitorOptions.SectionName));
         services.AddSingleton<ClusterConnection>();
         services.AddSingleton<ClusterAdmin>();
+        services.AddSingleton<ClusterSnapshotReader>();
         services.AddSingleton<ClusterMonitor>();
         services.AddSingleton<IClusterState>(sp => sp.GetRequiredService<ClusterMonitor>());
         services.AddHostedService(sp => sp.GetRequiredService<ClusterMonitor>());

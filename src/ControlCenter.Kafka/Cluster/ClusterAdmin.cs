@@ -46,32 +46,40 @@ public sealed class ClusterAdmin : IDisposable
     public Task<Metadata> GetMetadataAsync(CancellationToken cancellation = default) =>
         Task.Run(() => Client.GetMetadata(Timeout), cancellation);
 
-    public async Task<ClusterOverview> ReadOverviewAsync(CancellationToken cancellation = default)
+    /// <summary>Cluster id, controller and brokers with racks (DescribeCluster).</summary>
+    public Task<DescribeClusterResult> DescribeClusterAsync() =>
+        Client.DescribeClusterAsync(new DescribeClusterOptions { RequestTimeout = Timeout });
+
+    /// <summary>
+    /// Low and high watermarks of many partitions in two batched ListOffsets calls (librdkafka
+    /// sends one request per leader broker). Partitions that fail are left out.
+    /// </summary>
+    public async Task<Dictionary<TopicPartition, (long Low, long High)>> ListWatermarksAsync(IReadOnlyCollection<TopicPartition> partitions)
     {
-        var cluster = await Client.DescribeClusterAsync(new DescribeClusterOptions { RequestTimeout = Timeout });
-        var metadata = await GetMetadataAsync(cancellation);
-        int controller = cluster.Controller?.Id ?? -1;
-        var brokers = metadata.Brokers
-            .Select(b => new BrokerInfo(b.BrokerId, b.Host, b.Port, cluster.Nodes.FirstOrDefault(n => n.Id == b.BrokerId)?.Rack, b.BrokerId == controller))
-            .OrderBy(b => b.Id).ToList();
-        var internalTopics = await InternalTopicsAsync(metadata);
-        var topics = metadata.Topics.Where(t => t.Error.Code == ErrorCode.NoError)
-            .Select(t => new TopicSummary(
-                t.Topic,
-                t.Partitions.Count,
-                t.Partitions.Count == 0 ? 0 : t.Partitions.Max(p => p.Replicas.Length),
-                internalTopics.Contains(t.Topic),
-                t.Partitions.Count(p => p.InSyncReplicas.Length < p.Replicas.Length),
-                t.Partitions.Count(p => p.Leader < 0)))
-            .OrderBy(t => t.Name, StringComparer.Ordinal).ToList();
-        return new ClusterOverview(cluster.ClusterId, controller, brokers, topics, DateTimeOffset.UtcNow);
+        var result = new Dictionary<TopicPartition, (long, long)>(partitions.Count);
+        if (partitions.Count == 0) return result;
+        var earliest = await ListOffsetsAsync(partitions, OffsetSpec.Earliest());
+        var latest = await ListOffsetsAsync(partitions, OffsetSpec.Latest());
+        foreach (var (tp, high) in latest)
+            result[tp] = (earliest.TryGetValue(tp, out long low) ? low : -1, high);
+        return result;
+    }
+
+    public async Task<Dictionary<TopicPartition, long>> ListOffsetsAsync(IEnumerable<TopicPartition> partitions, OffsetSpec spec)
+    {
+        var specs = partitions.Select(tp => new TopicPartitionOffsetSpec { TopicPartition = tp, OffsetSpec = spec }).ToList();
+        IEnumerable<ListOffsetsResultInfo> infos;
+        try { infos = (await Client.ListOffsetsAsync(specs, new ListOffsetsOptions { RequestTimeout = Timeout })).ResultInfos; }
+        catch (ListOffsetsException e) { infos = e.Result.ResultInfos; }
+        return infos.Where(i => i.TopicPartitionOffsetError.Error.Code == ErrorCode.NoError)
+            .ToDictionary(i => i.TopicPartitionOffsetError.TopicPartition, i => i.TopicPartitionOffsetError.Offset.Value);
     }
 
     /// <summary>
     /// Which topics Kafka marks internal. Metadata through librdkafka does not carry the flag, so
     /// the few candidates (names starting with '_') are asked with DescribeTopics.
     /// </summary>
-    private async Task<HashSet<string>> InternalTopicsAsync(Metadata metadata)
+    public async Task<HashSet<string>> InternalTopicsAsync(Metadata metadata)
     {
         var candidates = metadata.Topics.Where(t => t.Topic.StartsWith('_')).Select(t => t.Topic).ToList();
         if (candidates.Count == 0) return [];

@@ -2,5 +2,5 @@ namespace ControlCenter.Kafka.Cluster;
 
 public sealed partial class ClusterMonitor
 {
-    private partial Task OnTickAsync(ClusterOverview overview, CancellationToken stopping) => Task.CompletedTask;
+    private partial Task OnTickAsync(ClusterSnapshot snapshot, CancellationToken stopping) => Task.CompletedTask;
 }

@@ -12,6 +12,7 @@ namespace ControlCenter.Kafka.Cluster;
 public sealed partial class ClusterMonitor(
     ClusterConnection connection,
     ClusterAdmin admin,
+    ClusterSnapshotReader reader,
     IOptions<MonitorOptions> options,
     ILogger<ClusterMonitor> logger) : BackgroundService, IClusterState
 {
@@ -19,12 +20,15 @@ public sealed partial class ClusterMonitor(
     private ClusterStatus _status = new(ConnectionState.Connecting, "", null, DateTimeOffset.UtcNow, null);
 
     public ClusterStatus Status => _status;
-    public ClusterOverview? Overview { get; private set; }
+    public ClusterSnapshot? Snapshot { get; private set; }
+    public ClusterOverview? Overview => Snapshot?.Overview;
+    private volatile bool _refreshSizes;
     public string DisplayName => connection.DisplayName;
     public event Action? Changed;
 
     public void RequestRefresh()
     {
+        _refreshSizes = true;
         if (_wake.CurrentCount == 0) { try { _wake.Release(); } catch (SemaphoreFullException) { } }
     }
 
@@ -47,14 +51,17 @@ public sealed partial class ClusterMonitor(
     {
         try
         {
-            var overview = await admin.ReadOverviewAsync(stopping);
+            bool forceSizes = _refreshSizes;
+            _refreshSizes = false;
+            var snapshot = await reader.ReadAsync(forceSizes, stopping);
+            var overview = snapshot.Overview;
             bool wasDown = _status.State != ConnectionState.Connected;
-            Overview = overview;
+            Snapshot = snapshot;
             _status = new ClusterStatus(ConnectionState.Connected, connection.BootstrapServers, null, DateTimeOffset.UtcNow,
                 wasDown ? DateTimeOffset.UtcNow : _status.ConnectedSince);
             if (wasDown) logger.LogInformation("Cluster at {Bootstrap} is reachable (cluster id {ClusterId})", connection.BootstrapServers, overview.ClusterId);
             admin.ClearLastError();
-            await OnTickAsync(overview, stopping);
+            await OnTickAsync(snapshot, stopping);
         }
         catch (OperationCanceledException) when (stopping.IsCancellationRequested) { return; }
         catch (Exception e)
@@ -70,5 +77,5 @@ public sealed partial class ClusterMonitor(
 
     /// <summary>Per-tick work beyond the overview (live metrics); see ClusterMonitor.Metrics.cs.</summary>
     partial void OnUnreachable();
-    private partial Task OnTickAsync(ClusterOverview overview, CancellationToken stopping);
+    private partial Task OnTickAsync(ClusterSnapshot snapshot, CancellationToken stopping);
 }

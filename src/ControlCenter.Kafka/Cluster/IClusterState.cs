@@ -9,7 +9,9 @@ public interface IClusterState
     ClusterStatus Status { get; }
 
     /// <summary>The last successful read; kept while the cluster is unreachable (shown as stale).</summary>
-    ClusterOverview? Overview { get; }
+    ClusterSnapshot? Snapshot { get; }
+
+    ClusterOverview? Overview => Snapshot?.Overview;
 
     string DisplayName { get; }
 

@@ -39,7 +39,7 @@ public sealed class EmbeddedBrokerService(
         {
             throw new StartupException(e.Message);
         }
-        connection.UseEmbeddedBroker(_broker.BootstrapServers);
+        connection.UseEmbeddedBroker(_broker.BootstrapServers, _broker.DataDir);
         logger.LogInformation("Embedded Kafka broker: bootstrap {Bootstrap}, data in {DataDir}", _broker.BootstrapServers, _broker.DataDir);
     }
 

@@ -40,7 +40,7 @@ public class OverviewTests : ComponentTest
         });
         Assert.NotEmpty(page.FindAll("[data-testid=cluster-id]"));
 
-        var changed = FakeClusterState.SampleOverview() with { ControllerId = 1 };
+        var changed = FakeClusterState.SampleSnapshot(controller: 1);
         Cluster.Connect(changed);
         banner.WaitForAssertion(() => Assert.Empty(banner.FindAll("[data-testid=cluster-unreachable]")));
         page.WaitForAssertion(() => Assert.Equal("broker 1", page.Find("[data-testid=controller-id] .stat-value").TextContent));

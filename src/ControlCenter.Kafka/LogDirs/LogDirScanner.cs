@@ -1,0 +1,37 @@
+using ControlCenter.LogFormat.Files;
+
+namespace ControlCenter.Kafka.LogDirs;
+
+/// <summary>
+/// Partition sizes read from Kafka log directories the app can see (the embedded broker's data
+/// dir, or Kafka:LogDirs for an external cluster). librdkafka has no DescribeLogDirs, so this is
+/// where sizes come from; it only lists directories and stats files, never reads data.
+/// </summary>
+public static class LogDirScanner
+{
+    /// <summary>Size of every partition found: the sum of its segment .log files.</summary>
+    public static Dictionary<(string Topic, int Partition), long> PartitionSizes(IEnumerable<string> logDirs)
+    {
+        var sizes = new Dictionary<(string, int), long>();
+        foreach (var logDir in logDirs)
+        {
+            if (!Directory.Exists(logDir)) continue;
+            IEnumerable<string> partitionDirs;
+            try { partitionDirs = Directory.EnumerateDirectories(logDir); }
+            catch (Exception e) when (e is IOException or UnauthorizedAccessException) { continue; }
+            foreach (var dir in partitionDirs)
+            {
+                if (LogFileNames.ParsePartitionDir(Path.GetFileName(dir)) is not { } tp) continue;
+                try
+                {
+                    long size = new DirectoryInfo(dir).EnumerateFiles("*" + LogFileNames.LogSuffix).Sum(f => f.Length);
+                    sizes[tp] = sizes.GetValueOrDefault(tp) + size;
+                }
+                catch (Exception e) when (e is IOException or UnauthorizedAccessException) { /* deleted while listing */ }
+            }
+        }
+        return sizes;
+    }
+
+    public static bool AnyReadable(IEnumerable<string> logDirs) => logDirs.Any(Directory.Exists);
+}
