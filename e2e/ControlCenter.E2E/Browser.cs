@@ -33,6 +33,14 @@ public sealed class Browser : IAsyncDisposable
         return page;
     }
 
+    /// <summary>Like <see cref="OpenAsync"/>, and also waits until the app's monitor has read the cluster.</summary>
+    public async Task<IPage> OpenConnectedAsync(string url)
+    {
+        var page = await OpenAsync(url);
+        await page.WaitForSelectorAsync("[data-testid=connection-indicator][data-state=Connected]");
+        return page;
+    }
+
     public static Task WaitInteractiveAsync(IPage page) =>
         page.WaitForSelectorAsync("[data-interactive=true]", new PageWaitForSelectorOptions { State = WaitForSelectorState.Attached });
 

@@ -16,6 +16,11 @@ public static class ServiceCollectionExtensions
         services.AddSingleton<ClusterConnection>();
         services.AddSingleton<ClusterAdmin>();
         services.AddSingleton<ClusterSnapshotReader>();
+        services.AddSingleton<Metrics.RateTracker>();
+        services.AddSingleton<Metrics.ITopicRates>(sp => sp.GetRequiredService<Metrics.RateTracker>());
+        services.AddSingleton<Topics.TopicAdmin>();
+        services.AddSingleton<Topics.ITopicAdmin>(sp => sp.GetRequiredService<Topics.TopicAdmin>());
+        services.AddSingleton<Topics.IPartitionProbe, Topics.PartitionProbe>();
         services.AddSingleton<ClusterMonitor>();
         services.AddSingleton<IClusterState>(sp => sp.GetRequiredService<ClusterMonitor>());
         services.AddHostedService(sp => sp.GetRequiredService<ClusterMonitor>());

@@ -43,11 +43,13 @@ try
 {
     await app.StartAsync();
 }
-catch (StartupException e)
+catch (Exception e) when (e is StartupException || e.InnerException is Microsoft.AspNetCore.Connections.AddressInUseException)
 {
+    string reason = e is StartupException ? e.Message
+        : $"{e.Message} Another process uses that address: pass --urls http://localhost:<port> to pick another.";
     Console.Error.WriteLine("Kafka Control Center cannot start:");
-    Console.Error.WriteLine("  - " + e.Message);
-    await app.DisposeAsync();
+    Console.Error.WriteLine("  - " + reason);
+    await app.DisposeAsync(); // stops the embedded broker cleanly if it had started
     return 2;
 }
 await app.WaitForShutdownAsync();

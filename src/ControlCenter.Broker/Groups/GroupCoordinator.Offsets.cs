@@ -1,5 +1,6 @@
 using ControlCenter.Broker.Config;
 using ControlCenter.Broker.Metadata;
+using ControlCenter.LogFormat;
 using ControlCenter.Broker.Protocol;
 using ControlCenter.Broker.Storage;
 using ControlCenter.LogFormat.Files;

@@ -1,5 +1,5 @@
 using ControlCenter.Broker.Config;
-using ControlCenter.Broker.Metadata;
+using ControlCenter.LogFormat;
 using ControlCenter.Broker.Protocol;
 using Microsoft.Extensions.Logging;
 

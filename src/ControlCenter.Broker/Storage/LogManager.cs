@@ -1,8 +1,8 @@
 using System.Collections.Concurrent;
 using ControlCenter.Broker.Config;
 using ControlCenter.Broker.Metadata;
-using ControlCenter.Broker.Protocol;
 using ControlCenter.LogFormat;
+using ControlCenter.Broker.Protocol;
 using ControlCenter.LogFormat.Files;
 using Microsoft.Extensions.Logging;
 

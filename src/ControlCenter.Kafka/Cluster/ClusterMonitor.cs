@@ -13,6 +13,7 @@ public sealed partial class ClusterMonitor(
     ClusterConnection connection,
     ClusterAdmin admin,
     ClusterSnapshotReader reader,
+    ControlCenter.Kafka.Metrics.RateTracker rates,
     IOptions<MonitorOptions> options,
     ILogger<ClusterMonitor> logger) : BackgroundService, IClusterState
 {

@@ -67,8 +67,11 @@ public class StartupTests
             WorkingDirectory = Path.Combine(RepoPaths.Root, "src", "ControlCenter.Web"),
         };
         info.ArgumentList.Add(RepoPaths.BuildOutput("src/ControlCenter.Web", "ControlCenter.Web.dll"));
-        info.ArgumentList.Add("--urls");
-        info.ArgumentList.Add("http://127.0.0.1:0");
+        if (!environment.Any(e => e.Key == "ASPNETCORE_URLS"))
+        {
+            info.ArgumentList.Add("--urls");
+            info.ArgumentList.Add("http://127.0.0.1:0");
+        }
         info.Environment["EmbeddedBroker__DataDir"] = TempDir.Create("startup");
         foreach (var (key, value) in environment) info.Environment[key] = value;
         using var process = Process.Start(info)!;
@@ -99,6 +102,19 @@ public class StartupTests
         var (exit, output) = await RunAppAsync(("EmbeddedBroker__Port", port.ToString()));
         Assert.Equal(2, exit);
         Assert.Contains($"cannot listen on 127.0.0.1:{port}: the port is in use", output);
+        Assert.DoesNotContain("   at ", output);
+    }
+
+    [Fact]
+    public async Task DashboardPortInUseIsExplained()
+    {
+        using var blocker = new TcpListener(IPAddress.Loopback, 0);
+        blocker.Start();
+        int port = ((IPEndPoint)blocker.LocalEndpoint).Port;
+        var (exit, output) = await RunAppAsync(("ASPNETCORE_URLS", $"http://127.0.0.1:{port}"), ("EmbeddedBroker__Port", "0"));
+        Assert.Equal(2, exit);
+        Assert.Contains($"127.0.0.1:{port}", output);
+        Assert.Contains("--urls", output);
         Assert.DoesNotContain("   at ", output);
     }
 }

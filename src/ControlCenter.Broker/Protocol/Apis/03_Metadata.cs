@@ -1,7 +1,6 @@
-using ControlCenter.Broker.Metadata;
+using ControlCenter.LogFormat;
 using ControlCenter.Broker.Server;
 using ControlCenter.Broker.Storage;
-using ControlCenter.LogFormat;
 
 namespace ControlCenter.Broker.Protocol.Apis;
 

@@ -1,6 +1,6 @@
-namespace ControlCenter.Broker.Metadata;
+namespace ControlCenter.LogFormat;
 
-/// <summary>Kafka's topic name rules (org.apache.kafka.common.internals.Topic).</summary>
+/// <summary>Kafka's topic name rules (org.apache.kafka.common.internals.Topic), shared by the broker and the dashboard.</summary>
 public static class TopicNames
 {
     public const int MaxLength = 249;

@@ -1,0 +1,95 @@
+using Confluent.Kafka;
+using Microsoft.Playwright;
+using static Microsoft.Playwright.Assertions;
+
+namespace ControlCenter.E2E;
+
+/// <summary>The whole life of a topic through the UI, each step checked on the page.</summary>
+public class TopicsTests(AppFixture fixture) : IClassFixture<AppFixture>
+{
+    private static ILocator Input(IPage page, string testId) => Ui.Input(page, testId);
+
+    private static ILocator Tab(IPage page, string name) => page.Locator(".mud-tab", new() { HasText = name });
+
+    [Fact]
+    public async Task CreateFindEditGrowPurgeAndDeleteATopic()
+    {
+        var page = await fixture.Browser.OpenConnectedAsync(fixture.App.BaseUrl + "/topics");
+        await page.GetByTestId("create-topic").ClickAsync();
+        await page.WaitForURLAsync("**/topics/create");
+        await Ui.FillAsync(page, "topic-name", "e2e-orders");
+        await Ui.FillAsync(page, "topic-partitions", "2");
+        await page.GetByTestId("validate-topic").ClickAsync();
+        await Expect(page.GetByTestId("validated")).ToBeVisibleAsync();
+        await page.GetByTestId("submit-topic").ClickAsync();
+        await page.WaitForURLAsync("**/topics/e2e-orders");
+        await Expect(page.GetByTestId("topic-partition-count")).ToContainTextAsync("2");
+
+        // Records produced by a real client show up in the counts.
+        using (var producer = new ProducerBuilder<Null, string>(new ProducerConfig { BootstrapServers = await fixture.App.BootstrapServersAsync() }).Build())
+            for (int i = 0; i < 30; i++) await producer.ProduceAsync(new TopicPartition("e2e-orders", i % 2), new Message<Null, string> { Value = $"order {i}" });
+        await Expect(page.GetByTestId("topic-records")).ToContainTextAsync("30");
+
+        // Find it with search on the list.
+        await page.GetByTestId("nav-topics").ClickAsync();
+        await Ui.FillAsync(page, "topic-search", "e2e-ord");
+        var grid = page.GetByTestId("topic-grid");
+        await Expect(grid.Locator("tbody tr")).ToHaveCountAsync(1);
+        await Expect(grid).ToContainTextAsync("e2e-orders");
+        await grid.Locator("a.topic-link", new() { HasText = "e2e-orders" }).ClickAsync();
+        await page.WaitForURLAsync("**/topics/e2e-orders");
+
+        // Edit a config: retention.ms to one hour.
+        await Tab(page, "Configuration").ClickAsync();
+        var row = page.GetByTestId("topic-config-table").Locator("tr", new() { Has = page.Locator("[data-config='retention.ms']") });
+        await row.GetByTestId("config-edit").ClickAsync();
+        await Ui.FillAsync(page, "config-edit-value", "3600000");
+        await page.GetByTestId("config-save").ClickAsync();
+        await Expect(row).ToContainTextAsync("3600000");
+        await Expect(row).ToContainTextAsync("1 h");
+        await Expect(row).ToContainTextAsync("topic");
+        await Tab(page, "Overview").ClickAsync();
+        await Expect(page.GetByTestId("topic-overridden-configs")).ToContainTextAsync("retention.ms");
+
+        // Add partitions: 2 → 4, with the key-mapping warning shown.
+        await page.GetByTestId("topic-actions").ClickAsync();
+        await page.GetByTestId("action-add-partitions").ClickAsync();
+        await Expect(page.GetByTestId("add-partitions-dialog")).ToContainTextAsync("hash(key) mod partitions");
+        await Ui.FillAsync(page, "new-partition-count", "4");
+        await page.GetByTestId("add-partitions-confirm").ClickAsync();
+        await Expect(page.GetByTestId("topic-partition-count")).ToContainTextAsync("4");
+        await Tab(page, "Partitions").ClickAsync();
+        await Expect(page.GetByTestId("partitions-table").Locator("tbody tr")).ToHaveCountAsync(4);
+
+        // Purge all partitions.
+        await page.GetByTestId("topic-actions").ClickAsync();
+        await page.GetByTestId("action-purge").ClickAsync();
+        await Expect(page.GetByTestId("purge-dialog")).ToContainTextAsync("30 records in 4 partition(s)");
+        await page.GetByTestId("purge-confirm").ClickAsync();
+        await Tab(page, "Overview").ClickAsync();
+        await Expect(page.GetByTestId("topic-records")).ToContainTextAsync("0");
+
+        // Delete: the button stays disabled until the name is typed.
+        await page.GetByTestId("topic-actions").ClickAsync();
+        await page.GetByTestId("action-delete").ClickAsync();
+        await Expect(page.GetByTestId("delete-confirm")).ToBeDisabledAsync();
+        await Ui.FillAsync(page, "delete-confirm-name", "e2e-orders");
+        await page.GetByTestId("delete-confirm").ClickAsync();
+        await page.WaitForURLAsync("**/topics");
+        await Ui.FillAsync(page, "topic-search", "e2e-ord");
+        await Expect(page.GetByTestId("topic-grid")).ToContainTextAsync("No topic matches");
+    }
+
+    [Fact]
+    public async Task InvalidFormIsRefusedWithoutSendingAnything()
+    {
+        var page = await fixture.Browser.OpenConnectedAsync(fixture.App.BaseUrl + "/topics/create");
+        await Ui.FillAsync(page, "topic-name", "bad name!");
+        await Ui.FillAsync(page, "topic-rf", "3");
+        await page.GetByTestId("submit-topic").ClickAsync();
+        await Expect(page.GetByTestId("form-errors")).ToBeVisibleAsync();
+        await Expect(page.Locator("body")).ToContainTextAsync("illegal");
+        await Expect(page.Locator("body")).ToContainTextAsync("more than the 1 broker(s)");
+        Assert.EndsWith("/topics/create", page.Url);
+    }
+}

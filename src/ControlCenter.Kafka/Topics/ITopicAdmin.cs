@@ -1,0 +1,12 @@
+namespace ControlCenter.Kafka.Topics;
+
+/// <summary>Topic operations used by the pages (implemented by <see cref="TopicAdmin"/>).</summary>
+public interface ITopicAdmin
+{
+    Task<AdminResult> CreateAsync(TopicSpec spec, bool validateOnly);
+    Task<AdminResult> DeleteAsync(string topic);
+    Task<AdminResult> AddPartitionsAsync(string topic, int newTotal);
+    Task<(AdminResult Result, IReadOnlyDictionary<int, long> NewLowWatermarks)> PurgeAsync(string topic, IEnumerable<int> partitions);
+    Task<IReadOnlyList<TopicConfigEntry>> DescribeConfigsAsync(string topic);
+    Task<AdminResult> SetConfigAsync(string topic, string name, string? value);
+}
