@@ -21,6 +21,12 @@ public sealed class BrokerOptions
 
     public string? Rack { get; set; }
 
+    /// <summary>
+    /// Most segment and index files kept open at once; the rest are reopened on use. Keeps
+    /// thousands of partitions under the process's file descriptor limit.
+    /// </summary>
+    public int MaxOpenFiles { get; set; } = 4096;
+
     /// <summary>Kafka broker properties, e.g. "log.retention.check.interval.ms" or "num.partitions".</summary>
     public Dictionary<string, string> Config { get; set; } = new(StringComparer.Ordinal);
 }

@@ -22,6 +22,7 @@ public sealed class KafkaBroker : IAsyncDisposable
     private SocketServer? _server;
     private BackgroundTasks? _background;
     private GroupCoordinator? _groups;
+    private BrokerContext? _context;
     private readonly object _stopLock = new();
     private Task? _stopping;
 
@@ -46,9 +47,9 @@ public sealed class KafkaBroker : IAsyncDisposable
     {
         if (IsRunning) throw new InvalidOperationException("The broker is already running");
         var config = new BrokerConfig(_options.Config);
-        _logs = new LogManager(_options.DataDir, _options.NodeId, config, _loggerFactory.CreateLogger("ControlCenter.Broker.Log"));
+        _logs = new LogManager(_options.DataDir, _options.NodeId, config, _loggerFactory.CreateLogger("ControlCenter.Broker.Log"), _options.MaxOpenFiles);
         _logs.LoadAll();
-        var context = new BrokerContext(_options, _logs, _loggerFactory);
+        var context = _context = new BrokerContext(_options, _logs, _loggerFactory);
         _groups = new GroupCoordinator(context, _loggerFactory.CreateLogger("ControlCenter.Broker.Groups"));
         context.Groups = _groups;
         _groups.Load();
@@ -89,6 +90,12 @@ public sealed class KafkaBroker : IAsyncDisposable
     }
 
     public async ValueTask DisposeAsync() => await StopAsync();
+
+    /// <summary>Requests handled so far, per API key (only keys seen).</summary>
+    public IReadOnlyDictionary<ApiKey, long> RequestCounts =>
+        _context is null ? new Dictionary<ApiKey, long>()
+            : Enumerable.Range(0, _context.RequestCounts.Length).Where(k => Volatile.Read(ref _context.RequestCounts[k]) > 0)
+                .ToDictionary(k => (ApiKey)k, k => Volatile.Read(ref _context.RequestCounts[k]));
 
     /// <summary>Runs one retention pass now instead of waiting for the next interval (tests, tools).</summary>
     public int RunRetentionNow() => _logs?.RunRetention() ?? 0;

@@ -57,7 +57,7 @@ internal sealed partial class GroupCoordinator
             foreach (var log in topic.Partitions)
                 foreach (var segment in log.Segments)
                 {
-                    using var cursor = new BatchCursor(segment.Handle, 0, segment.Size, loadBodies: true);
+                    using var cursor = segment.OpenCursor(0, segment.Size, loadBodies: true);
                     while (cursor.MoveNext())
                     {
                         if (cursor.Header.IsControl || cursor.Header.LastOffset < log.LogStartOffset) continue;

@@ -16,6 +16,8 @@ internal sealed class BrokerContext(BrokerOptions options, LogManager logs, ILog
     public int AdvertisedPort { get; set; }
     public GroupCoordinator Groups { get; set; } = null!;
     public TimeProvider Time { get; init; } = TimeProvider.System;
+    /// <summary>Requests handled per API key since start (diagnostics and benchmarks).</summary>
+    public long[] RequestCounts { get; } = new long[128];
     public long NowMs => Time.GetUtcNow().ToUnixTimeMilliseconds();
 }
 

@@ -101,6 +101,7 @@ internal sealed class KafkaConnection(Socket socket, BrokerContext broker, ApiRe
         var reader = new KafkaReader(memory);
         var header = RequestHeader.Read(reader, apis.IsFlexibleRequest);
         var handler = apis.Find(header.ApiKey);
+        if ((ushort)header.ApiKey < broker.RequestCounts.Length) Interlocked.Increment(ref broker.RequestCounts[(ushort)header.ApiKey]);
         using var response = new KafkaWriter(1024);
         response.Reserve(4);
         response.WriteInt32(header.CorrelationId);
@@ -119,7 +120,17 @@ internal sealed class KafkaConnection(Socket socket, BrokerContext broker, ApiRe
             // Every response header is v0 except flexible ones; ApiVersions always uses v0 (KIP-511).
             if (handler.IsFlexible(header.ApiVersion) && header.ApiKey != ApiKey.ApiVersions) response.WriteEmptyTaggedFields();
             var context = new RequestContext(broker, header, memory, _clientHost, cancellation);
-            if (!await handler.HandleAsync(context, reader, response)) return true;
+            try
+            {
+                if (!await handler.HandleAsync(context, reader, response)) return true;
+            }
+            catch (Exception e) when (e is not (ProtocolException or OperationCanceledException))
+            {
+                // A storage failure (disk full, too many open files…) or a bug: say so, then close,
+                // because a half-written response would be misread by the client.
+                logger.LogError(e, "{Api} v{Version} from {Client} failed; closing the connection", header.ApiKey, header.ApiVersion, RemoteEndPoint);
+                return false;
+            }
         }
         response.PatchInt32(0, response.Length - 4);
         await stream.WriteAsync(response.WrittenMemory, cancellation);

@@ -1,5 +1,3 @@
-using Microsoft.Win32.SafeHandles;
-
 namespace ControlCenter.Broker.Storage;
 
 /// <summary>
@@ -13,10 +11,12 @@ internal abstract class IndexFile : IDisposable
     private byte[] _data = [];
     private int _count;
     private bool _loaded;
-    private SafeFileHandle? _handle;
+    private readonly FileHandlePool _pool;
+    private PooledFile? _file;
 
-    protected IndexFile(string path, long baseOffset, int maxIndexBytes)
+    protected IndexFile(string path, long baseOffset, int maxIndexBytes, FileHandlePool pool)
     {
+        _pool = pool;
         FilePath = path;
         BaseOffset = baseOffset;
         MaxEntries = Math.Max(1, maxIndexBytes / EntrySize);
@@ -51,8 +51,8 @@ internal abstract class IndexFile : IDisposable
         if ((_count + 1) * EntrySize > _data.Length)
             Array.Resize(ref _data, Math.Max(64 * EntrySize, _data.Length * 2));
         entry.CopyTo(_data.AsSpan(_count * EntrySize));
-        _handle ??= File.OpenHandle(FilePath, FileMode.OpenOrCreate, FileAccess.ReadWrite, FileShare.ReadWrite | FileShare.Delete);
-        RandomAccess.Write(_handle, entry, (long)_count * EntrySize);
+        _file ??= _pool.Register(FilePath, create: true);
+        using (var lease = _file.Acquire()) RandomAccess.Write(lease.Handle, entry, (long)_count * EntrySize);
         _count++;
     }
 
@@ -61,12 +61,10 @@ internal abstract class IndexFile : IDisposable
     {
         EnsureLoaded();
         _count = Math.Clamp(entries, 0, _count);
-        if (_handle is not null) RandomAccess.SetLength(_handle, (long)_count * EntrySize);
-        else if (File.Exists(FilePath))
-        {
-            using var handle = File.OpenHandle(FilePath, FileMode.Open, FileAccess.ReadWrite, FileShare.ReadWrite | FileShare.Delete);
-            RandomAccess.SetLength(handle, (long)_count * EntrySize);
-        }
+        if (_file is null && !File.Exists(FilePath)) return;
+        _file ??= _pool.Register(FilePath, create: true);
+        using var lease = _file.Acquire();
+        RandomAccess.SetLength(lease.Handle, (long)_count * EntrySize);
     }
 
     public void Reset() { lock (Sync) TruncateToEntries(0); }
@@ -77,8 +75,7 @@ internal abstract class IndexFile : IDisposable
         lock (Sync)
         {
             EnsureLoaded();
-            _handle?.Dispose();
-            _handle = null;
+            _file?.CloseHandle();
             // Make sure an index that never got an entry still exists on disk, as Kafka's does.
             if (!File.Exists(FilePath)) File.WriteAllBytes(FilePath, []);
         }
@@ -86,7 +83,12 @@ internal abstract class IndexFile : IDisposable
 
     public void Flush()
     {
-        lock (Sync) if (_handle is not null) RandomAccess.FlushToDisk(_handle);
+        lock (Sync)
+        {
+            if (_file is null) return;
+            using var lease = _file.Acquire();
+            RandomAccess.FlushToDisk(lease.Handle);
+        }
     }
 
     public void RenameTo(string newPath)
@@ -95,6 +97,7 @@ internal abstract class IndexFile : IDisposable
         {
             if (File.Exists(FilePath)) File.Move(FilePath, newPath, overwrite: true);
             FilePath = newPath;
+            if (_file is not null) _file.Path = newPath;
         }
     }
 
@@ -102,8 +105,8 @@ internal abstract class IndexFile : IDisposable
     {
         lock (Sync)
         {
-            _handle?.Dispose();
-            _handle = null;
+            _file?.Dispose();
+            _file = null;
             File.Delete(FilePath);
         }
     }
@@ -113,7 +116,7 @@ internal abstract class IndexFile : IDisposable
     {
         lock (Sync)
         {
-            if (_handle is not null) return;
+            if (_file?.Handle is not null) return;
             _data = [];
             _count = 0;
             _loaded = false;
@@ -124,8 +127,8 @@ internal abstract class IndexFile : IDisposable
     {
         lock (Sync)
         {
-            _handle?.Dispose();
-            _handle = null;
+            _file?.Dispose();
+            _file = null;
         }
     }
 }

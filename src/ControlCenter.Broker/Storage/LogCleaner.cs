@@ -61,7 +61,7 @@ internal sealed class LogCleaner(ILogger logger)
         long end = firstUncleanable;
         foreach (var segment in segments)
         {
-            using var cursor = new BatchCursor(segment.Handle, 0, segment.Size, loadBodies: true);
+            using var cursor = segment.OpenCursor(0, segment.Size, loadBodies: true);
             while (cursor.MoveNext())
             {
                 if (cursor.Header.LastOffset < firstDirty || cursor.Header.IsControl) continue;
@@ -85,12 +85,12 @@ internal sealed class LogCleaner(ILogger logger)
         foreach (var group in GroupSegments(toClean, config.SegmentBytes))
         {
             long groupEnd = NextBase(all, group[^1]);
-            var cleaned = LogSegment.Open(log.Dir, group[0].BaseOffset, config, create: true, suffix: LogFileNames.CleanedSuffix);
+            var cleaned = LogSegment.Open(log.Dir, group[0].BaseOffset, config, create: true, log.Files, LogFileNames.CleanedSuffix);
             try
             {
                 foreach (var segment in group)
                 {
-                    using var cursor = new BatchCursor(segment.Handle, 0, segment.Size, loadBodies: true);
+                    using var cursor = segment.OpenCursor(0, segment.Size, loadBodies: true);
                     while (cursor.MoveNext())
                     {
                         var (batch, dropped, horizon) = FilterBatch(cursor.Header, cursor.CurrentBatch, latest, endOffset, config, nowMs);

@@ -46,7 +46,7 @@ internal sealed partial class LogManager
             {
                 for (int p = 0; p < numPartitions; p++)
                 {
-                    logs[p] = UnifiedLog.Load(PartitionDir(name, p), name, p, topic.LogConfig, 0, 0, true, Deleter, _logger);
+                    logs[p] = UnifiedLog.Load(PartitionDir(name, p), name, p, topic.LogConfig, 0, 0, true, Services);
                     WritePartitionMetadata(name, p, topic.Id);
                 }
             }
@@ -94,7 +94,7 @@ internal sealed partial class LogManager
             var logs = topic.Partitions.ToList();
             for (int p = current; p < newCount; p++)
             {
-                logs.Add(UnifiedLog.Load(PartitionDir(name, p), name, p, topic.LogConfig, 0, 0, true, Deleter, _logger));
+                logs.Add(UnifiedLog.Load(PartitionDir(name, p), name, p, topic.LogConfig, 0, 0, true, Services));
                 WritePartitionMetadata(name, p, topic.Id);
             }
             topic.Partitions = logs.ToArray();

@@ -25,8 +25,9 @@ internal sealed partial class LogManager : IDisposable
     private long _nextProducerId;
     private long _producerIdBlockEnd;
 
-    public LogManager(string dataDir, int nodeId, BrokerConfig config, ILogger logger)
+    public LogManager(string dataDir, int nodeId, BrokerConfig config, ILogger logger, int maxOpenFiles = 4096)
     {
+        Files = new FileHandlePool(maxOpenFiles);
         DataDir = Path.GetFullPath(dataDir);
         NodeId = nodeId;
         BrokerConfig = config;
@@ -42,6 +43,8 @@ internal sealed partial class LogManager : IDisposable
     public string ClusterId { get; }
     public BrokerConfig BrokerConfig { get; }
     public DelayedDeleter Deleter { get; } = new();
+    public FileHandlePool Files { get; }
+    private LogServices Services => new(Deleter, Files, _logger);
     public bool HadCleanShutdown { get; private set; }
 
     public IEnumerable<TopicState> Topics => _topics.Values;
@@ -103,7 +106,7 @@ internal sealed partial class LogManager : IDisposable
                 var key = (record.Name, p);
                 logs[p] = UnifiedLog.Load(PartitionDir(record.Name, p), record.Name, p, topic.LogConfig,
                     recoveryPoints.GetValueOrDefault(key), logStartOffsets.GetValueOrDefault(key),
-                    HadCleanShutdown, Deleter, _logger);
+                    HadCleanShutdown, Services);
                 WritePartitionMetadata(record.Name, p, record.Id);
             });
             topic.Partitions = logs;

@@ -1,6 +1,5 @@
 using ControlCenter.LogFormat.Files;
 using ControlCenter.LogFormat.Records;
-using Microsoft.Win32.SafeHandles;
 
 namespace ControlCenter.Broker.Storage;
 
@@ -11,10 +10,11 @@ internal readonly record struct SegmentSlice(LogSegment Segment, long Position, 
 /// One segment of a partition: the .log file of record batches with its sparse .index and
 /// .timeindex (Kafka's LogSegment). Appends happen under the owning log's lock; reads are
 /// lock-free and only see bytes up to <see cref="Size"/>, which is published after each write.
+/// Files are pooled: the descriptor is opened on use and may be closed while idle.
 /// </summary>
 internal sealed class LogSegment : IDisposable
 {
-    private readonly SafeFileHandle _log;
+    private readonly PooledFile _log;
     private long _size;
     private int _bytesSinceLastIndexEntry;
     private long? _rollingBasedTimestamp;
@@ -22,7 +22,7 @@ internal sealed class LogSegment : IDisposable
     private long _offsetOfMaxTimestampSoFar = -1;
     private bool _maxTimestampLoaded;
 
-    private LogSegment(string dir, long baseOffset, LogConfig config, SafeFileHandle log, long size, long createdMs, string suffix)
+    private LogSegment(string dir, long baseOffset, LogConfig config, PooledFile log, long size, long createdMs, string suffix, FileHandlePool pool)
     {
         Dir = dir;
         BaseOffset = baseOffset;
@@ -30,8 +30,8 @@ internal sealed class LogSegment : IDisposable
         _log = log;
         _size = size;
         CreatedMs = createdMs;
-        Index = new OffsetIndex(LogFileNames.IndexFile(dir, baseOffset) + suffix, baseOffset, config.SegmentIndexBytes);
-        TimeIndex = new TimeIndex(LogFileNames.TimeIndexFile(dir, baseOffset) + suffix, baseOffset, config.SegmentIndexBytes);
+        Index = new OffsetIndex(LogFileNames.IndexFile(dir, baseOffset) + suffix, baseOffset, config.SegmentIndexBytes, pool);
+        TimeIndex = new TimeIndex(LogFileNames.TimeIndexFile(dir, baseOffset) + suffix, baseOffset, config.SegmentIndexBytes, pool);
     }
 
     public string Dir { get; }
@@ -40,21 +40,38 @@ internal sealed class LogSegment : IDisposable
     public OffsetIndex Index { get; }
     public TimeIndex TimeIndex { get; }
     public long CreatedMs { get; }
-    public string LogPath { get; private set; } = "";
+    public string LogPath => _log.Path;
     public long Size => Volatile.Read(ref _size);
-    public SafeFileHandle Handle => _log;
 
-    public static LogSegment Open(string dir, long baseOffset, LogConfig config, bool create, string suffix = "")
+    public static LogSegment Open(string dir, long baseOffset, LogConfig config, bool create, FileHandlePool pool, string suffix = "")
     {
         string path = LogFileNames.LogFile(dir, baseOffset) + suffix;
-        var handle = File.OpenHandle(path, create ? FileMode.OpenOrCreate : FileMode.Open,
-            FileAccess.ReadWrite, FileShare.ReadWrite | FileShare.Delete);
-        long size = RandomAccess.GetLength(handle);
+        var file = pool.Register(path, create);
+        long size;
+        using (var lease = file.Acquire()) size = RandomAccess.GetLength(lease.Handle);
         long created = new DateTimeOffset(File.GetCreationTimeUtc(path)).ToUnixTimeMilliseconds();
-        return new LogSegment(dir, baseOffset, config, handle, size, create && size == 0 ? DateTimeOffset.UtcNow.ToUnixTimeMilliseconds() : created, suffix)
+        return new LogSegment(dir, baseOffset, config, file, size, create && size == 0 ? DateTimeOffset.UtcNow.ToUnixTimeMilliseconds() : created, suffix, pool);
+    }
+
+    /// <summary>A cursor over this segment's batches that keeps the file open until disposed.</summary>
+    public BatchCursor OpenCursor(long start, long end, bool loadBodies, int bufferSize = 1 << 20)
+    {
+        var lease = _log.Acquire();
+        return new BatchCursor(lease.Handle, start, end, loadBodies, bufferSize, lease);
+    }
+
+    /// <summary>Reads bytes at a position into <paramref name="destination"/>; bytes past the end are zeroed.</summary>
+    public void ReadInto(Span<byte> destination, long position)
+    {
+        using var lease = _log.Acquire();
+        int read = 0;
+        while (read < destination.Length)
         {
-            LogPath = path,
-        };
+            int n = RandomAccess.Read(lease.Handle, destination[read..], position + read);
+            if (n <= 0) break;
+            read += n;
+        }
+        if (read < destination.Length) destination[read..].Clear();
     }
 
     /// <summary>The largest record timestamp in the segment (loaded from the time index for closed segments).</summary>
@@ -87,7 +104,7 @@ internal sealed class LogSegment : IDisposable
     {
         LoadMaxTimestamp();
         long position = _size;
-        RandomAccess.Write(_log, batches, position);
+        using (var lease = _log.Acquire()) RandomAccess.Write(lease.Handle, batches, position);
         int pos = 0;
         while (pos < batches.Length)
         {
@@ -125,7 +142,7 @@ internal sealed class LogSegment : IDisposable
     {
         if (_rollingBasedTimestamp is null && Size > 0)
         {
-            using var cursor = new BatchCursor(_log, 0, Size, loadBodies: false, bufferSize: 4096);
+            using var cursor = OpenCursor(0, Size, loadBodies: false, bufferSize: 4096);
             if (cursor.MoveNext()) _rollingBasedTimestamp = cursor.Header.MaxTimestamp;
         }
         return _rollingBasedTimestamp is { } t and >= 0 ? messageTimestamp - t : nowMs - CreatedMs;
@@ -135,7 +152,7 @@ internal sealed class LogSegment : IDisposable
     public (long Position, RecordBatchHeader Header)? FindBatch(long offset, long maxPosition)
     {
         var (_, startPosition) = Index.Lookup(offset);
-        using var cursor = new BatchCursor(_log, startPosition, Math.Min(Size, maxPosition), loadBodies: false, bufferSize: 16 * 1024);
+        using var cursor = OpenCursor(startPosition, Math.Min(Size, maxPosition), loadBodies: false, bufferSize: 16 * 1024);
         while (cursor.MoveNext())
             if (cursor.Header.LastOffset >= offset) return (cursor.Position, cursor.Header);
         return null;
@@ -163,7 +180,7 @@ internal sealed class LogSegment : IDisposable
         var entry = TimeIndex.Lookup(timestamp);
         long fromOffset = Math.Max(entry?.Offset ?? BaseOffset, startingOffset);
         var (_, position) = Index.Lookup(fromOffset);
-        using var cursor = new BatchCursor(_log, position, Size, loadBodies: true);
+        using var cursor = OpenCursor(position, Size, loadBodies: true);
         while (cursor.MoveNext())
         {
             if (cursor.Header.MaxTimestamp < timestamp || cursor.Header.LastOffset < startingOffset) continue;
@@ -188,8 +205,9 @@ internal sealed class LogSegment : IDisposable
         _bytesSinceLastIndexEntry = 0;
         _rollingBasedTimestamp = null;
         long valid = 0;
-        long size = RandomAccess.GetLength(_log);
-        using (var cursor = new BatchCursor(_log, 0, size, loadBodies: true))
+        using var lease = _log.Acquire();
+        long size = RandomAccess.GetLength(lease.Handle);
+        using (var cursor = new BatchCursor(lease.Handle, 0, size, loadBodies: true))
         {
             while (cursor.MoveNext())
             {
@@ -214,7 +232,7 @@ internal sealed class LogSegment : IDisposable
             }
         }
         long truncated = size - valid;
-        if (truncated > 0) RandomAccess.SetLength(_log, valid);
+        if (truncated > 0) RandomAccess.SetLength(lease.Handle, valid);
         Volatile.Write(ref _size, valid);
         return truncated;
     }
@@ -224,7 +242,7 @@ internal sealed class LogSegment : IDisposable
     {
         var start = Index.LastEntry?.Position ?? 0;
         long next = BaseOffset;
-        using var cursor = new BatchCursor(_log, start, Size, loadBodies: false);
+        using var cursor = OpenCursor(start, Size, loadBodies: false);
         while (cursor.MoveNext()) next = cursor.Header.NextOffset;
         return next;
     }
@@ -232,7 +250,7 @@ internal sealed class LogSegment : IDisposable
     /// <summary>Visits every batch header (used to rebuild producer state).</summary>
     public void ScanHeaders(Action<RecordBatchHeader> visit, long fromPosition = 0)
     {
-        using var cursor = new BatchCursor(_log, fromPosition, Size, loadBodies: false);
+        using var cursor = OpenCursor(fromPosition, Size, loadBodies: false);
         while (cursor.MoveNext()) visit(cursor.Header);
     }
 
@@ -248,7 +266,7 @@ internal sealed class LogSegment : IDisposable
 
     public void Flush()
     {
-        RandomAccess.FlushToDisk(_log);
+        using (var lease = _log.Acquire()) RandomAccess.FlushToDisk(lease.Handle);
         Index.Flush();
         TimeIndex.Flush();
     }
@@ -262,15 +280,16 @@ internal sealed class LogSegment : IDisposable
         string Rename(string p) => (p.EndsWith(from, StringComparison.Ordinal) ? p[..^from.Length] : p) + to;
         string newLog = Rename(LogPath);
         File.Move(LogPath, newLog, overwrite: true);
-        LogPath = newLog;
+        _log.Path = newLog;
         Index.RenameTo(Rename(Index.FilePath));
         TimeIndex.RenameTo(Rename(TimeIndex.FilePath));
     }
 
     public void DeleteFiles()
     {
+        string path = LogPath;
         Dispose();
-        File.Delete(LogPath);
+        File.Delete(path);
         Index.DeleteFile();
         TimeIndex.DeleteFile();
     }

@@ -7,8 +7,8 @@ namespace ControlCenter.Broker.Storage;
 /// An entry is added every index.interval.bytes; a lookup returns the greatest entry at or
 /// below the target, from where the reader scans forward batch by batch.
 /// </summary>
-internal sealed class OffsetIndex(string path, long baseOffset, int maxIndexBytes)
-    : IndexFile(path, baseOffset, maxIndexBytes)
+internal sealed class OffsetIndex(string path, long baseOffset, int maxIndexBytes, FileHandlePool pool)
+    : IndexFile(path, baseOffset, maxIndexBytes, pool)
 {
     protected override int EntrySize => OffsetIndexEntry.Size;
 

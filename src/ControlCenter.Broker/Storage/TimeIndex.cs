@@ -6,8 +6,8 @@ namespace ControlCenter.Broker.Storage;
 /// The .timeindex of a segment: monotonically increasing max timestamps → relative offset of
 /// the batch that reached them. Used for ListOffsets by timestamp and time-based retention.
 /// </summary>
-internal sealed class TimeIndex(string path, long baseOffset, int maxIndexBytes)
-    : IndexFile(path, baseOffset, maxIndexBytes)
+internal sealed class TimeIndex(string path, long baseOffset, int maxIndexBytes, FileHandlePool pool)
+    : IndexFile(path, baseOffset, maxIndexBytes, pool)
 {
     protected override int EntrySize => TimeIndexEntry.Size;
 

@@ -11,10 +11,11 @@ internal sealed partial class UnifiedLog
     /// exactly as Kafka's LogLoader does. Missing or inconsistent indexes are rebuilt.
     /// </summary>
     public static UnifiedLog Load(string dir, string topic, int partition, LogConfig config, long recoveryPoint,
-        long logStartOffsetCheckpoint, bool hadCleanShutdown, DelayedDeleter deleter, ILogger logger)
+        long logStartOffsetCheckpoint, bool hadCleanShutdown, LogServices services)
     {
         Directory.CreateDirectory(dir);
-        var log = new UnifiedLog(dir, topic, partition, config, deleter, logger);
+        var logger = services.Logger;
+        var log = new UnifiedLog(dir, topic, partition, config, services);
         RemoveTemporaryFiles(dir);
 
         var baseOffsets = Directory.EnumerateFiles(dir, "*" + LogFileNames.LogSuffix)
@@ -31,7 +32,7 @@ internal sealed partial class UnifiedLog
                 DeleteSegmentFiles(dir, baseOffset);
                 continue;
             }
-            var segment = LogSegment.Open(dir, baseOffset, config, create: false);
+            var segment = LogSegment.Open(dir, baseOffset, config, create: false, services.Files);
             bool indexMissing = !File.Exists(segment.Index.FilePath) || !File.Exists(segment.TimeIndex.FilePath);
             bool needsRecovery = (!hadCleanShutdown && baseOffset >= FloorOf(baseOffsets, recoveryPoint))
                 || indexMissing || !segment.Index.IsConsistent(Math.Max(segment.Size, 1));
@@ -51,7 +52,7 @@ internal sealed partial class UnifiedLog
         if (log._segments.Count == 0)
         {
             long start = Math.Max(0, logStartOffsetCheckpoint);
-            log._segments.Add(start, LogSegment.Open(dir, start, config, create: true));
+            log._segments.Add(start, LogSegment.Open(dir, start, config, create: true, services.Files));
         }
         // Earlier segments are closed: their indexes are read lazily and never written.
         foreach (var closed in log._segments.Values.SkipLast(1)) { closed.Index.Seal(); closed.TimeIndex.Seal(); }

@@ -21,6 +21,7 @@ internal sealed partial class UnifiedLog : IDisposable
     private readonly SortedList<long, LogSegment> _segments = new();
     private readonly ProducerStateManager _producers = new();
     private readonly DelayedDeleter _deleter;
+    private readonly FileHandlePool _files;
     private readonly ILogger _logger;
     private LogSegment[] _segmentsSnapshot = [];
     private EndState _end = null!;
@@ -28,15 +29,18 @@ internal sealed partial class UnifiedLog : IDisposable
     private TaskCompletionSource _appendSignal = NewSignal();
     private bool _closed;
 
-    private UnifiedLog(string dir, string topic, int partition, LogConfig config, DelayedDeleter deleter, ILogger logger)
+    private UnifiedLog(string dir, string topic, int partition, LogConfig config, LogServices services)
     {
         Dir = dir;
         Topic = topic;
         Partition = partition;
         Config = config;
-        _deleter = deleter;
-        _logger = logger;
+        _deleter = services.Deleter;
+        _files = services.Files;
+        _logger = services.Logger;
     }
+
+    public FileHandlePool Files => _files;
 
     public string Dir { get; private set; }
     public string Topic { get; }
@@ -172,7 +176,7 @@ internal sealed partial class UnifiedLog : IDisposable
         var active = _segments.Values[^1];
         if (active.BaseOffset == newBase && active.Size == 0) return active;
         active.OnBecomeInactive();
-        var segment = LogSegment.Open(Dir, newBase, Config, create: true);
+        var segment = LogSegment.Open(Dir, newBase, Config, create: true, _files);
         _segments.Add(newBase, segment);
         PublishSegments();
         PublishEnd(newBase);
@@ -243,7 +247,7 @@ internal sealed partial class UnifiedLog : IDisposable
         // The index remembers the batch; the exact record with the max timestamp is inside it (KIP-734).
         if (best.FindBatch(best.OffsetOfMaxTimestampSoFar, best.Size) is { } batch)
         {
-            using var cursor = new BatchCursor(best.Handle, batch.Position, batch.Position + batch.Header.SizeInBytes, loadBodies: true);
+            using var cursor = best.OpenCursor(batch.Position, batch.Position + batch.Header.SizeInBytes, loadBodies: true);
             if (cursor.MoveNext())
                 foreach (var record in RecordCodec.ReadRecords(cursor.CurrentBatch))
                     if (record.Timestamp == best.MaxTimestampSoFar) return (record.Timestamp, record.Offset);

@@ -25,6 +25,9 @@ public sealed partial class ClusterMonitor(
     public ClusterOverview? Overview => Snapshot?.Overview;
     private volatile bool _refreshSizes;
     public string DisplayName => connection.DisplayName;
+    /// <summary>Ticks completed since start, and how long the last one took (diagnostics, benchmarks).</summary>
+    public long Ticks { get; private set; }
+    public TimeSpan LastTickDuration { get; private set; }
     public event Action? Changed;
 
     public void RequestRefresh()
@@ -41,6 +44,8 @@ public sealed partial class ClusterMonitor(
         {
             var started = DateTimeOffset.UtcNow;
             await TickAsync(stopping);
+            LastTickDuration = DateTimeOffset.UtcNow - started;
+            Ticks++;
             var wait = interval - (DateTimeOffset.UtcNow - started);
             if (wait < TimeSpan.FromMilliseconds(50)) wait = TimeSpan.FromMilliseconds(50);
             try { await _wake.WaitAsync(wait, stopping); }

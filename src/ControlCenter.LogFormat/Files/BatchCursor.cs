@@ -31,9 +31,12 @@ public sealed class BatchCursor : IDisposable
     private long _bufferStart;
     private int _bufferLength;
     private long _next;
+    private readonly IDisposable? _owner;
 
-    public BatchCursor(SafeFileHandle file, long start, long end, bool loadBodies, int bufferSize = 1 << 20)
+    /// <param name="owner">Disposed with the cursor (e.g. a lease that keeps <paramref name="file"/> open).</param>
+    public BatchCursor(SafeFileHandle file, long start, long end, bool loadBodies, int bufferSize = 1 << 20, IDisposable? owner = null)
     {
+        _owner = owner;
         _file = file;
         _next = start;
         _end = end;
@@ -100,5 +103,6 @@ public sealed class BatchCursor : IDisposable
         var buffer = _buffer;
         _buffer = [];
         if (buffer.Length > 0) ArrayPool<byte>.Shared.Return(buffer);
+        _owner?.Dispose();
     }
 }

@@ -120,17 +120,7 @@ internal sealed class FetchApi : ApiHandler
         return LegacyMessageSet.DownConvert(bytes, v < 2 ? (sbyte)0 : (sbyte)1, fetchOffset, maxBytes);
     }
 
-    private static void ReadExactly(SegmentSlice slice, Span<byte> destination)
-    {
-        int read = 0;
-        while (read < destination.Length)
-        {
-            int n = RandomAccess.Read(slice.Segment.Handle, destination[read..], slice.Position + read);
-            if (n <= 0) break;
-            read += n;
-        }
-        if (read < destination.Length) destination[read..].Clear();
-    }
+    private static void ReadExactly(SegmentSlice slice, Span<byte> destination) => slice.Segment.ReadInto(destination, slice.Position);
 
     private static void WriteResponse(KafkaWriter response, short v, sbyte isolation, List<(string Topic, List<PartitionData> Partitions)> result)
     {

@@ -1,6 +1,6 @@
 using Microsoft.Playwright;
 
-namespace ControlCenter.E2E;
+namespace ControlCenter.Testing;
 
 /// <summary>Playwright driving Debian's Chromium (never a downloaded browser).</summary>
 public sealed class Browser : IAsyncDisposable
@@ -51,21 +51,3 @@ public sealed class Browser : IAsyncDisposable
     }
 }
 
-/// <summary>One app and one browser shared by a test class.</summary>
-public sealed class AppFixture : IAsyncLifetime
-{
-    public AppProcess App { get; private set; } = null!;
-    public Browser Browser { get; private set; } = null!;
-
-    public async ValueTask InitializeAsync()
-    {
-        App = await AppProcess.StartAsync();
-        Browser = await Browser.LaunchAsync();
-    }
-
-    public async ValueTask DisposeAsync()
-    {
-        await Browser.DisposeAsync();
-        await App.DisposeAsync();
-    }
-}

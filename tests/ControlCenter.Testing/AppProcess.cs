@@ -1,7 +1,7 @@
 using System.Diagnostics;
 using System.Text;
 
-namespace ControlCenter.E2E;
+namespace ControlCenter.Testing;
 
 /// <summary>
 /// The dashboard as a child process on a free port (Development environment, so static web

@@ -1,0 +1,23 @@
+using Microsoft.Playwright;
+using Browser = ControlCenter.Testing.Browser;
+
+namespace ControlCenter.E2E;
+
+/// <summary>One app and one browser shared by a test class.</summary>
+public sealed class AppFixture : IAsyncLifetime
+{
+    public AppProcess App { get; private set; } = null!;
+    public Browser Browser { get; private set; } = null!;
+
+    public async ValueTask InitializeAsync()
+    {
+        App = await AppProcess.StartAsync();
+        Browser = await Browser.LaunchAsync();
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        await Browser.DisposeAsync();
+        await App.DisposeAsync();
+    }
+}
