@@ -91,6 +91,9 @@ public sealed class KafkaBroker : IAsyncDisposable
 
     public async ValueTask DisposeAsync() => await StopAsync();
 
+    /// <summary>Segment and index files open right now (bounded by <see cref="BrokerOptions.MaxOpenFiles"/>).</summary>
+    public int OpenFileCount => _logs?.Files.OpenCount ?? 0;
+
     /// <summary>Requests handled so far, per API key (only keys seen).</summary>
     public IReadOnlyDictionary<ApiKey, long> RequestCounts =>
         _context is null ? new Dictionary<ApiKey, long>()

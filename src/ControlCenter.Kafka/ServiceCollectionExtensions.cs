@@ -21,6 +21,10 @@ public static class ServiceCollectionExtensions
         services.AddSingleton<Topics.TopicAdmin>();
         services.AddSingleton<Topics.ITopicAdmin>(sp => sp.GetRequiredService<Topics.TopicAdmin>());
         services.AddSingleton<Topics.IPartitionProbe, Topics.PartitionProbe>();
+        services.AddSingleton<Groups.GroupReader>();
+        services.AddSingleton<Groups.RecordTimestamps>();
+        services.AddSingleton<Groups.GroupLagTracker>();
+        services.AddSingleton<Groups.IGroupAdmin, Groups.GroupAdmin>();
         services.AddSingleton<ClusterMonitor>();
         services.AddSingleton<IClusterState>(sp => sp.GetRequiredService<ClusterMonitor>());
         services.AddHostedService(sp => sp.GetRequiredService<ClusterMonitor>());

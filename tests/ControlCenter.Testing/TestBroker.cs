@@ -20,11 +20,13 @@ public sealed class TestBroker : IAsyncDisposable
     public string BootstrapServers => Broker.BootstrapServers;
     public Dictionary<string, string> Config { get; } = new();
 
-    public static async Task<TestBroker> StartAsync(Dictionary<string, string>? config = null, string? dataDir = null)
+    public static async Task<TestBroker> StartAsync(Dictionary<string, string>? config = null, string? dataDir = null, Action<BrokerOptions>? configure = null)
     {
         bool owns = dataDir is null;
         dataDir ??= TempDir.Create("broker");
-        var broker = new KafkaBroker(Options(dataDir, 0, config), LoggerFactory.Create(b => b.AddSimpleConsole().SetMinimumLevel(LogLevel.Warning)));
+        var options = Options(dataDir, 0, config);
+        configure?.Invoke(options);
+        var broker = new KafkaBroker(options, LoggerFactory.Create(b => b.AddSimpleConsole().SetMinimumLevel(LogLevel.Warning)));
         await broker.StartAsync();
         var test = new TestBroker(broker, dataDir, owns);
         foreach (var kv in config ?? []) test.Config[kv.Key] = kv.Value;

@@ -14,6 +14,7 @@ public sealed partial class ClusterMonitor(
     ClusterAdmin admin,
     ClusterSnapshotReader reader,
     ControlCenter.Kafka.Metrics.RateTracker rates,
+    Groups.GroupLagTracker groupLags,
     IOptions<MonitorOptions> options,
     ILogger<ClusterMonitor> logger) : BackgroundService, IClusterState
 {
@@ -23,7 +24,11 @@ public sealed partial class ClusterMonitor(
     public ClusterStatus Status => _status;
     public ClusterSnapshot? Snapshot { get; private set; }
     public ClusterOverview? Overview => Snapshot?.Overview;
+    public IReadOnlyDictionary<string, Groups.GroupLag> GroupLags { get; private set; } = new Dictionary<string, Groups.GroupLag>();
+    public DateTimeOffset? GroupsReadAt => groupLags.ReadAt;
     private volatile bool _refreshSizes;
+    private volatile bool _refreshGroups = true;
+    private DateTimeOffset _nextGroupRead;
     public string DisplayName => connection.DisplayName;
     /// <summary>Ticks completed since start, and how long the last one took (diagnostics, benchmarks).</summary>
     public long Ticks { get; private set; }
@@ -33,6 +38,7 @@ public sealed partial class ClusterMonitor(
     public void RequestRefresh()
     {
         _refreshSizes = true;
+        _refreshGroups = true;
         if (_wake.CurrentCount == 0) { try { _wake.Release(); } catch (SemaphoreFullException) { } }
     }
 
@@ -67,6 +73,8 @@ public sealed partial class ClusterMonitor(
                 wasDown ? DateTimeOffset.UtcNow : _status.ConnectedSince);
             if (wasDown) logger.LogInformation("Cluster at {Bootstrap} is reachable (cluster id {ClusterId})", connection.BootstrapServers, overview.ClusterId);
             admin.ClearLastError();
+            await RefreshGroupsIfDueAsync(snapshot, stopping);
+            GroupLags = groupLags.Compute(snapshot, DateTimeOffset.UtcNow);
             await OnTickAsync(snapshot, stopping);
         }
         catch (OperationCanceledException) when (stopping.IsCancellationRequested) { return; }
@@ -79,6 +87,20 @@ public sealed partial class ClusterMonitor(
             OnUnreachable();
         }
         Changed?.Invoke();
+    }
+
+    /// <summary>Groups are read every Monitor:GroupIntervalMs (one request per group), or at once after an admin action.</summary>
+    private async Task RefreshGroupsIfDueAsync(ClusterSnapshot snapshot, CancellationToken stopping)
+    {
+        var now = DateTimeOffset.UtcNow;
+        if (!_refreshGroups && now < _nextGroupRead) return;
+        _refreshGroups = false;
+        _nextGroupRead = now.AddMilliseconds(options.Value.GroupIntervalMs);
+        try { await groupLags.RefreshAsync(snapshot, stopping); }
+        catch (Exception e) when (e is not OperationCanceledException)
+        {
+            logger.LogWarning("Reading consumer groups failed: {Error}", e.Message);
+        }
     }
 
     /// <summary>Per-tick work beyond the overview (live metrics); see ClusterMonitor.Metrics.cs.</summary>

@@ -15,6 +15,12 @@ public interface IClusterState
 
     string DisplayName { get; }
 
+    /// <summary>Every consumer group with its lag (records and time), recomputed on each tick.</summary>
+    IReadOnlyDictionary<string, Groups.GroupLag> GroupLags { get; }
+
+    /// <summary>When the groups themselves were last read (they are read on a slower tick).</summary>
+    DateTimeOffset? GroupsReadAt { get; }
+
     /// <summary>Raised after every monitor tick that changed the status or the overview.</summary>
     event Action? Changed;
 

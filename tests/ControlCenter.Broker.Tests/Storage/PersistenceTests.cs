@@ -235,4 +235,21 @@ public class PersistenceTests
         await Clients.WaitUntilAsync(() => consumer.QueryWatermarkOffsets(new TopicPartition("background", 0), TimeSpan.FromSeconds(5)).Low.Value > 0,
             TimeSpan.FromSeconds(15), "the retention check to delete expired segments");
     }
+
+    [Fact]
+    public async Task ManyPartitionsWorkWithFewFileDescriptors()
+    {
+        await using var broker = await TestBroker.StartAsync(new() { ["log.segment.bytes"] = "2000" }, configure: o => o.MaxOpenFiles = 16);
+        await Clients.CreateTopicAsync(broker.BootstrapServers, "wide", 40);
+        using (var producer = Clients.Producer(broker.BootstrapServers))
+        {
+            for (int i = 0; i < 800; i++)
+                producer.Produce(new TopicPartition("wide", i % 40), new Message<byte[]?, byte[]?> { Value = BitConverter.GetBytes(i) });
+            Assert.Equal(0, producer.Flush(TimeSpan.FromSeconds(60)));
+        }
+        Assert.InRange(broker.Broker.OpenFileCount, 1, 16);
+        Assert.Equal(800, Clients.ReadAll(broker.BootstrapServers, "wide", 40).Select(r => BitConverter.ToInt32(r.Message.Value)).Distinct().Count());
+        await broker.RestartAsync();
+        Assert.Equal(800, Clients.ReadAll(broker.BootstrapServers, "wide", 40).Count);
+    }
 }

@@ -9,6 +9,8 @@ public sealed class FakeClusterState : IClusterState
     public ClusterSnapshot? Snapshot { get; private set; }
     public ClusterOverview? Overview => Snapshot?.Overview;
     public string DisplayName { get; set; } = "Test cluster";
+    public IReadOnlyDictionary<string, ControlCenter.Kafka.Groups.GroupLag> GroupLags { get; set; } = new Dictionary<string, ControlCenter.Kafka.Groups.GroupLag>();
+    public DateTimeOffset? GroupsReadAt { get; set; }
     public event Action? Changed;
     public int RefreshRequests { get; private set; }
     public void RequestRefresh() => RefreshRequests++;

@@ -1,0 +1,38 @@
+using Confluent.Kafka;
+using Microsoft.Playwright;
+using static Microsoft.Playwright.Assertions;
+
+namespace ControlCenter.E2E;
+
+public class GroupsTests(AppFixture fixture) : IClassFixture<AppFixture>
+{
+    [Fact]
+    public async Task ResetAnEmptyGroupToEarliestAndSeeItsLagGrow()
+    {
+        string bootstrap = await fixture.App.BootstrapServersAsync();
+        using (var admin = new AdminClientBuilder(new AdminClientConfig { BootstrapServers = bootstrap }).Build())
+            await admin.CreateTopicsAsync([new Confluent.Kafka.Admin.TopicSpecification { Name = "g-e2e", NumPartitions = 1, ReplicationFactor = 1 }]);
+        using (var producer = new ProducerBuilder<Null, string>(new ProducerConfig { BootstrapServers = bootstrap }).Build())
+            for (int i = 0; i < 50; i++) await producer.ProduceAsync("g-e2e", new Message<Null, string> { Value = $"m{i}" });
+        using (var consumer = new ConsumerBuilder<Ignore, Ignore>(new ConsumerConfig { BootstrapServers = bootstrap, GroupId = "g-e2e-group" }).Build())
+            consumer.Commit([new TopicPartitionOffset("g-e2e", 0, 50)]); // caught up, and no member: the group is empty
+
+        var page = await fixture.Browser.OpenConnectedAsync(fixture.App.BaseUrl + "/groups");
+        var grid = page.GetByTestId("group-grid");
+        await Expect(grid).ToContainTextAsync("g-e2e-group");
+        await grid.Locator("a.group-link", new() { HasText = "g-e2e-group" }).ClickAsync();
+        await page.WaitForURLAsync("**/groups/g-e2e-group");
+        await Expect(page.GetByTestId("lag-records")).ToHaveTextAsync("0");
+
+        await page.Locator(".mud-tab", new() { HasText = "Reset offsets" }).ClickAsync();
+        await page.GetByTestId("reset-preview").ClickAsync();
+        await Expect(page.GetByTestId("reset-row")).ToHaveTextAsync("50 → 0");
+        await Expect(page.GetByTestId("reset-summary")).ToContainTextAsync("50 record(s) replayed");
+        await page.GetByTestId("reset-apply").ClickAsync();
+        await page.Locator(".mud-dialog").GetByRole(AriaRole.Button, new() { Name = "Apply" }).ClickAsync();
+
+        await page.Locator(".mud-tab", new() { HasText = "Partitions" }).ClickAsync();
+        await Expect(page.GetByTestId("lag-records")).ToHaveTextAsync("50", new() { Timeout = 20_000 });
+        await Expect(page.GetByTestId("lag-time")).Not.ToHaveTextAsync("0 ms");
+    }
+}

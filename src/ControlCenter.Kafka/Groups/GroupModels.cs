@@ -1,0 +1,47 @@
+namespace ControlCenter.Kafka.Groups;
+
+public sealed record GroupMemberInfo(string MemberId, string? GroupInstanceId, string ClientId, string Host, IReadOnlyList<(string Topic, int Partition)> Assignment)
+{
+    /// <summary>A member with nothing assigned: more consumers than partitions, so this one waits as a standby.</summary>
+    public bool IsIdle => Assignment.Count == 0;
+}
+
+/// <summary>A consumer group as the monitor last read it: membership, state and committed offsets.</summary>
+public sealed record GroupSnapshot(
+    string GroupId,
+    string State,
+    string ProtocolType,
+    string Assignor,
+    bool IsSimple,
+    IReadOnlyList<GroupMemberInfo> Members,
+    IReadOnlyDictionary<(string Topic, int Partition), long> Committed,
+    DateTimeOffset ReadAt)
+{
+    public bool IsEmpty => Members.Count == 0;
+    public IEnumerable<string> Topics => Committed.Keys.Select(k => k.Topic).Concat(Members.SelectMany(m => m.Assignment.Select(a => a.Topic))).Distinct().Order();
+
+    public string? OwnerOf(string topic, int partition) =>
+        Members.FirstOrDefault(m => m.Assignment.Contains((topic, partition)))?.MemberId;
+}
+
+/// <summary>Lag of one partition for one group: in records and in time.</summary>
+public sealed record PartitionLag(
+    string Topic,
+    int Partition,
+    long? Committed,
+    long LogEndOffset,
+    long LogStartOffset,
+    long? LagRecords,
+    TimeSpan? LagTime,
+    DateTimeOffset? LastCommitSeen,
+    string? Owner);
+
+/// <summary>A group with its lag summed and maxed over its partitions (one row of the groups page).</summary>
+public sealed record GroupLag(GroupSnapshot Group, IReadOnlyList<PartitionLag> Partitions)
+{
+    public long TotalLag => Partitions.Sum(p => p.LagRecords ?? 0);
+    public TimeSpan? MaxLagTime => Partitions.Where(p => p.LagTime is not null).Select(p => p.LagTime!.Value).DefaultIfEmpty().Max() is var max && Partitions.Any(p => p.LagTime is not null) ? max : null;
+    public IEnumerable<(string Topic, long Lag, TimeSpan? MaxTime, int Partitions)> ByTopic =>
+        Partitions.GroupBy(p => p.Topic).OrderBy(g => g.Key, StringComparer.Ordinal)
+            .Select(g => (g.Key, g.Sum(p => p.LagRecords ?? 0), g.Where(p => p.LagTime is not null).Select(p => (TimeSpan?)p.LagTime).Max(), g.Count()));
+}

@@ -1,0 +1,61 @@
+using Confluent.Kafka;
+using Confluent.Kafka.Admin;
+using ControlCenter.Kafka.Cluster;
+
+namespace ControlCenter.Kafka.Groups;
+
+/// <summary>
+/// Reads every consumer group: ListConsumerGroups (states included), DescribeConsumerGroups and
+/// each group's committed offsets. One request per group is what the protocol offers, so the
+/// monitor does this on its slower group tick, not per page.
+/// </summary>
+public sealed class GroupReader(ClusterAdmin admin)
+{
+    public async Task<Dictionary<string, GroupSnapshot>> ReadAllAsync(CancellationToken cancellation)
+    {
+        var listed = await admin.Client.ListConsumerGroupsAsync(new ListConsumerGroupsOptions { RequestTimeout = admin.Timeout });
+        var ids = listed.Valid.Select(g => g.GroupId).ToList();
+        var result = new Dictionary<string, GroupSnapshot>(StringComparer.Ordinal);
+        if (ids.Count == 0) return result;
+
+        var descriptions = await DescribeAsync(ids);
+        foreach (var id in ids)
+        {
+            cancellation.ThrowIfCancellationRequested();
+            var listing = listed.Valid.First(g => g.GroupId == id);
+            descriptions.TryGetValue(id, out var d);
+            var committed = await CommittedAsync(id);
+            var members = d?.Members.Select(m => new GroupMemberInfo(m.ConsumerId, m.GroupInstanceId, m.ClientId, m.Host,
+                m.Assignment?.TopicPartitions.Select(tp => (tp.Topic, tp.Partition.Value)).ToList() ?? [])).ToList() ?? [];
+            string state = (d?.State ?? listing.State).ToString();
+            result[id] = new GroupSnapshot(id, state, d?.IsSimpleConsumerGroup == true || listing.IsSimpleConsumerGroup ? "" : "consumer",
+                d?.PartitionAssignor ?? "", listing.IsSimpleConsumerGroup, members, committed, DateTimeOffset.UtcNow);
+        }
+        return result;
+    }
+
+    private async Task<Dictionary<string, ConsumerGroupDescription>> DescribeAsync(List<string> ids)
+    {
+        try
+        {
+            var described = await admin.Client.DescribeConsumerGroupsAsync(ids, new DescribeConsumerGroupsOptions { RequestTimeout = admin.Timeout });
+            return described.ConsumerGroupDescriptions.ToDictionary(d => d.GroupId);
+        }
+        catch (DescribeConsumerGroupsException e)
+        {
+            return e.Results.ConsumerGroupDescriptions.Where(d => !d.Error.IsError).ToDictionary(d => d.GroupId);
+        }
+    }
+
+    public async Task<Dictionary<(string Topic, int Partition), long>> CommittedAsync(string groupId)
+    {
+        try
+        {
+            var offsets = await admin.Client.ListConsumerGroupOffsetsAsync([new ConsumerGroupTopicPartitions(groupId, null)],
+                new ListConsumerGroupOffsetsOptions { RequestTimeout = admin.Timeout });
+            return offsets[0].Partitions.Where(p => p.Offset.Value >= 0 && !p.Error.IsError)
+                .ToDictionary(p => (p.Topic, p.Partition.Value), p => p.Offset.Value);
+        }
+        catch (ListConsumerGroupOffsetsException) { return []; }
+    }
+}
