@@ -25,6 +25,9 @@ public static class ServiceCollectionExtensions
         services.AddSingleton<Groups.RecordTimestamps>();
         services.AddSingleton<Groups.GroupLagTracker>();
         services.AddSingleton<Groups.IGroupAdmin, Groups.GroupAdmin>();
+        services.AddSingleton<Messages.MessageBrowser>();
+        services.AddSingleton<Messages.MessageSearch>();
+        services.AddSingleton<Messages.MessageProducer>();
         services.AddSingleton<ClusterMonitor>();
         services.AddSingleton<IClusterState>(sp => sp.GetRequiredService<ClusterMonitor>());
         services.AddHostedService(sp => sp.GetRequiredService<ClusterMonitor>());

@@ -1,6 +1,7 @@
 using ControlCenter.Broker;
 using ControlCenter.Kafka;
 using ControlCenter.Web.Components;
+using ControlCenter.Web.Endpoints;
 using ControlCenter.Web.Hosting;
 using Microsoft.AspNetCore.Diagnostics.HealthChecks;
 using MudBlazor.Services;
@@ -36,6 +37,7 @@ app.UseStatusCodePagesWithReExecute("/not-found", createScopeForStatusCodePages:
 app.UseAntiforgery();
 
 app.MapHealthChecks("/healthz", new HealthCheckOptions { ResponseWriter = ClusterHealthCheck.WriteResponse });
+app.MapMessageEndpoints();
 app.MapStaticAssets();
 app.MapRazorComponents<App>().AddInteractiveServerRenderMode();
 
