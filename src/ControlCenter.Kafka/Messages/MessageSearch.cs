@@ -44,6 +44,10 @@ public sealed record SearchResult(IReadOnlyList<KafkaMessage> Matches, SearchPro
 /// </summary>
 public sealed class MessageSearch(ClusterConnection connection, ClusterAdmin admin, ILogger<MessageSearch> logger)
 {
+    /// <summary>
+    /// Runs the search. With <paramref name="onMatch"/>, matches are handed over as they are found (on
+    /// the scanning threads) and not kept; without it they come back in the result.
+    /// </summary>
     public async Task<SearchResult> RunAsync(SearchRequest request, IProgress<SearchProgress>? progress, CancellationToken cancellation,
         Action<KafkaMessage>? onMatch = null)
     {
@@ -60,7 +64,7 @@ public sealed class MessageSearch(ClusterConnection connection, ClusterAdmin adm
         if (request.TimeBudget is { } budget) stop.CancelAfter(budget);
 
         SearchProgress Snapshot() => new(Interlocked.Read(ref scanned), Interlocked.Read(ref scanned) / Math.Max(watch.Elapsed.TotalSeconds, 1e-3),
-            Volatile.Read(ref matchCount),
+            Math.Min(Volatile.Read(ref matchCount), request.MaxMatches),
             ranges.OrderBy(r => r.Key).Select(r => new PartitionProgress(r.Key, r.Value.Start, r.Value.End, Volatile.Read(ref positions[r.Key]))).ToList(),
             watch.Elapsed);
 
@@ -131,8 +135,9 @@ public sealed class MessageSearch(ClusterConnection connection, ClusterAdmin adm
                 c.QueuedMinMessages = 500_000;
                 c.FetchMaxBytes = 50 * 1024 * 1024;
                 c.MaxPartitionFetchBytes = 4 * 1024 * 1024;
-                // Only what the filter and the result rows need is marshalled per record.
-                c.ConsumeResultFields = filter.NeedsHeaders ? "timestamp,headers" : "timestamp";
+                // Only what the filter and the result rows need is marshalled per record (the topic name is not:
+                // it is the request's). Headers are needed for matches and cost nothing on records without any.
+                c.ConsumeResultFields = "timestamp,headers";
             }))
             .SetKeyDeserializer(new KeyMatcher(scratch, keyConditions))
             .SetValueDeserializer(new ValueMatcher(scratch, valueConditions))
@@ -154,21 +159,23 @@ public sealed class MessageSearch(ClusterConnection connection, ClusterAdmin adm
                 if (r.IsPartitionEOF || r.Offset.Value >= end)
                 {
                     Volatile.Write(ref positions[p], end);
-                    if (open.Remove(p)) consumer.Pause([r.TopicPartition]);
+                    if (open.Remove(p)) consumer.Pause([new TopicPartition(request.Topic, p)]); // r.Topic is not marshalled (ConsumeResultFields)
                     continue;
                 }
-                Volatile.Write(ref positions[p], r.Offset.Value + 1);
                 if (++local % 1024 == 0) Interlocked.Add(ref scanned, 1024);
-                if (!r.Message.Value.Matched) continue;
-                long ts = r.Message.Timestamp.UnixTimestampMs;
-                if (ts < fromMs || ts >= toMs) continue;
-                if (headerConditions.Count > 0 && !HeadersMatch(r.Message.Headers, headerConditions)) continue;
+                if (!IsMatch(r, fromMs, toMs, headerConditions))
+                {
+                    Volatile.Write(ref positions[p], r.Offset.Value + 1);
+                    continue;
+                }
+                // A match past the limit (another worker got there first) stays unscanned, so a resumed search finds it.
+                if (Interlocked.Increment(ref matchCount) > request.MaxMatches) { local--; stop.Cancel(); break; }
+                Volatile.Write(ref positions[p], r.Offset.Value + 1);
                 var message = new KafkaMessage(request.Topic, p, r.Offset.Value, r.Message.Timestamp.UtcDateTime, r.Message.Timestamp.Type.ToString(),
                     scratch.Key.ToArray(), scratch.Key.FullSize, scratch.Value.ToArray(), scratch.Value.FullSize,
                     r.Message.Headers?.Select(h => new MessageHeader(h.Key, h.GetValueBytes())).ToList());
-                if (Interlocked.Increment(ref matchCount) > request.MaxMatches) { stop.Cancel(); break; }
-                matches.Enqueue(message);
-                onMatch?.Invoke(message);
+                if (onMatch is null) matches.Enqueue(message);
+                else onMatch(message); // streamed (export): the caller keeps what it needs, memory stays flat
                 if (Volatile.Read(ref matchCount) >= request.MaxMatches) stop.Cancel();
             }
         }
@@ -177,6 +184,14 @@ public sealed class MessageSearch(ClusterConnection connection, ClusterAdmin adm
             Interlocked.Add(ref scanned, local % 1024);
             consumer.Close();
         }
+    }
+
+    private static bool IsMatch(ConsumeResult<Verdict, Verdict> r, long fromMs, long toMs, List<(string Name, ByteMatcher Matcher)> headerConditions)
+    {
+        if (!r.Message.Value.Matched) return false;
+        long ts = r.Message.Timestamp.UnixTimestampMs;
+        if (ts < fromMs || ts >= toMs) return false;
+        return headerConditions.Count == 0 || HeadersMatch(r.Message.Headers, headerConditions);
     }
 
     private static bool HeadersMatch(Headers? headers, List<(string Name, ByteMatcher Matcher)> conditions) =>

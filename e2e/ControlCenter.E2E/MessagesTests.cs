@@ -1,0 +1,119 @@
+using Confluent.Kafka;
+using Microsoft.Playwright;
+using static Microsoft.Playwright.Assertions;
+
+namespace ControlCenter.E2E;
+
+/// <summary>Producing, finding, inspecting and tailing records in a real browser.</summary>
+public class MessagesTests(AppFixture fixture) : IClassFixture<AppFixture>
+{
+    private static ILocator Tab(IPage page, string name) => page.Locator(".mud-tab", new() { HasText = name });
+
+    private async Task CreateTopicAsync(string name, int partitions)
+    {
+        using var admin = new AdminClientBuilder(new AdminClientConfig { BootstrapServers = await fixture.App.BootstrapServersAsync() }).Build();
+        await admin.CreateTopicsAsync([new Confluent.Kafka.Admin.TopicSpecification { Name = name, NumPartitions = partitions, ReplicationFactor = 1 }]);
+    }
+
+    private async Task ProduceAsync(string topic, string? key, string value)
+    {
+        using var producer = new ProducerBuilder<string?, string>(new ProducerConfig { BootstrapServers = await fixture.App.BootstrapServersAsync() }).Build();
+        await producer.ProduceAsync(topic, new Message<string?, string> { Key = key, Value = value });
+    }
+
+    private async Task<IPage> OpenTopicAsync(string topic)
+    {
+        var page = await fixture.Browser.OpenConnectedAsync($"{fixture.App.BaseUrl}/topics/{topic}");
+        await Expect(page.GetByTestId("topic-partition-count")).ToBeVisibleAsync();
+        return page;
+    }
+
+    [Fact]
+    public async Task ProduceThroughTheFormThenSearchForTheRecordAndOpenIt()
+    {
+        await CreateTopicAsync("e2e-messages", 3);
+        for (int i = 0; i < 20; i++) await ProduceAsync("e2e-messages", $"k{i}", $"{{\"order\":\"ORD-{i}\"}}");
+        var page = await OpenTopicAsync("e2e-messages");
+
+        await Tab(page, "Produce").ClickAsync();
+        await Ui.FillAsync(page, "produce-key", "customer-9");
+        await page.GetByTestId("produce-format").Locator(".mud-toggle-item", new() { HasText = "JSON" }).ClickAsync();
+        await Ui.FillAsync(page, "produce-value", "{\"order\": \"E2E-4711\"");
+        await Expect(page.GetByText("Not valid JSON.")).ToBeVisibleAsync(); // checked while typing
+        await Ui.FillAsync(page, "produce-value", "{\"order\": \"E2E-4711\", \"total\": 12.5}");
+        await page.GetByTestId("produce-add-header").ClickAsync();
+        await Ui.FillAsync(page, "produce-header-key", "source");
+        await Ui.FillAsync(page, "produce-header-value", "playwright");
+        await page.Locator(".mud-radio", new() { HasText = "waits for the partition leader" }).ClickAsync();
+        await page.GetByTestId("produce-send").ClickAsync();
+        var partition = page.GetByTestId("produce-result-partition");
+        await Expect(partition).ToHaveTextAsync(new System.Text.RegularExpressions.Regex("^[0-2]$"));
+        await Expect(page.GetByTestId("produce-result-offset")).ToHaveTextAsync(new System.Text.RegularExpressions.Regex(@"^\d+$"));
+        string landedPartition = await partition.TextContentAsync() ?? "";
+        string landedOffset = await page.GetByTestId("produce-result-offset").TextContentAsync() ?? "";
+
+        await Tab(page, "Messages").ClickAsync();
+        await page.GetByTestId("messages-mode").Locator(".mud-toggle-item", new() { HasText = "Search" }).ClickAsync();
+        await Ui.FillAsync(page, "filter-pattern", "E2E-4711");
+        await page.GetByTestId("search-run").ClickAsync();
+        await Expect(page.GetByTestId("search-stop")).ToHaveTextAsync("scanned the whole range");
+        await Expect(page.GetByTestId("search-scanned")).ToHaveTextAsync("21");
+        await Expect(page.GetByTestId("search-matches")).ToHaveTextAsync("1");
+        var rows = page.GetByTestId("message-table").Locator("tbody tr");
+        await Expect(rows).ToHaveCountAsync(1);
+        await Expect(rows.First.Locator("td").First).ToHaveTextAsync(landedPartition);
+        await Expect(rows.First.GetByTestId("message-offset")).ToHaveTextAsync(landedOffset);
+
+        await rows.First.ClickAsync();
+        var dialog = page.Locator(".mud-dialog");
+        await Expect(dialog).ToContainTextAsync($"partition {landedPartition}");
+        await Expect(page.GetByTestId("inspect-key-text")).ToHaveTextAsync("customer-9");
+        await Expect(page.GetByTestId("inspect-value-text")).ToContainTextAsync("\"total\": 12.5");
+        await Expect(page.GetByTestId("inspect-headers")).ToContainTextAsync("playwright");
+        await page.GetByTestId("inspect-value-format").Locator(".mud-toggle-item", new() { HasText = "Hex" }).ClickAsync();
+        await Expect(page.GetByTestId("inspect-value-text")).ToContainTextAsync("00000000  7b 22 6f 72");
+    }
+
+    [Fact]
+    public async Task MarkupInRecordsIsShownAsTextAndNeverRuns()
+    {
+        await CreateTopicAsync("e2e-xss", 1);
+        const string value = "<img src=x onerror=\"window.__xss=1\"><script>window.__xss=2</script>";
+        await ProduceAsync("e2e-xss", "<b onmouseover=\"window.__xss=3\">key</b>", value);
+        var page = await OpenTopicAsync("e2e-xss");
+        bool alerted = false;
+        page.Dialog += (_, d) => { alerted = true; _ = d.DismissAsync(); };
+
+        await Tab(page, "Messages").ClickAsync();
+        var cell = page.GetByTestId("message-value");
+        await Expect(cell).ToHaveTextAsync(value);
+        await cell.HoverAsync();
+        await page.GetByTestId("message-key").HoverAsync();
+        await page.GetByTestId("message-table").Locator("tbody tr").First.ClickAsync();
+        await Expect(page.GetByTestId("inspect-value-text")).ToHaveTextAsync(value);
+        await Expect(page.GetByTestId("message-table").Locator("tbody img, tbody script, tbody b")).ToHaveCountAsync(0);
+        await Expect(page.GetByTestId("message-inspector").Locator("img, script, b")).ToHaveCountAsync(0);
+        Assert.Null(await page.EvaluateAsync<int?>("() => window.__xss ?? null"));
+        Assert.False(alerted);
+    }
+
+    [Fact]
+    public async Task LiveTailAppendsRecordsAsTheyArrive()
+    {
+        await CreateTopicAsync("e2e-tail", 2);
+        var page = await OpenTopicAsync("e2e-tail");
+        await Tab(page, "Messages").ClickAsync();
+        await page.GetByTestId("messages-mode").Locator(".mud-toggle-item", new() { HasText = "Live tail" }).ClickAsync();
+        await Expect(page.GetByTestId("tail-state")).ToHaveTextAsync("following new records");
+        await Task.Delay(1500); // the tail's consumer starts at the end
+
+        await ProduceAsync("e2e-tail", "a", "first live record");
+        await Expect(page.GetByTestId("message-value")).ToHaveTextAsync("first live record", new() { Timeout = 15_000 });
+        await ProduceAsync("e2e-tail", "b", "second live record");
+        await Expect(page.GetByTestId("message-value")).ToHaveCountAsync(2, new() { Timeout = 15_000 });
+        await Expect(page.GetByTestId("message-value").First).ToHaveTextAsync("second live record"); // newest first
+
+        await page.GetByTestId("tail-stop").ClickAsync();
+        await Expect(page.GetByTestId("tail-state")).ToHaveTextAsync("stopped");
+    }
+}

@@ -1,0 +1,84 @@
+using System.Diagnostics;
+using System.Text;
+using Confluent.Kafka;
+using ControlCenter.Kafka.Messages;
+using ControlCenter.Testing;
+
+namespace ControlCenter.Benchmarks;
+
+/// <summary>
+/// The Messages search at scale: 1M records of ~100 bytes over 6 partitions with one planted
+/// match near the end, scanned by our search and read by <c>kcat -C -e -q</c> to /dev/null,
+/// alternating in the same run against the same embedded broker (these machines are noisy).
+/// </summary>
+public static class SearchScan
+{
+    private const string Topic = "scan";
+    private const string Needle = "NEEDLE-5f3a9c";
+
+    public static async Task RunAsync(Options options)
+    {
+        int records = options.GetInt("records", 1_000_000), rounds = options.GetInt("rounds", 3);
+        await using var app = new InProcessApp();
+        app.Start();
+        await app.WaitAsync(() => app.Monitor.Status.IsReachable, "cluster");
+        await Clients.CreateTopicAsync(app.Bootstrap, Topic, 6);
+        int planted = records - 1_000;
+        Produce(app.Bootstrap, records, planted);
+        Console.WriteLine($"search-scan: {records:N0} records (~100 B values) in 6 partitions, one match at record {planted:N0}; {rounds} rounds, alternating");
+
+        var search = app.Get<MessageSearch>();
+        var ours = new List<double>();
+        var kcat = new List<double>();
+        long allocated = 0;
+        for (int round = 0; round < rounds; round++)
+        {
+            long allocatedBefore = GC.GetTotalAllocatedBytes(precise: true);
+            var watch = Stopwatch.StartNew();
+            var result = await search.RunAsync(new SearchRequest(Topic, new MessageFilter([new FilterCondition(FilterTarget.Value, FilterKind.Contains, Needle)]), MaxMatches: 100), null, default);
+            double seconds = watch.Elapsed.TotalSeconds;
+            allocated = GC.GetTotalAllocatedBytes(precise: true) - allocatedBefore; // whole process: the app's monitor and broker too
+            if (result.Final.Scanned != records || result.Matches.Count != 1 || result.Stop != SearchStop.EndOfRange)
+                throw new InvalidOperationException($"search scanned {result.Final.Scanned:N0}, found {result.Matches.Count}, stopped {result.Stop}");
+            ours.Add(records / seconds);
+            kcat.Add(records / await KcatSecondsAsync(app.Bootstrap));
+            Console.WriteLine($"  round {round + 1}: ours {ours[^1],12:N0} rec/s   kcat {kcat[^1],12:N0} rec/s");
+        }
+        double oursMedian = Median(ours), kcatMedian = Median(kcat);
+        Report.Line("our search scan rate (median)", oursMedian, "rec/s");
+        Report.Line("kcat -C -e -q > /dev/null (median)", kcatMedian, "rec/s");
+        Report.Line("ratio ours / kcat", $"{oursMedian / kcatMedian:0.00}×");
+        Report.Line("managed bytes allocated per record scanned", (double)allocated / records, "B (whole process, last round)");
+        Report.Line("target", "≥ 0.8× kcat and ≥ 500,000 rec/s");
+    }
+
+    private static void Produce(string bootstrap, int records, int planted)
+    {
+        using var producer = Clients.Producer(bootstrap, c => { c.LingerMs = 5; c.QueueBufferingMaxMessages = 1_000_000; c.BatchSize = 1_000_000; });
+        var random = new Random(1);
+        for (int i = 0; i < records; i++)
+        {
+            string note = i == planted ? Needle : "ok";
+            var value = Encoding.UTF8.GetBytes($$"""{"id":{{i}},"user":"user-{{random.Next(100_000)}}","amount":{{random.Next(1000)}},"note":"{{note}}","pad":"{{new string('x', 30)}}"}""");
+            var message = new Message<byte[]?, byte[]?> { Key = Encoding.UTF8.GetBytes($"k{i}"), Value = value };
+            while (true)
+            {
+                try { producer.Produce(new TopicPartition(Topic, i % 6), message); break; }
+                catch (ProduceException<byte[]?, byte[]?> e) when (e.Error.Code == ErrorCode.Local_QueueFull) { producer.Poll(TimeSpan.FromMilliseconds(1)); }
+            }
+        }
+        if (producer.Flush(TimeSpan.FromMinutes(5)) > 0) throw new InvalidOperationException("produce did not finish");
+    }
+
+    private static async Task<double> KcatSecondsAsync(string bootstrap)
+    {
+        var info = new ProcessStartInfo("bash", ["-c", $"kcat -b {bootstrap} -C -t {Topic} -e -q -o beginning > /dev/null"]) { UseShellExecute = false };
+        var watch = Stopwatch.StartNew();
+        using var process = Process.Start(info)!;
+        await process.WaitForExitAsync();
+        if (process.ExitCode != 0) throw new InvalidOperationException($"kcat exited with {process.ExitCode}");
+        return watch.Elapsed.TotalSeconds;
+    }
+
+    private static double Median(List<double> values) => values.Order().ElementAt(values.Count / 2);
+}
