@@ -16,8 +16,8 @@ public static class ServiceCollectionExtensions
         services.AddSingleton<ClusterConnection>();
         services.AddSingleton<ClusterAdmin>();
         services.AddSingleton<ClusterSnapshotReader>();
-        services.AddSingleton<Metrics.RateTracker>();
-        services.AddSingleton<Metrics.ITopicRates>(sp => sp.GetRequiredService<Metrics.RateTracker>());
+        services.AddSingleton<Metrics.LiveMetrics>();
+        services.AddSingleton<Metrics.ITopicRates>(sp => sp.GetRequiredService<Metrics.LiveMetrics>());
         services.AddSingleton<Topics.TopicAdmin>();
         services.AddSingleton<Topics.ITopicAdmin>(sp => sp.GetRequiredService<Topics.TopicAdmin>());
         services.AddSingleton<Topics.IPartitionProbe, Topics.PartitionProbe>();
@@ -31,6 +31,9 @@ public static class ServiceCollectionExtensions
         services.AddSingleton<ClusterMonitor>();
         services.AddSingleton<IClusterState>(sp => sp.GetRequiredService<ClusterMonitor>());
         services.AddHostedService(sp => sp.GetRequiredService<ClusterMonitor>());
+        services.AddOptions<Demo.DemoOptions>().Bind(configuration.GetSection(Demo.DemoOptions.SectionName));
+        services.AddSingleton<Demo.DemoTraffic>();
+        services.AddHostedService(sp => sp.GetRequiredService<Demo.DemoTraffic>());
         return services;
     }
 }

@@ -3,6 +3,7 @@ using ControlCenter.Kafka;
 using ControlCenter.Web.Components;
 using ControlCenter.Web.Endpoints;
 using ControlCenter.Web.Hosting;
+using ControlCenter.Web.Hubs;
 using Microsoft.AspNetCore.Diagnostics.HealthChecks;
 using MudBlazor.Services;
 
@@ -27,6 +28,9 @@ builder.Services.AddKafkaControlCenter(builder.Configuration);
 
 builder.Services.AddRazorComponents().AddInteractiveServerComponents();
 builder.Services.AddMudServices();
+builder.Services.AddSignalR();
+builder.Services.AddSingleton<HubSubscriptions>();
+builder.Services.AddHostedService<MetricsBroadcaster>();
 builder.Services.AddHealthChecks().AddCheck<ClusterHealthCheck>("cluster");
 
 var app = builder.Build();
@@ -38,6 +42,7 @@ app.UseAntiforgery();
 
 app.MapHealthChecks("/healthz", new HealthCheckOptions { ResponseWriter = ClusterHealthCheck.WriteResponse });
 app.MapMessageEndpoints();
+app.MapHub<MetricsHub>(MetricsHub.Path);
 app.MapStaticAssets();
 app.MapRazorComponents<App>().AddInteractiveServerRenderMode();
 
@@ -51,7 +56,12 @@ catch (Exception e) when (e is StartupException || e.InnerException is Microsoft
         : $"{e.Message} Another process uses that address: pass --urls http://localhost:<port> to pick another.";
     Console.Error.WriteLine("Kafka Control Center cannot start:");
     Console.Error.WriteLine("  - " + reason);
-    await app.DisposeAsync(); // stops the embedded broker cleanly if it had started
+    // Hosted services that did start (embedded broker, monitor, demo) must stop before the
+    // container disposes the librdkafka handles they use: disposing alone leaves them running
+    // against freed native clients, which crashes the process instead of exiting with 2.
+    using (var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(10)))
+        await app.StopAsync(timeout.Token);
+    await app.DisposeAsync();
     return 2;
 }
 await app.WaitForShutdownAsync();

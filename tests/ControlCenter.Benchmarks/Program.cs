@@ -8,6 +8,9 @@ var benchmarks = new Dictionary<string, (string Description, Func<Options, Task>
     ["group-throughput"] = ("3 group members consuming a 6-partition topic of 1M records; records/s and rebalance time", GroupThroughput.RunAsync),
     ["topics-page"] = ("topics page with 2,000 topics × 10 partitions: first-page server time, Chromium time to first row, admin requests per page load", TopicsPage.RunAsync),
     ["search-scan"] = ("Messages search over 1M records (6 partitions, one match near the end) vs kcat -C -e -q to /dev/null, alternating", SearchScan.RunAsync),
+    ["live-latency"] = ("produce → first hub message showing it, at the default 1 s tick (p50/p95/max)", LiveMetricsBenchmarks.LatencyAsync),
+    ["monitor-cost"] = ("the app's CPU per tick, RSS and history memory with 1,000 topics × 10 partitions, all busy", LiveMetricsBenchmarks.CostAsync),
+    ["hub-fanout"] = ("100 SignalR clients on the metrics hub: does every one receive every tick, and how late", LiveMetricsBenchmarks.FanOutAsync),
     ["micro"] = ("BenchmarkDotNet: CRC32C and batch validation on the produce path", Micro.RunAsync),
 };
 

@@ -20,6 +20,7 @@ public sealed class AppProcess : IAsyncDisposable
     }
 
     public string BaseUrl { get; private set; } = "";
+    public int Pid => _process.Id;
     public string DataDir { get; }
     public string Log { get { lock (_log) return _log.ToString(); } }
 
@@ -39,6 +40,7 @@ public sealed class AppProcess : IAsyncDisposable
         info.Environment["EmbeddedBroker__Port"] = "0";
         info.Environment["EmbeddedBroker__DataDir"] = dataDir;
         info.Environment["Monitor__IntervalMs"] = "500";
+        info.Environment["Demo__Enabled"] = "false";
         foreach (var (key, value) in environment) info.Environment[key] = value;
 
         var app = new AppProcess(Process.Start(info)!, dataDir);
@@ -53,7 +55,12 @@ public sealed class AppProcess : IAsyncDisposable
         app._process.ErrorDataReceived += (_, e) => { if (e.Data is not null) lock (app._log) app._log.AppendLine(e.Data); };
         app._process.BeginOutputReadLine();
         app._process.BeginErrorReadLine();
-        app.BaseUrl = await listening.Task.WaitAsync(TimeSpan.FromSeconds(90));
+        try { app.BaseUrl = await listening.Task.WaitAsync(TimeSpan.FromSeconds(90)); }
+        catch
+        {
+            await app.DisposeAsync(); // never leave a half-started app behind
+            throw;
+        }
         return app;
     }
 

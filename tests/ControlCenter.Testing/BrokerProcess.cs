@@ -49,26 +49,10 @@ public sealed class BrokerProcess : IDisposable
     }
 
     /// <summary>Peak resident memory of the broker process (VmHWM), in bytes.</summary>
-    public long PeakMemoryBytes
-    {
-        get
-        {
-            foreach (var line in File.ReadLines($"/proc/{Pid}/status"))
-                if (line.StartsWith("VmHWM:", StringComparison.Ordinal))
-                    return long.Parse(line.Split(' ', StringSplitOptions.RemoveEmptyEntries)[1]) * 1024;
-            return 0;
-        }
-    }
+    public long PeakMemoryBytes => ProcessStats.PeakMemoryBytes(Pid);
 
     /// <summary>User + system CPU time of the broker process, in clock ticks (10 ms).</summary>
-    public long CpuTimeTicks
-    {
-        get
-        {
-            var fields = File.ReadAllText($"/proc/{Pid}/stat").Split(')')[1].Split(' ', StringSplitOptions.RemoveEmptyEntries);
-            return long.Parse(fields[11]) + long.Parse(fields[12]);
-        }
-    }
+    public long CpuTimeTicks => ProcessStats.CpuTimeTicks(Pid);
 
     /// <summary>SIGKILL: no shutdown hooks, no flush, no clean-shutdown marker.</summary>
     public void Kill()

@@ -53,9 +53,10 @@ public sealed class ClusterAdmin : IDisposable
     /// <summary>
     /// librdkafka's admin ListOffsets grows quadratically with the partitions in one call
     /// (10,000 partitions: ~500 ms; the broker itself answers in ~3 ms), so large lists go in
-    /// chunks of this size, a few at a time: 10,000 partitions then take ~40 ms.
+    /// chunks of this size, a few at a time. Measured CPU for 10,000 partitions: chunks of 1,000
+    /// ~85 ms, 250 ~43 ms, 100 ~35 ms, 50 ~36 ms.
     /// </summary>
-    public const int ListOffsetsChunk = 250;
+    public const int ListOffsetsChunk = 100;
 
     public async Task<Dictionary<TopicPartition, long>> ListOffsetsAsync(IReadOnlyCollection<TopicPartition> partitions, OffsetSpec spec)
     {

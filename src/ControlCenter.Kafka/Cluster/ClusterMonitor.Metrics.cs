@@ -1,14 +1,12 @@
-using ControlCenter.Kafka.Metrics;
-
 namespace ControlCenter.Kafka.Cluster;
 
 public sealed partial class ClusterMonitor
 {
     private partial Task OnTickAsync(ClusterSnapshot snapshot, CancellationToken stopping)
     {
-        rates.Update(snapshot);
+        metrics.Update(snapshot, GroupLags);
         return Task.CompletedTask;
     }
 
-    partial void OnUnreachable() => rates.Reset();
+    partial void OnUnreachable() => metrics.MarkUnreachable(DateTimeOffset.UtcNow);
 }

@@ -13,7 +13,7 @@ public sealed partial class ClusterMonitor(
     ClusterConnection connection,
     ClusterAdmin admin,
     ClusterSnapshotReader reader,
-    ControlCenter.Kafka.Metrics.RateTracker rates,
+    Metrics.LiveMetrics metrics,
     Groups.GroupLagTracker groupLags,
     IOptions<MonitorOptions> options,
     ILogger<ClusterMonitor> logger) : BackgroundService, IClusterState

@@ -8,6 +8,12 @@ public sealed record PartitionSnapshot(int Partition, int Leader, int[] Replicas
     public bool IsUnderReplicated => Isr.Length < Replicas.Length;
     public bool IsOffline => Leader < 0;
     public int[] OfflineReplicas => Replicas.Except(Isr).ToArray();
+
+    /// <summary>
+    /// Average bytes on disk per record, from the last log-dir scan and the records the partition
+    /// held at that moment (sizes are scanned every few ticks: dividing by today's count would be wrong).
+    /// </summary>
+    public double? BytesPerRecord { get; init; }
 }
 
 public sealed record TopicSnapshot(string Name, bool IsInternal, IReadOnlyList<PartitionSnapshot> Partitions)

@@ -7,35 +7,52 @@ namespace ControlCenter.Kafka.Cluster;
 /// <summary>
 /// Reads a <see cref="ClusterSnapshot"/> with requests that do not grow per topic: DescribeCluster,
 /// Metadata, ListOffsets for the high watermarks (every tick) and the low ones (every few ticks),
-/// and a log-dir scan for sizes (every few ticks: sizes change slowly and cost a directory walk).
+/// and a log-dir scan for sizes: every few ticks for the partitions whose watermarks moved, and
+/// of everything once a minute (compaction shrinks a log without moving its watermarks).
 /// </summary>
 public sealed class ClusterSnapshotReader(ClusterAdmin admin, ClusterConnection connection)
 {
-    private const int SizeScanEveryTicks = 5;
-    private const int LowWatermarkEveryTicks = 5;
+    private readonly HighWatermarks _highWatermarks = new(admin);
+    private const int FullSizeScanEveryTicks = 60;
+    private const int LowWatermarkEveryTicks = 5; // and sizes, on the same ticks: size ÷ records needs both at once
     private Dictionary<(string Topic, int Partition), long> _sizes = [];
+    private readonly Dictionary<(string Topic, int Partition), double> _bytesPerRecord = [];
+    private readonly Dictionary<(string Topic, int Partition), long> _sizedAt = []; // high watermark at the last size read
     private Dictionary<TopicPartition, long> _low = [];
+    private Metadata? _metadata;
+    private HashSet<string> _internalTopics = [];
+    private List<TopicMetadata> _topics = [];
+    private List<TopicPartition> _partitions = [];
     private int _tick;
 
     public async Task<ClusterSnapshot> ReadAsync(bool forceSizes, CancellationToken cancellation)
     {
         var cluster = await admin.DescribeClusterAsync();
-        var metadata = await admin.GetMetadataAsync(cancellation);
-        var internalTopics = await admin.InternalTopicsAsync(metadata);
         int controller = cluster.Controller?.Id ?? -1;
-
-        var topics = metadata.Topics.Where(t => t.Error.Code == ErrorCode.NoError).ToList();
-        var partitions = topics.SelectMany(t => t.Partitions.Select(p => new TopicPartition(t.Topic, p.PartitionId))).ToList();
-        var high = await admin.ListOffsetsAsync(partitions, OffsetSpec.Latest());
+        // Metadata (topics, partitions, leaders, ISR) is read every tick, or every few on large
+        // clusters like the quiet watermarks: marshalling 10,000 partitions is the costliest
+        // part of a tick after ListOffsets. Admin actions from the app force a fresh read.
+        if (_metadata is null || forceSizes || _tick % HighWatermarks.QuietEvery(_partitions.Count) == 0)
+        {
+            var metadata = await admin.GetMetadataAsync(cancellation);
+            _metadata = metadata;
+            _internalTopics = await admin.InternalTopicsAsync(metadata);
+            _topics = metadata.Topics.Where(t => t.Error.Code == ErrorCode.NoError).ToList();
+            _partitions = _topics.SelectMany(t => t.Partitions.Select(p => new TopicPartition(t.Topic, p.PartitionId))).ToList();
+        }
+        var (metadataNow, internalTopics, topics, partitions) = (_metadata, _internalTopics, _topics, _partitions);
         // Low watermarks move only by retention or purge (which asks for a refresh): read them less often.
         bool newPartitions = partitions.Any(tp => !_low.ContainsKey(tp));
-        if (forceSizes || newPartitions || _tick % LowWatermarkEveryTicks == 0)
+        var high = await _highWatermarks.ReadAsync(partitions, _tick, readAll: forceSizes || newPartitions);
+        // Large clusters stretch this like the quiet high watermarks (every 20 ticks at 10,000 partitions).
+        bool lowDue = _tick % (LowWatermarkEveryTicks * HighWatermarks.QuietEvery(partitions.Count)) == 0;
+        if (forceSizes || newPartitions || lowDue)
             _low = await admin.ListOffsetsAsync(partitions, OffsetSpec.Earliest());
 
         var logDirs = connection.LogDirs;
         bool sizesAvailable = LogDirScanner.AnyReadable(logDirs);
-        if (sizesAvailable && (forceSizes || _tick % SizeScanEveryTicks == 0))
-            _sizes = await Task.Run(() => LogDirScanner.PartitionSizes(logDirs), cancellation);
+        if (sizesAvailable && (forceSizes || newPartitions || lowDue))
+            await Task.Run(() => ReadSizes(logDirs, high, full: forceSizes || _tick % FullSizeScanEveryTicks == 0), cancellation);
 
         _tick++;
         var snapshots = new Dictionary<string, TopicSnapshot>(topics.Count, StringComparer.Ordinal);
@@ -46,12 +63,15 @@ public sealed class ClusterSnapshotReader(ClusterAdmin admin, ClusterConnection 
                 var tp = new TopicPartition(t.Topic, p.PartitionId);
                 var marks = (_low.TryGetValue(tp, out long lo) ? lo : -1L, high.TryGetValue(tp, out long hi) ? hi : -1L);
                 long? size = sizesAvailable ? _sizes.TryGetValue((t.Topic, p.PartitionId), out long s) ? s : 0 : null;
-                return new PartitionSnapshot(p.PartitionId, p.Leader, p.Replicas, p.InSyncReplicas, marks.Item1, marks.Item2, size);
+                return new PartitionSnapshot(p.PartitionId, p.Leader, p.Replicas, p.InSyncReplicas, marks.Item1, marks.Item2, size)
+                {
+                    BytesPerRecord = _bytesPerRecord.TryGetValue((t.Topic, p.PartitionId), out double b) ? b : null,
+                };
             }).ToList();
             snapshots[t.Topic] = new TopicSnapshot(t.Topic, internalTopics.Contains(t.Topic), parts);
         }
 
-        var brokers = metadata.Brokers
+        var brokers = metadataNow.Brokers
             .Select(b => new BrokerInfo(b.BrokerId, b.Host, b.Port, cluster.Nodes.FirstOrDefault(n => n.Id == b.BrokerId)?.Rack, b.BrokerId == controller))
             .OrderBy(b => b.Id).ToList();
         var summaries = snapshots.Values.OrderBy(t => t.Name, StringComparer.Ordinal)
@@ -59,5 +79,32 @@ public sealed class ClusterSnapshotReader(ClusterAdmin admin, ClusterConnection 
             .ToList();
         var overview = new ClusterOverview(cluster.ClusterId, controller, brokers, summaries, DateTimeOffset.UtcNow);
         return new ClusterSnapshot(overview, snapshots, sizesAvailable, DateTimeOffset.UtcNow);
+    }
+
+    /// <summary>Sizes of every partition (full) or of those whose high watermark moved, with size ÷ records as of this read.</summary>
+    private void ReadSizes(IReadOnlyList<string> logDirs, IReadOnlyDictionary<TopicPartition, long> high, bool full)
+    {
+        Dictionary<(string Topic, int Partition), long> read;
+        if (full)
+        {
+            read = _sizes = LogDirScanner.PartitionSizes(logDirs);
+            _sizedAt.Clear(); // forget deleted partitions
+            _bytesPerRecord.Clear();
+        }
+        else
+        {
+            var moved = high.Where(h => !_sizedAt.TryGetValue((h.Key.Topic, h.Key.Partition.Value), out long at) || at != h.Value)
+                .Select(h => (h.Key.Topic, h.Key.Partition.Value)).ToList();
+            read = LogDirScanner.PartitionSizes(logDirs, moved);
+            foreach (var (key, size) in read) _sizes[key] = size;
+        }
+        foreach (var (key, size) in read)
+        {
+            var tp = new TopicPartition(key.Topic, key.Partition);
+            if (!high.TryGetValue(tp, out long hi)) continue;
+            _sizedAt[key] = hi;
+            // Low watermarks are read on the same ticks as sizes, so size and record count belong together.
+            if (size > 0 && _low.TryGetValue(tp, out long lo) && hi > lo) _bytesPerRecord[key] = (double)size / (hi - lo);
+        }
     }
 }

@@ -53,6 +53,8 @@ public sealed class RecordTimestamps(ClusterConnection connection, ILogger<Recor
         {
             var waiting = chunk.ToDictionary(kv => kv.Key, kv => kv.Value);
             _consumer.Assign(waiting.Select(kv => new TopicPartitionOffset(kv.Key.Topic, kv.Key.Partition, kv.Value)));
+            // librdkafka keeps a partition paused across unassign/assign: one paused in an earlier round must be resumed.
+            _consumer.Resume(waiting.Keys.Select(k => new TopicPartition(k.Topic, k.Partition)));
             var deadline = DateTime.UtcNow + budget;
             while (waiting.Count > 0 && DateTime.UtcNow < deadline)
             {

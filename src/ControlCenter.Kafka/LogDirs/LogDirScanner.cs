@@ -33,5 +33,24 @@ public static class LogDirScanner
         return sizes;
     }
 
+    /// <summary>Sizes of just these partitions (a partition in no readable log dir is left out).</summary>
+    public static Dictionary<(string Topic, int Partition), long> PartitionSizes(IReadOnlyList<string> logDirs, IEnumerable<(string Topic, int Partition)> partitions)
+    {
+        var sizes = new Dictionary<(string, int), long>();
+        foreach (var tp in partitions)
+            foreach (var logDir in logDirs)
+            {
+                string dir = Path.Combine(logDir, LogFileNames.PartitionDirName(tp.Topic, tp.Partition));
+                if (!Directory.Exists(dir)) continue;
+                try
+                {
+                    long size = new DirectoryInfo(dir).EnumerateFiles("*" + LogFileNames.LogSuffix).Sum(f => f.Length);
+                    sizes[tp] = sizes.GetValueOrDefault(tp) + size;
+                }
+                catch (Exception e) when (e is IOException or UnauthorizedAccessException) { /* not in this log dir, or deleted */ }
+            }
+        return sizes;
+    }
+
     public static bool AnyReadable(IEnumerable<string> logDirs) => logDirs.Any(Directory.Exists);
 }

@@ -1,12 +1,13 @@
 using System.Text.Json;
 using ControlCenter.Kafka.Cluster;
+using ControlCenter.Kafka.Metrics;
 using Microsoft.AspNetCore.Diagnostics.HealthChecks;
 using Microsoft.Extensions.Diagnostics.HealthChecks;
 
 namespace ControlCenter.Web.Hosting;
 
 /// <summary>/healthz: the app is up (200) and says whether the cluster is reachable (Degraded when not).</summary>
-public sealed class ClusterHealthCheck(IClusterState cluster) : IHealthCheck
+public sealed class ClusterHealthCheck(IClusterState cluster, ClusterMonitor monitor, LiveMetrics metrics) : IHealthCheck
 {
     public Task<HealthCheckResult> CheckHealthAsync(HealthCheckContext context, CancellationToken cancellationToken = default)
     {
@@ -20,6 +21,8 @@ public sealed class ClusterHealthCheck(IClusterState cluster) : IHealthCheck
         };
         if (status.Error is not null) data["error"] = status.Error;
         if (cluster.Overview is { } o) { data["clusterId"] = o.ClusterId ?? ""; data["brokers"] = o.Brokers.Count; }
+        // The monitor's own cost, for whoever watches the watcher.
+        data["monitor"] = new { ticks = monitor.Ticks, lastTickMs = monitor.LastTickDuration.TotalMilliseconds, historySeries = metrics.HistorySeries, historyBytes = metrics.HistoryBytes };
         return Task.FromResult(status.IsReachable
             ? HealthCheckResult.Healthy("Cluster reachable", data)
             : HealthCheckResult.Degraded(status.Error ?? "Connecting to the cluster", data: data));

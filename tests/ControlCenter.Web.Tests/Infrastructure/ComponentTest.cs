@@ -5,6 +5,10 @@ using ControlCenter.Kafka.Topics;
 using Microsoft.AspNetCore.Components;
 using Microsoft.Extensions.DependencyInjection;
 using MudBlazor.Services;
+using ControlCenter.Kafka;
+using ControlCenter.Kafka.Demo;
+using Microsoft.Extensions.Logging.Abstractions;
+using Microsoft.Extensions.Options;
 
 namespace ControlCenter.Web.Tests.Infrastructure;
 
@@ -21,7 +25,12 @@ public abstract class ComponentTest : BunitContext
         Services.AddSingleton<IClusterState>(Cluster);
         Services.AddSingleton<ITopicAdmin>(TopicAdmin);
         Services.AddSingleton<IPartitionProbe>(new FakeProbe());
-        Services.AddSingleton<ITopicRates>(new RateTracker());
+        Services.AddSingleton(new LiveMetrics(Options.Create(new MonitorOptions())));
+        Services.AddSingleton<ITopicRates>(sp => sp.GetRequiredService<LiveMetrics>());
+        // A connection to an external cluster that is never contacted: the demo is off for it.
+        var connection = new ClusterConnection(Options.Create(new KafkaOptions { BootstrapServers = "broker-a:9092" }));
+        Services.AddSingleton(new DemoTraffic(connection, new ClusterAdmin(connection, NullLogger<ClusterAdmin>.Instance),
+            Options.Create(new DemoOptions()), NullLogger<DemoTraffic>.Instance));
         SetRendererInfo(new RendererInfo("Server", true));
     }
 }

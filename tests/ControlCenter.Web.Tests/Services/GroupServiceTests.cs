@@ -57,6 +57,21 @@ public class GroupServiceTests : AppTestBase
     }
 
     [Fact]
+    public async Task LagTimeFollowsTheCommittedOffsetAsItMoves()
+    {
+        var start = DateTime.UtcNow.AddMinutes(-30);
+        await ProduceAsync("moving", 1, 50, i => start.AddSeconds(i * 10));
+        foreach (long committed in new long[] { 10, 20, 30 })
+        {
+            // Each commit needs a fresh probe of the same partition (the probe consumer is reused).
+            Commit("moving-group", new TopicPartitionOffset("moving", 0, committed));
+            var lag = await LagAsync("moving-group", g => g.Partitions[0].Committed == committed && g.Partitions[0].LagTime is not null);
+            var expected = DateTime.UtcNow - start.AddSeconds(committed * 10);
+            Assert.InRange(lag.Partitions[0].LagTime!.Value.TotalSeconds, expected.TotalSeconds - 5, expected.TotalSeconds + 5);
+        }
+    }
+
+    [Fact]
     public async Task LagIsNeverNegativeAndCompactedGapsAreSkipped()
     {
         await ProduceAsync("ahead", 1, 10);

@@ -21,6 +21,16 @@ public static class Format
     public static string Rate(double? perSecond, string unit = "/s") =>
         perSecond is null ? "—" : perSecond.Value < 10 ? $"{perSecond.Value:0.#}{unit}" : $"{perSecond.Value:N0}{unit}";
 
+    /// <summary>Bytes per second: "—" when unknown (no readable log dir), else "1.2 MiB/s".</summary>
+    public static string ByteRate(double? perSecond) => perSecond is null ? "—" : Bytes((long)Math.Round(perSecond.Value)) + "/s";
+
+    /// <summary>A number short enough for a chart axis: 950, 12.5k, 3.1M.</summary>
+    public static string Compact(double value) =>
+        Math.Abs(value) >= 1e9 ? (value / 1e9).ToString("0.#", CultureInfo.InvariantCulture) + "G"
+        : Math.Abs(value) >= 1e6 ? (value / 1e6).ToString("0.#", CultureInfo.InvariantCulture) + "M"
+        : Math.Abs(value) >= 1e3 ? (value / 1e3).ToString("0.#", CultureInfo.InvariantCulture) + "k"
+        : value.ToString("0.#", CultureInfo.InvariantCulture);
+
     /// <summary>A duration in milliseconds as people say it: "7 days", "1 h 30 min", "unlimited" for -1.</summary>
     public static string Duration(long? ms)
     {

@@ -1,0 +1,47 @@
+using Confluent.Kafka;
+using Microsoft.Playwright;
+using static Microsoft.Playwright.Assertions;
+
+namespace ControlCenter.E2E;
+
+/// <summary>Live charts in a real browser: they gain points tick by tick while records flow.</summary>
+public class MetricsTests(AppFixture fixture) : IClassFixture<AppFixture>
+{
+    private static async Task<int> PointsAsync(ILocator chart) => int.Parse(await chart.GetAttributeAsync("data-points") ?? "0");
+
+    [Fact]
+    public async Task OverviewChartGainsPointsWhileRecordsAreProduced()
+    {
+        string bootstrap = await fixture.App.BootstrapServersAsync();
+        using (var admin = new AdminClientBuilder(new AdminClientConfig { BootstrapServers = bootstrap }).Build())
+            await admin.CreateTopicsAsync([new Confluent.Kafka.Admin.TopicSpecification { Name = "e2e-live", NumPartitions = 2, ReplicationFactor = 1 }]);
+        var page = await fixture.Browser.OpenConnectedAsync(fixture.App.BaseUrl + "/");
+        var chart = page.GetByTestId("chart-cluster-records");
+        await Expect(chart.Locator("svg").First).ToBeVisibleAsync(new() { Timeout = 15_000 });
+        int before = await PointsAsync(chart);
+
+        using var stop = new CancellationTokenSource(TimeSpan.FromSeconds(6));
+        var producing = Task.Run(async () =>
+        {
+            using var producer = new ProducerBuilder<Null, string>(new ProducerConfig { BootstrapServers = bootstrap, LingerMs = 5 }).Build();
+            while (!stop.IsCancellationRequested)
+            {
+                for (int i = 0; i < 200; i++) producer.Produce("e2e-live", new Message<Null, string> { Value = $"{{\"n\":{i}}}" });
+                producer.Flush(TimeSpan.FromSeconds(5));
+                await Task.Delay(100);
+            }
+        });
+        await Expect(page.GetByTestId("chart-cluster-records-now")).ToContainTextAsync(new System.Text.RegularExpressions.Regex(@"produced [1-9][\d,.]* rec/s"), new() { Timeout = 15_000 });
+        await Expect(page.GetByTestId("top-topics")).ToContainTextAsync("e2e-live");
+        await producing;
+        int after = await PointsAsync(chart);
+        Assert.True(after >= before + 4, $"the chart went from {before} to {after} points in 6 s at a 0.5 s tick");
+        Assert.True(await chart.Locator("svg path").CountAsync() > 0);
+
+        // The topic's own chart and per-partition rates.
+        await page.GotoAsync(fixture.App.BaseUrl + "/topics/e2e-live");
+        await Expect(page.GetByTestId("chart-topic-records")).ToHaveAttributeAsync("data-points", new System.Text.RegularExpressions.Regex(@"^([2-9]|\d\d+)$"), new() { Timeout = 15_000 });
+        await page.Locator(".mud-tab", new() { HasText = "Partitions" }).ClickAsync();
+        await Expect(page.GetByTestId("partition-rate").First).ToContainTextAsync("rec/s");
+    }
+}

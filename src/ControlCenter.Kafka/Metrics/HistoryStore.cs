@@ -1,0 +1,86 @@
+namespace ControlCenter.Kafka.Metrics;
+
+/// <summary>
+/// Every scope's history on one shared clock. Topic series are sparse: one is made on the
+/// topic's first non-zero rate and dropped once all it holds is zeros, and a topic without one
+/// reads as zeros wherever the cluster itself has data (the monitor was watching; nothing moved).
+/// So memory follows the number of busy topics, not of topics. Cluster and group series always exist.
+/// </summary>
+internal sealed class HistoryStore(int recentCapacity, int minuteCapacity)
+{
+    private readonly HistoryClock _clock = new(recentCapacity, minuteCapacity);
+    private readonly Dictionary<MetricsScope, MetricSeries> _series = [];
+    private readonly Lock _lock = new();
+
+    public int SeriesCount { get { lock (_lock) return _series.Count; } }
+    public long Bytes { get { lock (_lock) return _clock.Bytes + _series.Values.Sum(s => s.Bytes); } }
+
+    /// <summary>Starts a tick: values recorded next belong to it. A tick with no values recorded is a gap.</summary>
+    public void BeginTick(long timeMs)
+    {
+        lock (_lock)
+            if (_clock.AddTick(timeMs) is not null)
+                foreach (var series in _series.Values) series.FoldMinute();
+    }
+
+    public void Record(MetricsScope scope, ReadOnlySpan<float> values)
+    {
+        lock (_lock)
+        {
+            if (!_series.TryGetValue(scope, out var series))
+            {
+                if (scope.Kind == ScopeKind.Topic && IsZero(values)) return;
+                _series[scope] = series = new MetricSeries(_clock, scope.MaxFields);
+            }
+            series.Add(values);
+        }
+    }
+
+    /// <summary>Drops series of topics and groups that are gone, and topic series that hold only zeros.</summary>
+    public void Prune(Func<MetricsScope, bool> exists, bool dropIdleTopics)
+    {
+        lock (_lock)
+            foreach (var (scope, series) in _series.ToList())
+                if (scope.Kind != ScopeKind.Cluster && (!exists(scope) || (dropIdleTopics && scope.Kind == ScopeKind.Topic && series.IsIdle)))
+                    _series.Remove(scope);
+    }
+
+    public MetricsHistory Read(MetricsScope scope, long sinceMs)
+    {
+        lock (_lock)
+        {
+            _series.TryGetValue(scope, out var series);
+            _series.TryGetValue(MetricsScope.Cluster, out var cluster);
+            int width = scope.Fields.Count;
+            var recent = new List<HistoryPoint>();
+            for (long n = _clock.FirstTick; n < _clock.TickCount; n++)
+                if (_clock.TickTime(n) >= sinceMs && Point(series, cluster, scope, n, width, minute: false) is { } values)
+                    recent.Add(new HistoryPoint(DateTimeOffset.FromUnixTimeMilliseconds(_clock.TickTime(n)), values));
+            var minutes = new List<HistoryPoint>();
+            for (long n = _clock.FirstMinute; n < _clock.MinuteCount; n++)
+                if (_clock.MinuteTime(n) >= sinceMs && Point(series, cluster, scope, n, width, minute: true) is { } values)
+                    minutes.Add(new HistoryPoint(DateTimeOffset.FromUnixTimeMilliseconds(_clock.MinuteTime(n)), values));
+            return new MetricsHistory(scope.Key, scope.Fields, recent, minutes);
+        }
+    }
+
+    /// <summary>
+    /// A sample of a series; for a topic with no values there, zeros where the cluster has data and
+    /// gaps where it has none; null (left out) for cluster and group samples from before they existed.
+    /// </summary>
+    private static double?[]? Point(MetricSeries? series, MetricSeries? cluster, MetricsScope scope, long n, int width, bool minute)
+    {
+        if (series is not null && (minute ? series.Minute(n) : series.Tick(n)) is { } own) return own;
+        if (scope.Kind != ScopeKind.Topic || cluster is null) return null;
+        var reference = minute ? cluster.Minute(n) : cluster.Tick(n);
+        if (reference is null) return null;
+        return Enumerable.Repeat(reference[0] is null ? null : (double?)0, width).ToArray();
+    }
+
+    private static bool IsZero(ReadOnlySpan<float> values)
+    {
+        foreach (float v in values)
+            if (v != 0 && !float.IsNaN(v)) return false;
+        return true;
+    }
+}
