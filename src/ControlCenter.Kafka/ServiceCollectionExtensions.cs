@@ -18,6 +18,7 @@ public static class ServiceCollectionExtensions
         services.AddSingleton<ClusterSnapshotReader>();
         services.AddSingleton<Metrics.LiveMetrics>();
         services.AddSingleton<Metrics.ITopicRates>(sp => sp.GetRequiredService<Metrics.LiveMetrics>());
+        services.AddSingleton<Segments.SegmentService>();
         services.AddSingleton<Topics.TopicAdmin>();
         services.AddSingleton<Topics.ITopicAdmin>(sp => sp.GetRequiredService<Topics.TopicAdmin>());
         services.AddSingleton<Topics.IPartitionProbe, Topics.PartitionProbe>();
