@@ -17,6 +17,8 @@ public abstract class ComponentTest : BunitContext
 {
     protected FakeClusterState Cluster { get; } = new();
     protected FakeTopicAdmin TopicAdmin { get; } = new();
+    /// <summary>Kafka:LogDirs of the fake external cluster (the Segments tab reads them); empty unless a test adds some.</summary>
+    protected List<string> LogDirs { get; } = [];
 
     protected ComponentTest()
     {
@@ -28,7 +30,8 @@ public abstract class ComponentTest : BunitContext
         Services.AddSingleton(new LiveMetrics(Options.Create(new MonitorOptions())));
         Services.AddSingleton<ITopicRates>(sp => sp.GetRequiredService<LiveMetrics>());
         // A connection to an external cluster that is never contacted: the demo is off for it.
-        var connection = new ClusterConnection(Options.Create(new KafkaOptions { BootstrapServers = "broker-a:9092" }));
+        var connection = new ClusterConnection(Options.Create(new KafkaOptions { BootstrapServers = "broker-a:9092", LogDirs = LogDirs }));
+        Services.AddSingleton(new ControlCenter.Kafka.Segments.SegmentService(connection));
         Services.AddSingleton(new DemoTraffic(connection, new ClusterAdmin(connection, NullLogger<ClusterAdmin>.Instance),
             Options.Create(new DemoOptions()), NullLogger<DemoTraffic>.Instance));
         SetRendererInfo(new RendererInfo("Server", true));
