@@ -20,7 +20,9 @@ public static class SegmentsView
         try
         {
             // 100 records of 100 bytes a batch (~11 KiB, like a producer with linger), an index entry every 4 KiB.
-            int batchBytes = new RecordBatchBuilder().Add(0, "key-0000"u8.ToArray(), new byte[100]).Build().Length * 100;
+            var sample = new RecordBatchBuilder();
+            for (int r = 0; r < 100; r++) sample.Add(0, "key-0000"u8.ToArray(), new byte[100]);
+            int batchBytes = sample.Build().Length;
             int batches = segmentMb * 1024 * 1024 / batchBytes;
             var write = Stopwatch.StartNew();
             long records = SegmentFileWriter.Write(Path.Combine(root, "bench-segments-0"),
@@ -80,7 +82,7 @@ public static class SegmentsView
                 await page.WaitForSelectorAsync("[data-testid=segments-table] tbody tr [data-testid=segment-records]:not(:text('…'))");
                 if (i == 0) first = w.Elapsed.TotalMilliseconds; // cold: the app's JIT and its statistics cache
                 else times.Add(w.Elapsed.TotalMilliseconds);
-                int strip = await page.Locator("[data-testid=strip-segment]").CountAsync();
+                int strip = int.Parse(await page.GetByTestId("segment-strip").GetAttributeAsync("data-segments") ?? "0");
                 if (strip != segments) throw new InvalidOperationException($"strip shows {strip} segments");
                 await page.Context.CloseAsync();
             }

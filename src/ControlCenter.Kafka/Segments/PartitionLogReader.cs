@@ -44,10 +44,10 @@ public static class PartitionLogReader
                 others.Add(new LogDirFile(file.Name, SafeLength(file), Meaning(file.Name)));
         }
         logs.Sort((a, b) => a.BaseOffset.CompareTo(b.BaseOffset));
-        var segments = new List<SegmentOverview>(logs.Count);
-        for (int i = 0; i < logs.Count; i++)
-            if (Describe(dir, logs[i].BaseOffset, isActive: i == logs.Count - 1) is { } overview)
-                segments.Add(overview);
+        // A few small reads per segment, mostly waiting on the file system: spread over the cores.
+        var described = new SegmentOverview?[logs.Count];
+        Parallel.For(0, logs.Count, i => described[i] = Describe(dir, logs[i].BaseOffset, isActive: i == logs.Count - 1));
+        var segments = described.OfType<SegmentOverview>().ToList();
         return new PartitionLogView(topic, partition, dir, segments, others.OrderBy(f => f.Name, StringComparer.Ordinal).ToList(),
             CleanerCheckpoint(dir, topic, partition), DateTimeOffset.UtcNow);
     }

@@ -38,12 +38,11 @@ public sealed class SegmentService(ClusterConnection connection)
     public Task<IReadOnlyDictionary<long, SegmentStats>?> StatsAsync(string topic, int partition, IReadOnlyList<SegmentOverview> segments, CancellationToken cancellation = default) =>
         Run(topic, partition, dir =>
         {
-            var result = new Dictionary<long, SegmentStats>();
-            foreach (var segment in segments)
+            var result = new ConcurrentDictionary<long, SegmentStats>();
+            Parallel.ForEach(segments, new ParallelOptions { CancellationToken = cancellation }, segment =>
             {
-                cancellation.ThrowIfCancellationRequested();
                 if (StatsOf(dir, segment) is { } stats) result[segment.BaseOffset] = stats;
-            }
+            });
             return (IReadOnlyDictionary<long, SegmentStats>)result;
         }, cancellation);
 
