@@ -1,8 +1,8 @@
 #!/usr/bin/env bash
 # Runs every test of Kafka Control Center and ends with one line: "N passed, M failed".
 # On a fresh Debian machine it first installs what the tests need: Chromium (Playwright drives
-# Debian's build, never a downloaded one), kcat (interop tests) and docker-compose (to validate
-# docker-compose.yml; no Docker engine is needed).
+# Debian's build, never a downloaded one), kcat (interop tests), curl (the scripted REST proxy
+# session) and docker-compose (to validate docker-compose.yml; no Docker engine is needed).
 set -uo pipefail
 cd "$(dirname "$0")"
 
@@ -11,6 +11,7 @@ SUDO=""
 missing=()
 command -v chromium >/dev/null 2>&1 || missing+=(chromium)
 command -v kcat >/dev/null 2>&1 || missing+=(kcat)
+command -v curl >/dev/null 2>&1 || missing+=(curl)
 command -v docker-compose >/dev/null 2>&1 || missing+=(docker-compose)
 if [ ${#missing[@]} -gt 0 ]; then
   echo "Installing: ${missing[*]}"

@@ -1,5 +1,6 @@
 using ControlCenter.Broker;
 using ControlCenter.Kafka;
+using ControlCenter.RestProxy;
 using ControlCenter.Web.Components;
 using ControlCenter.Web.Endpoints;
 using ControlCenter.Web.Hosting;
@@ -25,6 +26,7 @@ builder.Services.AddOptions<BrokerOptions>().Bind(builder.Configuration.GetSecti
 builder.Services.AddSingleton<EmbeddedBrokerService>();
 builder.Services.AddHostedService(sp => sp.GetRequiredService<EmbeddedBrokerService>());
 builder.Services.AddKafkaControlCenter(builder.Configuration);
+builder.Services.AddRestProxy(builder.Configuration); // after the embedded broker: it needs the cluster's address
 
 builder.Services.AddRazorComponents().AddInteractiveServerComponents();
 builder.Services.AddMudServices();
@@ -50,9 +52,9 @@ try
 {
     await app.StartAsync();
 }
-catch (Exception e) when (e is StartupException || e.InnerException is Microsoft.AspNetCore.Connections.AddressInUseException)
+catch (Exception e) when (e is StartupException or RestProxyStartupException || e.InnerException is Microsoft.AspNetCore.Connections.AddressInUseException)
 {
-    string reason = e is StartupException ? e.Message
+    string reason = e is StartupException or RestProxyStartupException ? e.Message
         : $"{e.Message} Another process uses that address: pass --urls http://localhost:<port> to pick another.";
     Console.Error.WriteLine("Kafka Control Center cannot start:");
     Console.Error.WriteLine("  - " + reason);

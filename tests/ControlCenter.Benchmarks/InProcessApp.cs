@@ -18,7 +18,7 @@ public sealed class InProcessApp : WebApplicationFactory<EmbeddedBrokerService> 
 
     public InProcessApp(Dictionary<string, string?>? settings = null)
     {
-        _settings = new() { ["EmbeddedBroker:Port"] = "0", ["EmbeddedBroker:DataDir"] = DataDir, ["Logging:LogLevel:Default"] = "Warning", ["Demo:Enabled"] = "false" };
+        _settings = new() { ["EmbeddedBroker:Port"] = "0", ["EmbeddedBroker:DataDir"] = DataDir, ["Logging:LogLevel:Default"] = "Warning", ["Demo:Enabled"] = "false", ["RestProxy:Url"] = "http://127.0.0.1:0" };
         foreach (var kv in settings ?? []) _settings[kv.Key] = kv.Value;
         // Test projects get the app's content root from Mvc.Testing's build manifest; this console app says it here.
         Environment.SetEnvironmentVariable("ASPNETCORE_TEST_CONTENTROOT_CONTROLCENTER_WEB", Path.Combine(RepoPaths.Root, "src", "ControlCenter.Web"));

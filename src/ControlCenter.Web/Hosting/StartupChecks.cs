@@ -21,6 +21,10 @@ public static class StartupChecks
         var result = new KafkaOptionsValidator().Validate(null, kafka);
         if (result.Failed) problems.AddRange(result.Failures);
 
+        if (configuration.GetValue("RestProxy:Enabled", true) && configuration["RestProxy:Url"] is { } proxyUrl
+            && (!Uri.TryCreate(proxyUrl, UriKind.Absolute, out var proxy) || proxy.Scheme is not ("http" or "https") || proxy.AbsolutePath != "/"))
+            problems.Add($"RestProxy:Url '{proxyUrl}' is not an address to listen on like http://localhost:8082 (RestProxy:Enabled=false turns the proxy off).");
+
         if (string.IsNullOrWhiteSpace(kafka.BootstrapServers))
         {
             if (!configuration.GetValue("EmbeddedBroker:Enabled", true))

@@ -73,6 +73,7 @@ public class StartupTests
             info.ArgumentList.Add("http://127.0.0.1:0");
         }
         info.Environment["EmbeddedBroker__DataDir"] = TempDir.Create("startup");
+        info.Environment["RestProxy__Url"] = "http://127.0.0.1:0";
         foreach (var (key, value) in environment) info.Environment[key] = value;
         using var process = Process.Start(info)!;
         var output = process.StandardOutput.ReadToEndAsync();

@@ -24,6 +24,7 @@ public sealed class AppFactory : WebApplicationFactory<Program>
             ["Monitor:IntervalMs"] = "250",
             ["Kafka:RequestTimeoutMs"] = "1500",
             ["Demo:Enabled"] = "false", // tests count topics and groups: the demo is tested on its own
+            ["RestProxy:Url"] = "http://127.0.0.1:0",
         };
         foreach (var kv in settings ?? []) _settings[kv.Key] = kv.Value;
         UseKestrel(0);

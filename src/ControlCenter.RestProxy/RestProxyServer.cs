@@ -1,0 +1,135 @@
+using ControlCenter.Kafka.Cluster;
+using ControlCenter.Kafka.Topics;
+using ControlCenter.RestProxy.Consumers;
+using ControlCenter.RestProxy.Http;
+using ControlCenter.RestProxy.Metadata;
+using ControlCenter.RestProxy.Produce;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Hosting;
+using Microsoft.AspNetCore.Hosting.Server;
+using Microsoft.AspNetCore.Hosting.Server.Features;
+using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.WebUtilities;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.DependencyInjection.Extensions;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
+
+namespace ControlCenter.RestProxy;
+
+/// <summary>
+/// The REST Proxy on its own Kestrel listener (RestProxy:Url, http://localhost:8082 by default)
+/// inside the dashboard's process, sharing its cluster access: the same ClusterConnection,
+/// AdminClient and Kafka:Client settings. A host of its own keeps its routes, content types and
+/// Confluent-style errors apart from the dashboard's pipeline, and its port apart from --urls.
+/// </summary>
+public sealed class RestProxyServer(
+    IServiceProvider services,
+    IOptions<RestProxyOptions> options,
+    ConsumerInstances instances,
+    ILoggerFactory loggerFactory,
+    ILogger<RestProxyServer> logger) : IHostedService, IAsyncDisposable
+{
+    private WebApplication? _app;
+    private CancellationTokenSource? _expiry;
+    private Task? _expiryLoop;
+
+    /// <summary>The address it listens on once started (with the real port when 0 was asked), or null when off.</summary>
+    public string? BaseUrl { get; private set; }
+    public bool IsEnabled => options.Value.Enabled;
+
+    public async Task StartAsync(CancellationToken cancellationToken)
+    {
+        if (!options.Value.Enabled) return;
+        string url = options.Value.Url;
+        var builder = WebApplication.CreateSlimBuilder(new WebApplicationOptions { ContentRootPath = AppContext.BaseDirectory });
+        // The dashboard's URLs and ports (ASPNETCORE_URLS, HTTP_PORTS, --urls) are not this listener's.
+        builder.Configuration.Sources.Clear();
+        builder.Configuration.AddInMemoryCollection();
+        builder.WebHost.UseUrls(url);
+        builder.Logging.ClearProviders();
+        builder.Services.Replace(ServiceDescriptor.Singleton(loggerFactory));
+        foreach (var shared in new[] { typeof(ClusterAdmin), typeof(ITopicAdmin), typeof(RestProducer), typeof(ConsumerInstances), typeof(IOptions<RestProxyOptions>) })
+            builder.Services.AddSingleton(shared, services.GetRequiredService(shared));
+
+        var app = builder.Build();
+        app.Use(HandleErrorsAsync);
+        app.UseStatusCodePages(async context =>
+        {
+            var response = context.HttpContext.Response;
+            if (!response.HasStarted && response.ContentLength is null)
+                await Reply.ErrorAsync(context.HttpContext, response.StatusCode, response.StatusCode, $"HTTP {response.StatusCode} {ReasonPhrases.GetReasonPhrase(response.StatusCode)}");
+        });
+        app.MapMetadataEndpoints();
+        app.MapProduceEndpoints();
+        app.MapConsumerEndpoints();
+        try
+        {
+            await app.StartAsync(cancellationToken);
+        }
+        catch (IOException e) when (e.InnerException is Microsoft.AspNetCore.Connections.AddressInUseException || e is Microsoft.AspNetCore.Connections.AddressInUseException)
+        {
+            await app.DisposeAsync();
+            throw new RestProxyStartupException($"The REST proxy cannot listen on {url}: the port is in use. Set RestProxy:Url (port 0 picks a free one), or RestProxy:Enabled=false to turn it off.");
+        }
+        _app = app;
+        BaseUrl = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First();
+        logger.LogInformation("REST Proxy v2 listening on {Url}", BaseUrl);
+
+        _expiry = new CancellationTokenSource();
+        _expiryLoop = ExpireLoopAsync(_expiry.Token);
+    }
+
+    private async Task ExpireLoopAsync(CancellationToken stopping)
+    {
+        using var timer = new PeriodicTimer(TimeSpan.FromMilliseconds(Math.Clamp(options.Value.ConsumerInstanceTimeoutMs / 10, 100, 5000)));
+        try
+        {
+            while (await timer.WaitForNextTickAsync(stopping))
+                await instances.ExpireAsync(DateTimeOffset.UtcNow);
+        }
+        catch (OperationCanceledException) { }
+    }
+
+    private async Task HandleErrorsAsync(HttpContext context, RequestDelegate next)
+    {
+        try
+        {
+            await next(context);
+        }
+        catch (RestException e) when (!context.Response.HasStarted)
+        {
+            await Reply.ErrorAsync(context, e.Status, e.ErrorCode, e.Message);
+        }
+        catch (BadHttpRequestException e) when (!context.Response.HasStarted)
+        {
+            await Reply.ErrorAsync(context, e.StatusCode, e.StatusCode, e.Message);
+        }
+        catch (OperationCanceledException) when (context.RequestAborted.IsCancellationRequested) { }
+        catch (Exception e) when (!context.Response.HasStarted)
+        {
+            logger.LogError(e, "REST proxy request {Method} {Path} failed", context.Request.Method, context.Request.Path);
+            await Reply.ErrorAsync(context, 500, 500, "Internal Server Error");
+        }
+    }
+
+    public async Task StopAsync(CancellationToken cancellationToken)
+    {
+        _expiry?.Cancel();
+        if (_expiryLoop is not null) await _expiryLoop;
+        if (_app is not null) await _app.StopAsync(cancellationToken);
+        await instances.DisposeAsync(); // every instance leaves its group
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        if (_app is not null) await _app.DisposeAsync();
+        _app = null;
+        _expiry?.Dispose();
+    }
+}
+
+/// <summary>The REST proxy could not start; the message is for the person running the app.</summary>
+public sealed class RestProxyStartupException(string message) : Exception(message);
