@@ -117,20 +117,22 @@ public sealed class RestProxyServer(
         }
     }
 
+    /// <summary>Stops listening and closes every consumer instance (each leaves its group). Safe to call more than once.</summary>
     public async Task StopAsync(CancellationToken cancellationToken)
     {
-        _expiry?.Cancel();
-        if (_expiryLoop is not null) await _expiryLoop;
-        if (_app is not null) await _app.StopAsync(cancellationToken);
-        await instances.DisposeAsync(); // every instance leaves its group
+        var (expiry, loop, app) = (Interlocked.Exchange(ref _expiry, null), Interlocked.Exchange(ref _expiryLoop, null), Interlocked.Exchange(ref _app, null));
+        expiry?.Cancel();
+        if (loop is not null) await loop;
+        expiry?.Dispose();
+        if (app is not null)
+        {
+            await app.StopAsync(cancellationToken);
+            await app.DisposeAsync();
+        }
+        await instances.DisposeAsync();
     }
 
-    public async ValueTask DisposeAsync()
-    {
-        if (_app is not null) await _app.DisposeAsync();
-        _app = null;
-        _expiry?.Dispose();
-    }
+    public async ValueTask DisposeAsync() => await StopAsync(CancellationToken.None);
 }
 
 /// <summary>The REST proxy could not start; the message is for the person running the app.</summary>
