@@ -184,12 +184,5 @@ public static class LiveMetricsBenchmarks
         foreach (var hub in hubs) await hub.DisposeAsync();
     }
 
-    private static async Task<HubConnection> ConnectAsync(Uri baseUri)
-    {
-        var hub = new HubConnectionBuilder()
-            .WithUrl(new Uri(baseUri, MetricsHub.Path.TrimStart('/')), o => o.Transports = HttpTransportType.WebSockets)
-            .Build();
-        await hub.StartAsync();
-        return hub;
-    }
+    private static Task<HubConnection> ConnectAsync(Uri baseUri) => MetricsHubClient.ConnectAsync(baseUri);
 }

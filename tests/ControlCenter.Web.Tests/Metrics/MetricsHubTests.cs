@@ -15,14 +15,7 @@ public class MetricsHubTests : AppTestBase
 {
     protected override Dictionary<string, string?>? Settings => new() { ["Monitor:GroupIntervalMs"] = "300" };
 
-    internal static async Task<HubConnection> ConnectAsync(Uri baseAddress)
-    {
-        var hub = new HubConnectionBuilder()
-            .WithUrl(new Uri(baseAddress, MetricsHub.Path.TrimStart('/')), o => o.Transports = HttpTransportType.WebSockets)
-            .Build();
-        await hub.StartAsync();
-        return hub;
-    }
+    internal static Task<HubConnection> ConnectAsync(Uri baseAddress) => MetricsHubClient.ConnectAsync(baseAddress);
 
     private static async Task<T> WaitForMessageAsync<T>(ConcurrentQueue<T> received, Func<T, bool> condition, string what, int seconds = 30)
     {

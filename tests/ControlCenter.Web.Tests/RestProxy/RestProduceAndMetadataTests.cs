@@ -7,23 +7,9 @@ using static ControlCenter.Web.Tests.RestProxy.RestProxyClient;
 namespace ControlCenter.Web.Tests.RestProxy;
 
 /// <summary>Metadata and produce calls of the REST proxy through a real Kestrel, checked with Confluent.Kafka on the embedded broker.</summary>
-public class RestProduceAndMetadataTests : AppTestBase
+public class RestProduceAndMetadataTests : RestProxyTestBase
 {
     protected override Dictionary<string, string?>? Settings => new() { ["EmbeddedBroker:Config:auto.create.topics.enable"] = "false" };
-
-    private RestProxyClient _rest = null!;
-
-    public override async ValueTask InitializeAsync()
-    {
-        await base.InitializeAsync();
-        _rest = new RestProxyClient(App.Get<RestProxyServer>().BaseUrl!);
-    }
-
-    public override async ValueTask DisposeAsync()
-    {
-        _rest.Dispose();
-        await base.DisposeAsync();
-    }
 
     [Fact]
     public async Task MetadataReadsAsConfluentWritesIt()
@@ -31,13 +17,13 @@ public class RestProduceAndMetadataTests : AppTestBase
         await Clients.CreateTopicAsync(Bootstrap, "rest-meta", 3, new() { ["retention.ms"] = "3600000" });
         using (var consumer = Clients.Consumer(Bootstrap, "makes-offsets-topic")) consumer.Commit([new TopicPartitionOffset("rest-meta", 0, 0)]);
 
-        var topics = await _rest.GetAsync("/topics");
+        var topics = await Rest.GetAsync("/topics");
         Assert.Equal((200, V2), (topics.Status, topics.ContentType));
         var names = topics.Body.EnumerateArray().Select(t => t.GetString()).ToList();
         Assert.Contains("rest-meta", names);
         Assert.DoesNotContain("__consumer_offsets", names); // internal topics are not listed
 
-        var topic = await _rest.GetAsync("/topics/rest-meta");
+        var topic = await Rest.GetAsync("/topics/rest-meta");
         Assert.Equal("rest-meta", topic.Body.GetProperty("name").GetString());
         Assert.Equal("3600000", topic.Body.GetProperty("configs").GetProperty("retention.ms").GetString());
         var partitions = topic.Body.GetProperty("partitions").EnumerateArray().ToList();
@@ -46,30 +32,30 @@ public class RestProduceAndMetadataTests : AppTestBase
         Assert.Equal((1, true, true), (replica.GetProperty("broker").GetInt32(), replica.GetProperty("leader").GetBoolean(), replica.GetProperty("in_sync").GetBoolean()));
         Assert.Equal(1, partitions[0].GetProperty("leader").GetInt32());
 
-        Assert.Equal(3, (await _rest.GetAsync("/topics/rest-meta/partitions")).Body.GetArrayLength());
-        Assert.Equal(2, (await _rest.GetAsync("/topics/rest-meta/partitions/2")).Body.GetProperty("partition").GetInt32());
-        var brokers = await _rest.GetAsync("/brokers");
+        Assert.Equal(3, (await Rest.GetAsync("/topics/rest-meta/partitions")).Body.GetArrayLength());
+        Assert.Equal(2, (await Rest.GetAsync("/topics/rest-meta/partitions/2")).Body.GetProperty("partition").GetInt32());
+        var brokers = await Rest.GetAsync("/brokers");
         Assert.Equal([1], brokers.Body.GetProperty("brokers").EnumerateArray().Select(b => b.GetInt32()));
 
         using (var producer = Clients.Producer(Bootstrap))
             for (int i = 0; i < 5; i++) await producer.ProduceAsync(new TopicPartition("rest-meta", 1), new Message<byte[]?, byte[]?> { Value = [1] });
-        var offsets = await _rest.GetAsync("/topics/rest-meta/partitions/1/offsets");
+        var offsets = await Rest.GetAsync("/topics/rest-meta/partitions/1/offsets");
         Assert.Equal((0, 5), (offsets.Body.GetProperty("beginning_offset").GetInt64(), offsets.Body.GetProperty("end_offset").GetInt64()));
 
-        AssertError(await _rest.GetAsync("/topics/no-such-topic"), 404, 40401);
-        AssertError(await _rest.GetAsync("/topics/no-such-topic/partitions"), 404, 40401);
-        AssertError(await _rest.GetAsync("/topics/rest-meta/partitions/3"), 404, 40402);
-        AssertError(await _rest.GetAsync("/topics/rest-meta/partitions/x"), 404, 40402);
-        AssertError(await _rest.GetAsync("/topics", accept: "text/html"), 406, 406);
-        AssertError(await _rest.GetAsync("/no/such/resource"), 404, 404);
-        AssertError(await _rest.DeleteAsync("/topics"), 405, 405);
+        AssertError(await Rest.GetAsync("/topics/no-such-topic"), 404, 40401);
+        AssertError(await Rest.GetAsync("/topics/no-such-topic/partitions"), 404, 40401);
+        AssertError(await Rest.GetAsync("/topics/rest-meta/partitions/3"), 404, 40402);
+        AssertError(await Rest.GetAsync("/topics/rest-meta/partitions/x"), 404, 40402);
+        AssertError(await Rest.GetAsync("/topics", accept: "text/html"), 406, 406);
+        AssertError(await Rest.GetAsync("/no/such/resource"), 404, 404);
+        AssertError(await Rest.DeleteAsync("/topics"), 405, 405);
     }
 
     [Fact]
     public async Task JsonRecordsLandAsJsonTextWhereKafkaClientsFindThem()
     {
         await Clients.CreateTopicAsync(Bootstrap, "rest-json", 4);
-        var response = await _rest.PostAsync("/topics/rest-json", """
+        var response = await Rest.PostAsync("/topics/rest-json", """
             {"records": [
               {"key": "user-1", "value": {"name": "Ada", "tags": ["a", "b"], "n": 1.5}},
               {"value": "just a string", "partition": 2},
@@ -87,7 +73,7 @@ public class RestProduceAndMetadataTests : AppTestBase
         // Keys are partitioned with murmur2, as Java clients and Confluent's proxy do.
         Assert.Equal(Murmur2Partition("\"user-1\""u8.ToArray(), 4), offsets[0].GetProperty("partition").GetInt32());
         Assert.Equal(Murmur2Partition("42"u8.ToArray(), 4), offsets[2].GetProperty("partition").GetInt32());
-        var keyed = await _rest.PostAsync("/topics/rest-json", "{\"records\":[" + string.Join(",", Enumerable.Range(0, 24).Select(i => $"{{\"key\":\"key-{i}\",\"value\":{i}}}")) + "]}", Json);
+        var keyed = await Rest.PostAsync("/topics/rest-json", "{\"records\":[" + string.Join(",", Enumerable.Range(0, 24).Select(i => $"{{\"key\":\"key-{i}\",\"value\":{i}}}")) + "]}", Json);
         var placed = keyed.Body.GetProperty("offsets").EnumerateArray().Select(o => o.GetProperty("partition").GetInt32()).ToList();
         Assert.Equal(Enumerable.Range(0, 24).Select(i => Murmur2Partition(Encoding.UTF8.GetBytes($"\"key-{i}\""), 4)), placed);
         Assert.True(placed.Distinct().Count() > 2, "keys spread over the partitions");
@@ -108,7 +94,7 @@ public class RestProduceAndMetadataTests : AppTestBase
     {
         await Clients.CreateTopicAsync(Bootstrap, "rest-binary", 3);
         byte[] payload = [0, 1, 2, 250, 255];
-        var response = await _rest.PostAsync("/topics/rest-binary/partitions/1",
+        var response = await Rest.PostAsync("/topics/rest-binary/partitions/1",
             $$"""{"records": [{"key": "{{Convert.ToBase64String("k"u8.ToArray())}}", "value": "{{Convert.ToBase64String(payload)}}"}, {"value": null}]}""", Binary);
         Assert.Equal(200, response.Status);
         Assert.All(response.Body.GetProperty("offsets").EnumerateArray(), o => Assert.Equal(1, o.GetProperty("partition").GetInt32()));
@@ -123,18 +109,18 @@ public class RestProduceAndMetadataTests : AppTestBase
     public async Task BadRequestsAreRefusedWithConfluentCodesAndNothingIsProduced()
     {
         await Clients.CreateTopicAsync(Bootstrap, "rest-guarded", 2);
-        AssertError(await _rest.PostAsync("/topics/rest-guarded", """{"records":[{"value":1}]}""", "text/plain"), 415, 415);
-        AssertError(await _rest.PostAsync("/topics/rest-guarded", """{"records":[{"value":1}]}""", "application/vnd.kafka.avro.v2+json"), 415, 415);
-        AssertError(await _rest.PostAsync("/topics/rest-guarded", """{"records":[{"value":1}""", Json), 400, 400);
-        AssertError(await _rest.PostAsync("/topics/rest-guarded", """{"recs":[]}""", Json), 422, 422);
-        AssertError(await _rest.PostAsync("/topics/rest-guarded", """{"records":[]}""", Json), 422, 422);
-        AssertError(await _rest.PostAsync("/topics/rest-guarded", """{"records":[{"value":"AAAA"},{"value":"not base64!"}]}""", Binary), 422, 422);
-        AssertError(await _rest.PostAsync("/topics/rest-guarded", """{"records":[{"value":{"a":1}}]}""", Binary), 422, 422);
-        AssertError(await _rest.PostAsync("/topics/rest-guarded", """{"records":[{"value":1},{"value":2,"partition":7}]}""", Json), 404, 40402);
-        AssertError(await _rest.PostAsync("/topics/rest-guarded/partitions/2", """{"records":[{"value":1}]}""", Json), 404, 40402);
-        AssertError(await _rest.PostAsync("/topics/rest-guarded", """{"records":[{"value":1,"partition":-1}]}""", Json), 422, 422);
-        AssertError(await _rest.PostAsync("/topics/no-such-topic", """{"records":[{"value":1}]}""", Json), 404, 40401);
-        AssertError(await _rest.PostAsync("/topics/bad%20name", """{"records":[{"value":1}]}""", Json), 422, 422);
+        AssertError(await Rest.PostAsync("/topics/rest-guarded", """{"records":[{"value":1}]}""", "text/plain"), 415, 415);
+        AssertError(await Rest.PostAsync("/topics/rest-guarded", """{"records":[{"value":1}]}""", "application/vnd.kafka.avro.v2+json"), 415, 415);
+        AssertError(await Rest.PostAsync("/topics/rest-guarded", """{"records":[{"value":1}""", Json), 400, 400);
+        AssertError(await Rest.PostAsync("/topics/rest-guarded", """{"recs":[]}""", Json), 422, 422);
+        AssertError(await Rest.PostAsync("/topics/rest-guarded", """{"records":[]}""", Json), 422, 422);
+        AssertError(await Rest.PostAsync("/topics/rest-guarded", """{"records":[{"value":"AAAA"},{"value":"not base64!"}]}""", Binary), 422, 422);
+        AssertError(await Rest.PostAsync("/topics/rest-guarded", """{"records":[{"value":{"a":1}}]}""", Binary), 422, 422);
+        AssertError(await Rest.PostAsync("/topics/rest-guarded", """{"records":[{"value":1},{"value":2,"partition":7}]}""", Json), 404, 40402);
+        AssertError(await Rest.PostAsync("/topics/rest-guarded/partitions/2", """{"records":[{"value":1}]}""", Json), 404, 40402);
+        AssertError(await Rest.PostAsync("/topics/rest-guarded", """{"records":[{"value":1,"partition":-1}]}""", Json), 422, 422);
+        AssertError(await Rest.PostAsync("/topics/no-such-topic", """{"records":[{"value":1}]}""", Json), 404, 40401);
+        AssertError(await Rest.PostAsync("/topics/bad%20name", """{"records":[{"value":1}]}""", Json), 422, 422);
 
         // Valid records before a bad one were not sent either.
         using var admin = Clients.Admin(Bootstrap);

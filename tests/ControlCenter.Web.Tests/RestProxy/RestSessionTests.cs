@@ -8,7 +8,7 @@ using ControlCenter.Web.Tests.Infrastructure;
 namespace ControlCenter.Web.Tests.RestProxy;
 
 /// <summary>The seed's curl session against the proxy, and instances that expire when left idle.</summary>
-public class RestSessionTests : AppTestBase
+public class RestSessionTests : RestProxyTestBase
 {
     protected override Dictionary<string, string?>? Settings => new() { ["RestProxy:ConsumerInstanceTimeoutMs"] = "2000" };
 
@@ -56,12 +56,11 @@ public class RestSessionTests : AppTestBase
     public async Task IdleInstancesExpireAndLeaveTheirGroup()
     {
         await Clients.CreateTopicAsync(Bootstrap, "rest-idle", 1);
-        using var rest = new RestProxyClient(Proxy);
-        var created = await rest.PostAsync("/consumers/idle-group", """{"name":"sleepy","format":"binary","auto.offset.reset":"earliest"}""");
+        var created = await Rest.PostAsync("/consumers/idle-group", """{"name":"sleepy","format":"binary","auto.offset.reset":"earliest"}""");
         string instance = "/consumers/idle-group/instances/sleepy";
         Assert.Equal(200, created.Status);
-        await rest.PostAsync(instance + "/subscription", """{"topics":["rest-idle"]}""");
-        await rest.GetAsync(instance + "/records", RestProxyClient.Binary); // joins the group
+        await Rest.PostAsync(instance + "/subscription", """{"topics":["rest-idle"]}""");
+        await Rest.GetAsync(instance + "/records", RestProxyClient.Binary); // joins the group
         using var admin = Clients.Admin(Bootstrap);
         await WaitForAsync(() => admin.DescribeConsumerGroupsAsync(["idle-group"]).Result.ConsumerGroupDescriptions[0].Members.Count == 1, "the member to join");
 
@@ -69,10 +68,10 @@ public class RestSessionTests : AppTestBase
         for (int i = 0; i < 3; i++)
         {
             await Task.Delay(1000);
-            Assert.Equal(200, (await rest.GetAsync(instance + "/subscription")).Status);
+            Assert.Equal(200, (await Rest.GetAsync(instance + "/subscription")).Status);
         }
         await WaitForAsync(() => App.Get<ConsumerInstances>().All.Count == 0, "the idle instance to expire", 15);
-        RestProxyClient.AssertError(await rest.GetAsync(instance + "/subscription"), 404, 40403);
+        RestProxyClient.AssertError(await Rest.GetAsync(instance + "/subscription"), 404, 40403);
         var group = (await admin.DescribeConsumerGroupsAsync(["idle-group"])).ConsumerGroupDescriptions[0];
         Assert.Empty(group.Members);
         Assert.Equal(ConsumerGroupState.Empty, group.State);
