@@ -10,4 +10,13 @@ public sealed class MonitorOptions
 
     /// <summary>How often consumer group offsets are read (slower: one request per group).</summary>
     public int GroupIntervalMs { get; set; } = 5000;
+
+    /// <summary>
+    /// At most this many topics keep history (~19 KB each: 15 min of ticks and 24 h of minutes),
+    /// so memory stays bounded on clusters with very many busy topics. Idle topics keep none.
+    /// </summary>
+    public int HistoryTopicLimit { get; set; } = 1000;
+
+    /// <summary>At most this many consumer groups keep lag history (~28 KB each).</summary>
+    public int HistoryGroupLimit { get; set; } = 1000;
 }

@@ -4,12 +4,16 @@ namespace ControlCenter.Kafka.Metrics;
 /// Every scope's history on one shared clock. Topic series are sparse: one is made on the
 /// topic's first non-zero rate and dropped once all it holds is zeros, and a topic without one
 /// reads as zeros wherever the cluster itself has data (the monitor was watching; nothing moved).
-/// So memory follows the number of busy topics, not of topics. Cluster and group series always exist.
+/// So memory follows the number of busy topics, not of topics, and at most <c>topicLimit</c>
+/// topics and <c>groupLimit</c> groups keep a series: a scope refused at the limit reads as not
+/// kept (<see cref="MetricsHistory.Kept"/>) until a slot frees up (a topic falling idle, a group going away).
 /// </summary>
-internal sealed class HistoryStore(int recentCapacity, int minuteCapacity)
+internal sealed class HistoryStore(int recentCapacity, int minuteCapacity, int topicLimit = int.MaxValue, int groupLimit = int.MaxValue)
 {
     private readonly HistoryClock _clock = new(recentCapacity, minuteCapacity);
     private readonly Dictionary<MetricsScope, MetricSeries> _series = [];
+    private readonly HashSet<MetricsScope> _refused = [];
+    private readonly int[] _counts = new int[3];
     private readonly Lock _lock = new();
 
     public int SeriesCount { get { lock (_lock) return _series.Count; } }
@@ -30,7 +34,14 @@ internal sealed class HistoryStore(int recentCapacity, int minuteCapacity)
             if (!_series.TryGetValue(scope, out var series))
             {
                 if (scope.Kind == ScopeKind.Topic && IsZero(values)) return;
+                if (_counts[(int)scope.Kind] >= Limit(scope.Kind))
+                {
+                    _refused.Add(scope);
+                    return;
+                }
+                _refused.Remove(scope);
                 _series[scope] = series = new MetricSeries(_clock, scope.MaxFields);
+                _counts[(int)scope.Kind]++;
             }
             series.Add(values);
         }
@@ -40,9 +51,15 @@ internal sealed class HistoryStore(int recentCapacity, int minuteCapacity)
     public void Prune(Func<MetricsScope, bool> exists, bool dropIdleTopics)
     {
         lock (_lock)
+        {
             foreach (var (scope, series) in _series.ToList())
                 if (scope.Kind != ScopeKind.Cluster && (!exists(scope) || (dropIdleTopics && scope.Kind == ScopeKind.Topic && series.IsIdle)))
+                {
                     _series.Remove(scope);
+                    _counts[(int)scope.Kind]--;
+                }
+            _refused.RemoveWhere(scope => !exists(scope));
+        }
     }
 
     public MetricsHistory Read(MetricsScope scope, long sinceMs)
@@ -60,7 +77,7 @@ internal sealed class HistoryStore(int recentCapacity, int minuteCapacity)
             for (long n = _clock.FirstMinute; n < _clock.MinuteCount; n++)
                 if (_clock.MinuteTime(n) >= sinceMs && Point(series, cluster, scope, n, width, minute: true) is { } values)
                     minutes.Add(new HistoryPoint(DateTimeOffset.FromUnixTimeMilliseconds(_clock.MinuteTime(n)), values));
-            return new MetricsHistory(scope.Key, scope.Fields, recent, minutes);
+            return new MetricsHistory(scope.Key, scope.Fields, recent, minutes, Kept: series is not null || !_refused.Contains(scope));
         }
     }
 
@@ -76,6 +93,8 @@ internal sealed class HistoryStore(int recentCapacity, int minuteCapacity)
         if (reference is null) return null;
         return Enumerable.Repeat(reference[0] is null ? null : (double?)0, width).ToArray();
     }
+
+    private int Limit(ScopeKind kind) => kind switch { ScopeKind.Topic => topicLimit, ScopeKind.Group => groupLimit, _ => int.MaxValue };
 
     private static bool IsZero(ReadOnlySpan<float> values)
     {

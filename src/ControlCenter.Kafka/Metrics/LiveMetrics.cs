@@ -24,7 +24,7 @@ public sealed class LiveMetrics : ITopicRates
     public LiveMetrics(IOptions<MonitorOptions> options)
     {
         int recent = (int)Math.Clamp(RecentSpan.TotalMilliseconds / Math.Max(options.Value.IntervalMs, 1), 60, 20_000);
-        _history = new HistoryStore(recent, (int)MinuteSpan.TotalMinutes);
+        _history = new HistoryStore(recent, (int)MinuteSpan.TotalMinutes, Math.Max(0, options.Value.HistoryTopicLimit), Math.Max(0, options.Value.HistoryGroupLimit));
     }
 
     /// <summary>The last tick's metrics (<see cref="MetricsSnapshot.Empty"/> before the first).</summary>

@@ -60,8 +60,12 @@ public sealed record MetricsSnapshot(ClusterMetrics Cluster, IReadOnlyDictionary
 /// <summary>A point of history: the series' fields in order (null = no data: the cluster was unreachable).</summary>
 public sealed record HistoryPoint(DateTimeOffset Time, double?[] Values);
 
-/// <summary>A scope's history: tick resolution for the recent past, one-minute points for the last day.</summary>
-public sealed record MetricsHistory(string Scope, IReadOnlyList<string> Fields, IReadOnlyList<HistoryPoint> Recent, IReadOnlyList<HistoryPoint> Minutes);
+/// <summary>
+/// A scope's history: tick resolution for the recent past, one-minute points for the last day.
+/// <see cref="Kept"/> is false for a topic or group refused a series at Monitor:HistoryTopicLimit
+/// or HistoryGroupLimit (its current metrics still arrive on every tick).
+/// </summary>
+public sealed record MetricsHistory(string Scope, IReadOnlyList<string> Fields, IReadOnlyList<HistoryPoint> Recent, IReadOnlyList<HistoryPoint> Minutes, bool Kept = true);
 
 /// <summary>What a scope is: the cluster, a topic or a group. Its key is "cluster", "topic:name" or "group:id".</summary>
 public enum ScopeKind { Cluster, Topic, Group }

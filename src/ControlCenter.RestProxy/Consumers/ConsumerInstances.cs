@@ -51,6 +51,9 @@ public sealed partial class ConsumerInstances(ClusterConnection connection, IOpt
             c.EnableAutoOffsetStore = false; // only what the client was given is stored for the auto-commit
             c.ClientId = $"rest-proxy-{name}";
             c.EnablePartitionEof = false;
+            // librdkafka prefetches up to 64 MiB per consumer by default; a proxy holds many consumers
+            // that read a response at a time, so each keeps a few MiB ready instead.
+            c.QueuedMaxMessagesKbytes = 4096;
         });
         var key = (group, name);
         if (_instances.ContainsKey(key)) throw RestException.ConsumerAlreadyExists();

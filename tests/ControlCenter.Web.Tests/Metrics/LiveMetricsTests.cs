@@ -109,4 +109,25 @@ public class LiveMetricsTests
         Assert.Equal(1, metrics.HistorySeries); // "busy" holds only zeros now: dropped, and read back as zeros
         Assert.All(metrics.History(MetricsScope.Topic("busy")).Minutes, p => Assert.Equal(0, p.Values[0]));
     }
+
+    [Fact]
+    public void HistoryKeepsAtMostTheLimitOfTopicsAndSaysWhichItRefused()
+    {
+        var metrics = new LiveMetrics(Options.Create(new MonitorOptions { IntervalMs = 1000, HistoryTopicLimit = 1 }));
+        var at = Start;
+        long end = 0;
+        ClusterSnapshot Busy(DateTimeOffset time, long e) => new(new ClusterOverview("cluster", 1, [], [], time), new Dictionary<string, TopicSnapshot>
+        {
+            ["first"] = new("first", false, [Partition(0, e)]),
+            ["second"] = new("second", false, [Partition(0, e)]),
+        }, true, time);
+        for (int tick = 0; tick < 5; tick++, at = at.AddSeconds(1)) metrics.Update(Busy(at, end += 10), NoGroups);
+        Assert.Equal(2, metrics.HistorySeries); // the cluster and one topic
+        var kept = metrics.History(MetricsScope.Topic("first"));
+        var refused = metrics.History(MetricsScope.Topic("second"));
+        Assert.True(kept.Kept);
+        Assert.Equal(10, kept.Recent[^1].Values[0]);
+        Assert.False(refused.Kept);
+        Assert.Equal(10, metrics.Latest.Topics["second"].RecordsPerSec); // its live figures are unaffected
+    }
 }
