@@ -62,6 +62,29 @@ internal sealed class HistoryStore(int recentCapacity, int minuteCapacity, int t
         }
     }
 
+    /// <summary>
+    /// Gives topics refused at the limit the slots of kept topics that are much quieter (under
+    /// half their rate), so the history goes to the busiest topics without flapping near the cut.
+    /// </summary>
+    public void PreferBusiestTopics(Func<string, double> rate)
+    {
+        lock (_lock)
+        {
+            var waiting = _refused.Where(s => s.Kind == ScopeKind.Topic).Select(s => (Scope: s, Rate: rate(s.Name))).Where(w => w.Rate > 0)
+                .OrderByDescending(w => w.Rate).ToList();
+            if (waiting.Count == 0) return;
+            var kept = _series.Keys.Where(s => s.Kind == ScopeKind.Topic).Select(s => (Scope: s, Rate: rate(s.Name))).OrderBy(k => k.Rate).ToList();
+            for (int i = 0; i < waiting.Count && i < kept.Count && kept[i].Rate * 2 < waiting[i].Rate; i++)
+            {
+                // The slot changes hands now (an empty series), or the evicted topic would take it back on its next tick.
+                _series.Remove(kept[i].Scope);
+                _refused.Add(kept[i].Scope);
+                _refused.Remove(waiting[i].Scope);
+                _series[waiting[i].Scope] = new MetricSeries(_clock, waiting[i].Scope.MaxFields);
+            }
+        }
+    }
+
     public MetricsHistory Read(MetricsScope scope, long sinceMs)
     {
         lock (_lock)

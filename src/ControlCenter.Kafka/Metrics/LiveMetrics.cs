@@ -135,6 +135,8 @@ public sealed class LiveMetrics : ITopicRates
         var topicNames = topics.Select(t => t.Topic).ToHashSet(StringComparer.Ordinal);
         var groupIds = groups.Select(g => g.Group).ToHashSet(StringComparer.Ordinal);
         _history.Prune(s => s.Kind == ScopeKind.Topic ? topicNames.Contains(s.Name) : groupIds.Contains(s.Name), dropIdleTopics: true);
+        var rates = topics.ToDictionary(t => t.Topic, t => t.RecordsPerSec ?? 0, StringComparer.Ordinal);
+        _history.PreferBusiestTopics(name => rates.GetValueOrDefault(name));
     }
 
     private static float F(double? value) => value is { } v ? (float)v : float.NaN;

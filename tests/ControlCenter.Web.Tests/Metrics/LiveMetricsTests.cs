@@ -129,5 +129,18 @@ public class LiveMetricsTests
         Assert.Equal(10, kept.Recent[^1].Values[0]);
         Assert.False(refused.Kept);
         Assert.Equal(10, metrics.Latest.Topics["second"].RecordsPerSec); // its live figures are unaffected
+
+        // "second" becomes much busier: at the next minute it takes the slot of "first".
+        long busier = end, quieter = end;
+        ClusterSnapshot Uneven(DateTimeOffset time) => new(new ClusterOverview("cluster", 1, [], [], time), new Dictionary<string, TopicSnapshot>
+        {
+            ["first"] = new("first", false, [Partition(0, quieter += 1)]),
+            ["second"] = new("second", false, [Partition(0, busier += 100)]),
+        }, true, time);
+        for (int tick = 0; tick < 70; tick++, at = at.AddSeconds(1)) metrics.Update(Uneven(at), NoGroups);
+        Assert.True(metrics.History(MetricsScope.Topic("second")).Kept);
+        Assert.Equal(100, metrics.History(MetricsScope.Topic("second")).Recent[^1].Values[0]);
+        Assert.False(metrics.History(MetricsScope.Topic("first")).Kept);
+        Assert.Equal(2, metrics.HistorySeries);
     }
 }
