@@ -58,6 +58,29 @@ public class StartupTests
         Assert.Contains(problems, p => p.Contains("Unknown broker config 'log.retention.fortnights'"));
     }
 
+    [Theory]
+    [InlineData("localhost:8082")]
+    [InlineData("ftp://localhost:8082")]
+    [InlineData("http://localhost:8082/proxy")]
+    public void RestProxyUrlsThatCannotBeListenedOnAreRefused(string url)
+    {
+        var problems = StartupChecks.Run(Config(("RestProxy:Url", url)));
+        Assert.Contains(problems, p => p.Contains($"RestProxy:Url '{url}'"));
+        Assert.Empty(StartupChecks.Run(Config(("RestProxy:Url", url), ("RestProxy:Enabled", "false"))));
+    }
+
+    [Fact]
+    public async Task RestProxyPortInUseIsExplained()
+    {
+        using var blocker = new TcpListener(IPAddress.Loopback, 0);
+        blocker.Start();
+        int port = ((IPEndPoint)blocker.LocalEndpoint).Port;
+        var (exit, output) = await RunAppAsync(("RestProxy__Url", $"http://127.0.0.1:{port}"), ("EmbeddedBroker__Port", "0"));
+        Assert.Equal(2, exit);
+        Assert.Contains($"The REST proxy cannot listen on http://127.0.0.1:{port}: the port is in use", output);
+        Assert.DoesNotContain("   at ", output);
+    }
+
     private static async Task<(int ExitCode, string Output)> RunAppAsync(params (string Key, string Value)[] environment)
     {
         var info = new ProcessStartInfo("dotnet")
