@@ -69,18 +69,6 @@ public class StartupTests
         Assert.Empty(StartupChecks.Run(Config(("RestProxy:Url", url), ("RestProxy:Enabled", "false"))));
     }
 
-    [Fact]
-    public async Task RestProxyPortInUseIsExplained()
-    {
-        using var blocker = new TcpListener(IPAddress.Loopback, 0);
-        blocker.Start();
-        int port = ((IPEndPoint)blocker.LocalEndpoint).Port;
-        var (exit, output) = await RunAppAsync(("RestProxy__Url", $"http://127.0.0.1:{port}"), ("EmbeddedBroker__Port", "0"));
-        Assert.Equal(2, exit);
-        Assert.Contains($"The REST proxy cannot listen on http://127.0.0.1:{port}: the port is in use", output);
-        Assert.DoesNotContain("   at ", output);
-    }
-
     private static async Task<(int ExitCode, string Output)> RunAppAsync(params (string Key, string Value)[] environment)
     {
         var info = new ProcessStartInfo("dotnet")
@@ -117,28 +105,30 @@ public class StartupTests
         Assert.DoesNotContain("hunter2-secret", output);    // and no secrets
     }
 
-    [Fact]
-    public async Task EmbeddedBrokerPortInUseIsExplained()
+    /// <summary>Starts the app with a port that another socket holds; the app must exit 2 with the given words and no stack trace.</summary>
+    private static async Task AssertPortInUseExplainedAsync(Func<int, (string Key, string Value)[]> environment, Func<int, string[]> expected)
     {
         using var blocker = new TcpListener(IPAddress.Loopback, 0);
         blocker.Start();
         int port = ((IPEndPoint)blocker.LocalEndpoint).Port;
-        var (exit, output) = await RunAppAsync(("EmbeddedBroker__Port", port.ToString()));
+        var (exit, output) = await RunAppAsync(environment(port));
         Assert.Equal(2, exit);
-        Assert.Contains($"cannot listen on 127.0.0.1:{port}: the port is in use", output);
+        Assert.All(expected(port), words => Assert.Contains(words, output));
         Assert.DoesNotContain("   at ", output);
     }
 
     [Fact]
-    public async Task DashboardPortInUseIsExplained()
-    {
-        using var blocker = new TcpListener(IPAddress.Loopback, 0);
-        blocker.Start();
-        int port = ((IPEndPoint)blocker.LocalEndpoint).Port;
-        var (exit, output) = await RunAppAsync(("ASPNETCORE_URLS", $"http://127.0.0.1:{port}"), ("EmbeddedBroker__Port", "0"));
-        Assert.Equal(2, exit);
-        Assert.Contains($"127.0.0.1:{port}", output);
-        Assert.Contains("--urls", output);
-        Assert.DoesNotContain("   at ", output);
-    }
+    public Task EmbeddedBrokerPortInUseIsExplained() => AssertPortInUseExplainedAsync(
+        port => [("EmbeddedBroker__Port", port.ToString())],
+        port => [$"cannot listen on 127.0.0.1:{port}: the port is in use"]);
+
+    [Fact]
+    public Task DashboardPortInUseIsExplained() => AssertPortInUseExplainedAsync(
+        port => [("ASPNETCORE_URLS", $"http://127.0.0.1:{port}"), ("EmbeddedBroker__Port", "0")],
+        port => [$"127.0.0.1:{port}", "--urls"]);
+
+    [Fact]
+    public Task RestProxyPortInUseIsExplained() => AssertPortInUseExplainedAsync(
+        port => [("RestProxy__Url", $"http://127.0.0.1:{port}"), ("EmbeddedBroker__Port", "0")],
+        port => [$"The REST proxy cannot listen on http://127.0.0.1:{port}: the port is in use"]);
 }
