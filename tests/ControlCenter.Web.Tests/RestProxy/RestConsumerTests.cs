@@ -132,6 +132,24 @@ public class RestConsumerTests : RestProxyTestBase
     }
 
     [Fact]
+    public async Task ASubscribedInstanceSeeksWithinItsAssignment()
+    {
+        await Clients.CreateTopicAsync(Bootstrap, "rest-sub-seek", 1);
+        await ProduceAsync("rest-sub-seek", 0, "1", "2", "3");
+        string instance = await CreateAsync("rest-sub-seek-group", """{"name":"ss","format":"json","auto.offset.reset":"earliest"}""");
+        await Rest.PostAsync(instance + "/subscription", """{"topics":["rest-sub-seek"]}""");
+        Assert.Equal([1, 2, 3], (await ReadAsync(instance, 3, Json)).Select(r => r.GetProperty("value").GetInt32()));
+        var assigned = await Rest.GetAsync(instance + "/assignments");
+        Assert.Equal(1, assigned.Body.GetProperty("partitions").GetArrayLength()); // the group gave it the partition
+
+        Assert.Equal(204, (await Rest.PostAsync(instance + "/positions/beginning", """{"partitions":[{"topic":"rest-sub-seek","partition":0}]}""")).Status);
+        Assert.Equal([1, 2, 3], (await ReadAsync(instance, 3, Json)).Select(r => r.GetProperty("value").GetInt32()));
+        Assert.Equal(204, (await Rest.PostAsync(instance + "/positions", """{"offsets":[{"topic":"rest-sub-seek","partition":0,"offset":2}]}""")).Status);
+        Assert.Equal([3], (await ReadAsync(instance, 1, Json)).Select(r => r.GetProperty("value").GetInt32()));
+        await Rest.DeleteAsync(instance);
+    }
+
+    [Fact]
     public async Task MaxBytesSplitsReadsWithoutLosingARecord()
     {
         await Clients.CreateTopicAsync(Bootstrap, "rest-sized", 1);
