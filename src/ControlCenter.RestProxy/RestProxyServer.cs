@@ -37,7 +37,6 @@ public sealed class RestProxyServer(
 
     /// <summary>The address it listens on once started (with the real port when 0 was asked), or null when off.</summary>
     public string? BaseUrl { get; private set; }
-    public bool IsEnabled => options.Value.Enabled;
 
     public async Task StartAsync(CancellationToken cancellationToken)
     {

@@ -20,15 +20,7 @@ public static class LogDirScanner
             try { partitionDirs = Directory.EnumerateDirectories(logDir); }
             catch (Exception e) when (e is IOException or UnauthorizedAccessException) { continue; }
             foreach (var dir in partitionDirs)
-            {
-                if (LogFileNames.ParsePartitionDir(Path.GetFileName(dir)) is not { } tp) continue;
-                try
-                {
-                    long size = new DirectoryInfo(dir).EnumerateFiles("*" + LogFileNames.LogSuffix).Sum(f => f.Length);
-                    sizes[tp] = sizes.GetValueOrDefault(tp) + size;
-                }
-                catch (Exception e) when (e is IOException or UnauthorizedAccessException) { /* deleted while listing */ }
-            }
+                if (LogFileNames.ParsePartitionDir(Path.GetFileName(dir)) is { } tp) AddSize(sizes, tp, dir);
         }
         return sizes;
     }
@@ -41,15 +33,20 @@ public static class LogDirScanner
             foreach (var logDir in logDirs)
             {
                 string dir = Path.Combine(logDir, LogFileNames.PartitionDirName(tp.Topic, tp.Partition));
-                if (!Directory.Exists(dir)) continue;
-                try
-                {
-                    long size = new DirectoryInfo(dir).EnumerateFiles("*" + LogFileNames.LogSuffix).Sum(f => f.Length);
-                    sizes[tp] = sizes.GetValueOrDefault(tp) + size;
-                }
-                catch (Exception e) when (e is IOException or UnauthorizedAccessException) { /* not in this log dir, or deleted */ }
+                if (Directory.Exists(dir)) AddSize(sizes, tp, dir);
             }
         return sizes;
+    }
+
+    /// <summary>Adds the partition directory's .log files to its size (a directory deleted meanwhile adds nothing).</summary>
+    private static void AddSize(Dictionary<(string, int), long> sizes, (string Topic, int Partition) tp, string dir)
+    {
+        try
+        {
+            long size = new DirectoryInfo(dir).EnumerateFiles("*" + LogFileNames.LogSuffix).Sum(f => f.Length);
+            sizes[tp] = sizes.GetValueOrDefault(tp) + size;
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException) { }
     }
 
     public static bool AnyReadable(IEnumerable<string> logDirs) => logDirs.Any(Directory.Exists);

@@ -17,10 +17,11 @@ public static class RequestBody
         MediaTypes.RequireJsonBody(request);
         using var buffer = new MemoryStream();
         await request.Body.CopyToAsync(buffer, cancellation);
-        if (buffer.Length == 0 || buffer.ToArray().All(b => b is (byte)' ' or (byte)'\n' or (byte)'\r' or (byte)'\t')) return null;
+        var bytes = buffer.GetBuffer().AsMemory(0, (int)buffer.Length);
+        if (bytes.Span.Trim(" \n\r\t"u8).IsEmpty) return null;
         try
         {
-            using var document = JsonDocument.Parse(buffer.ToArray(), Options);
+            using var document = JsonDocument.Parse(bytes, Options);
             return document.RootElement.Clone();
         }
         catch (JsonException e) { throw RestException.MalformedJson(e.Message); }

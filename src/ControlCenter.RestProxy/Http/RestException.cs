@@ -30,6 +30,7 @@ public sealed class RestException(int status, int errorCode, string message) : E
     /// <summary>Per-record produce error codes: 50003 when a retry may succeed, else 50002.</summary>
     public static int ProduceErrorCode(Confluent.Kafka.Error error) => IsRetriable(error) ? 50003 : 50002;
 
+    // Error.IsRetriable is only set on errors of librdkafka's transactional API; delivery reports carry just a code.
     private static bool IsRetriable(Confluent.Kafka.Error error) => error.Code switch
     {
         Confluent.Kafka.ErrorCode.Local_TimedOut or Confluent.Kafka.ErrorCode.Local_Transport or Confluent.Kafka.ErrorCode.Local_AllBrokersDown

@@ -12,10 +12,14 @@ namespace ControlCenter.RestProxy.Produce;
 /// land where Confluent's proxy and Java clients would put them. Before sending, the topic is
 /// looked up through the producer itself (which auto-creates it where the cluster allows, as
 /// producing would) so that a missing topic or partition is a 404 at once instead of a
-/// per-record timeout minutes later.
+/// per-record timeout minutes later; the partition count is then trusted for a few seconds.
 /// </summary>
 public sealed class RestProducer(ClusterConnection connection, ILogger<RestProducer> logger) : IDisposable
 {
+    /// <summary>How long a topic's partition count is trusted, so a stream of requests costs one Metadata round trip, not one each.</summary>
+    private const long PartitionCountTtlMs = 5000;
+    private readonly System.Collections.Concurrent.ConcurrentDictionary<string, (int Count, long At)> _partitionCounts = new(StringComparer.Ordinal);
+
     private readonly Lazy<(IProducer<byte[]?, byte[]?> Producer, IAdminClient Metadata)> _client = new(() =>
     {
         var producer = new ProducerBuilder<byte[]?, byte[]?>(connection.ProducerConfig(c =>
@@ -33,9 +37,11 @@ public sealed class RestProducer(ClusterConnection connection, ILogger<RestProdu
     {
         if (TopicNames.Validate(topic) is { } problem) throw RestException.Unprocessable(problem);
         var (producer, metadata) = _client.Value;
-        int partitions = await PartitionCountAsync(metadata, topic);
-        foreach (var partition in records.Select(r => pathPartition ?? r.Partition).Where(p => p is not null))
-            if (partition >= partitions) throw RestException.PartitionNotFound();
+        int highest = records.Max(r => pathPartition ?? r.Partition ?? -1);
+        // Partitions only grow: a cached count is enough unless a record names a partition beyond it.
+        if (!_partitionCounts.TryGetValue(topic, out var known) || Environment.TickCount64 - known.At > PartitionCountTtlMs || highest >= known.Count)
+            _partitionCounts[topic] = known = (await PartitionCountAsync(metadata, topic), Environment.TickCount64);
+        if (highest >= known.Count) throw RestException.PartitionNotFound();
 
         // All sends are queued at once (librdkafka batches them), then awaited in order.
         var sends = records.Select(r =>

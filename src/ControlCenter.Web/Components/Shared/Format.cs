@@ -45,6 +45,17 @@ public static class Format
         return $"{ms} ms";
     }
 
+    /// <summary>A Kafka timestamp (ms since the epoch) as "2026-12-01 07:11:25" UTC; "—" for none (-1).</summary>
+    public static string UtcTime(long? ms) =>
+        ms is { } t && t >= 0 ? DateTimeOffset.FromUnixTimeMilliseconds(t).UtcDateTime.ToString("yyyy-MM-dd HH:mm:ss", CultureInfo.InvariantCulture) : "—";
+
+    /// <summary>"2026-12-01 07:11:25 → 07:12:40": the date once when both fall on one day.</summary>
+    public static string UtcTimeRange(long? from, long? to)
+    {
+        string a = UtcTime(from), b = UtcTime(to);
+        return a.Length == 19 && b.Length == 19 && a[..10] == b[..10] ? $"{a} → {b[11..]}" : $"{a} → {b}";
+    }
+
     /// <summary>How long ago, for timestamps: "just now", "5 s ago", "3 min ago", "2 days ago".</summary>
     public static string Ago(DateTimeOffset when, DateTimeOffset? now = null)
     {
