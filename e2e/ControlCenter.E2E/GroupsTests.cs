@@ -13,7 +13,7 @@ public class GroupsTests(AppFixture fixture) : IClassFixture<AppFixture>
         using (var admin = new AdminClientBuilder(new AdminClientConfig { BootstrapServers = bootstrap }).Build())
             await admin.CreateTopicsAsync([new Confluent.Kafka.Admin.TopicSpecification { Name = "g-e2e", NumPartitions = 1, ReplicationFactor = 1 }]);
         using (var producer = new ProducerBuilder<Null, string>(new ProducerConfig { BootstrapServers = bootstrap }).Build())
-            for (int i = 0; i < 50; i++) await producer.ProduceAsync("g-e2e", new Message<Null, string> { Value = $"m{i}" });
+            for (int i = 0; i < 50; i++) await producer.ProduceAsync("g-e2e", new Message<Null, string> { Value = $"m{i}" }, TestContext.Current.CancellationToken);
         using (var consumer = new ConsumerBuilder<Ignore, Ignore>(new ConsumerConfig { BootstrapServers = bootstrap, GroupId = "g-e2e-group" }).Build())
             consumer.Commit([new TopicPartitionOffset("g-e2e", 0, 50)]); // caught up, and no member: the group is empty
 
@@ -32,7 +32,7 @@ public class GroupsTests(AppFixture fixture) : IClassFixture<AppFixture>
         await page.Locator(".mud-dialog").GetByRole(AriaRole.Button, new() { Name = "Apply" }).ClickAsync();
 
         await page.Locator(".mud-tab", new() { HasText = "Partitions" }).ClickAsync();
-        await Expect(page.GetByTestId("lag-records")).ToHaveTextAsync("50", new() { Timeout = 20_000 });
+        await Expect(page.GetByTestId("lag-records")).ToHaveTextAsync("50");
         await Expect(page.GetByTestId("lag-time")).Not.ToHaveTextAsync("0 ms");
     }
 }

@@ -22,14 +22,14 @@ public class RestProxyTests(AppFixture fixture) : IClassFixture<AppFixture>
         using var http = new HttpClient { BaseAddress = new Uri(url) };
         var body = new StringContent("""{"name":"browser-visible","format":"json"}""", Encoding.UTF8);
         body.Headers.ContentType = MediaTypeHeaderValue.Parse("application/vnd.kafka.v2+json");
-        Assert.True((await http.PostAsync("/consumers/e2e-rest-group", body)).IsSuccessStatusCode);
+        Assert.True((await http.PostAsync("/consumers/e2e-rest-group", body, TestContext.Current.CancellationToken)).IsSuccessStatusCode);
 
-        await Expect(page.GetByTestId("rest-consumer-name")).ToHaveTextAsync("browser-visible", new() { Timeout = 10_000 });
+        await Expect(page.GetByTestId("rest-consumer-name")).ToHaveTextAsync("browser-visible");
         await page.GetByTestId("rest-consumer-delete").ClickAsync();
         await page.Locator(".mud-dialog").GetByRole(AriaRole.Button, new() { Name = "Delete", Exact = true }).ClickAsync();
         await Expect(page.GetByTestId("rest-consumers-empty")).ToBeVisibleAsync();
-        var gone = await http.GetAsync("/consumers/e2e-rest-group/instances/browser-visible/subscription");
+        var gone = await http.GetAsync("/consumers/e2e-rest-group/instances/browser-visible/subscription", TestContext.Current.CancellationToken);
         Assert.Equal(404, (int)gone.StatusCode);
-        Assert.Contains("40403", await gone.Content.ReadAsStringAsync());
+        Assert.Contains("40403", await gone.Content.ReadAsStringAsync(TestContext.Current.CancellationToken));
     }
 }

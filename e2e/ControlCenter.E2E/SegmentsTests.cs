@@ -28,7 +28,7 @@ public class SegmentsTests(AppFixture fixture) : IClassFixture<AppFixture>
             }]);
         using (var producer = new ProducerBuilder<string, string>(new ProducerConfig { BootstrapServers = bootstrap, LingerMs = 0 }).Build())
             for (int i = 0; i < 120; i++)
-                await producer.ProduceAsync("e2e-segments", new Message<string, string> { Key = $"k{i}", Value = $"{{\"n\":{i},\"pad\":\"{new string('p', 100)}\"}}" });
+                await producer.ProduceAsync("e2e-segments", new Message<string, string> { Key = $"k{i}", Value = $"{{\"n\":{i},\"pad\":\"{new string('p', 100)}\"}}" }, TestContext.Current.CancellationToken);
         string dir = Path.Combine(fixture.App.DataDir, "e2e-segments-0");
         var files = Directory.GetFiles(dir, "*.log").Select(f => LogFileNames.ParseBaseOffset(Path.GetFileName(f))!.Value).Order().ToList();
         Assert.True(files.Count >= 5, $"{files.Count} segments");
@@ -78,7 +78,7 @@ public class SegmentsTests(AppFixture fixture) : IClassFixture<AppFixture>
         // Purge up to the third segment: the broker drops the segments below the new log start; the tab follows.
         using (var admin = new AdminClientBuilder(new AdminClientConfig { BootstrapServers = bootstrap }).Build())
             await admin.DeleteRecordsAsync([new TopicPartitionOffset("e2e-segments", 0, files[2])]);
-        await Expect(table.Locator("tbody tr")).ToHaveCountAsync(files.Count - 2, new() { Timeout = 15_000 });
+        await Expect(table.Locator("tbody tr")).ToHaveCountAsync(files.Count - 2);
         await Expect(page.GetByTestId("segments-log-start").Locator(".stat-value")).ToHaveTextAsync(files[2].ToString("N0", System.Globalization.CultureInfo.InvariantCulture));
         await Expect(page.GetByTestId("strip-segment")).ToHaveCountAsync(files.Count - 2);
         await Expect(page.GetByTestId("segment-detail")).ToHaveCountAsync(0); // the opened segment is gone

@@ -27,7 +27,7 @@ public class TopicsTests(AppFixture fixture) : IClassFixture<AppFixture>
 
         // Records produced by a real client show up in the counts.
         using (var producer = new ProducerBuilder<Null, string>(new ProducerConfig { BootstrapServers = await fixture.App.BootstrapServersAsync() }).Build())
-            for (int i = 0; i < 30; i++) await producer.ProduceAsync(new TopicPartition("e2e-orders", i % 2), new Message<Null, string> { Value = $"order {i}" });
+            for (int i = 0; i < 30; i++) await producer.ProduceAsync(new TopicPartition("e2e-orders", i % 2), new Message<Null, string> { Value = $"order {i}" }, TestContext.Current.CancellationToken);
         await Expect(page.GetByTestId("topic-records")).ToContainTextAsync("30");
 
         // Find it with search on the list.

@@ -26,9 +26,13 @@ public sealed class KafkaBroker : IAsyncDisposable
     private readonly object _stopLock = new();
     private Task? _stopping;
 
-    public KafkaBroker(BrokerOptions options, ILoggerFactory? loggerFactory = null)
+    private readonly TimeProvider _time;
+
+    /// <param name="time">The broker's clock (retention, segment ages, group and session timeouts, long polls); the system clock by default.</param>
+    public KafkaBroker(BrokerOptions options, ILoggerFactory? loggerFactory = null, TimeProvider? time = null)
     {
         _options = options;
+        _time = time ?? TimeProvider.System;
         _loggerFactory = loggerFactory ?? NullLoggerFactory.Instance;
         _logger = _loggerFactory.CreateLogger("ControlCenter.Broker");
     }
@@ -47,7 +51,7 @@ public sealed class KafkaBroker : IAsyncDisposable
     {
         if (IsRunning) throw new InvalidOperationException("The broker is already running");
         var config = new BrokerConfig(_options.Config);
-        _logs = new LogManager(_options.DataDir, _options.NodeId, config, _loggerFactory.CreateLogger("ControlCenter.Broker.Log"), _options.MaxOpenFiles);
+        _logs = new LogManager(_options.DataDir, _options.NodeId, config, _loggerFactory.CreateLogger("ControlCenter.Broker.Log"), _time, _options.MaxOpenFiles);
         _logs.LoadAll();
         var context = _context = new BrokerContext(_options, _logs, _loggerFactory);
         _groups = new GroupCoordinator(context, _loggerFactory.CreateLogger("ControlCenter.Broker.Groups"));
@@ -100,11 +104,17 @@ public sealed class KafkaBroker : IAsyncDisposable
             : Enumerable.Range(0, _context.RequestCounts.Length).Where(k => Volatile.Read(ref _context.RequestCounts[k]) > 0)
                 .ToDictionary(k => (ApiKey)k, k => Volatile.Read(ref _context.RequestCounts[k]));
 
+    /// <summary>Fetch long polls: waiting now, woken by appends, expired (diagnostics and tests).</summary>
+    public FetchWaitCounters FetchWaits => _context?.FetchWaits ?? new FetchWaitCounters();
+
     /// <summary>Runs one retention pass now instead of waiting for the next interval (tests, tools).</summary>
     public int RunRetentionNow() => _logs?.RunRetention() ?? 0;
 
     /// <summary>Runs the log cleaner now; <paramref name="force"/> ignores min.cleanable.dirty.ratio.</summary>
     public int RunCleanerNow(bool force = false) => _logs?.RunCleaner(force) ?? 0;
+
+    /// <summary>Runs the offsets.retention.minutes check now (it also runs with every checkpoint).</summary>
+    public void ExpireGroupOffsetsNow() => _groups?.ExpireOffsets();
 
     /// <summary>Rolls the active segment of a partition (tests and tools).</summary>
     public void Roll(string topic, int partition) => _logs?.GetLog(topic, partition)?.Roll();

@@ -1,6 +1,7 @@
 using ControlCenter.Kafka.Cluster;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Options;
 
 namespace ControlCenter.Kafka;
@@ -13,6 +14,7 @@ public static class ServiceCollectionExtensions
         services.AddOptions<KafkaOptions>().Bind(configuration.GetSection(KafkaOptions.SectionName)).ValidateOnStart();
         services.AddSingleton<IValidateOptions<KafkaOptions>, KafkaOptionsValidator>();
         services.AddOptions<MonitorOptions>().Bind(configuration.GetSection(MonitorOptions.SectionName));
+        services.TryAddSingleton(TimeProvider.System); // the app's one clock; tests put a FakeTimeProvider here
         services.AddSingleton<ClusterConnection>();
         services.AddSingleton<ClusterAdmin>();
         services.AddSingleton<ClusterSnapshotReader>();

@@ -1,3 +1,4 @@
+using ControlCenter.Kafka;
 using ControlCenter.Kafka.Cluster;
 using ControlCenter.Kafka.Topics;
 using ControlCenter.RestProxy.Consumers;
@@ -28,6 +29,8 @@ public sealed class RestProxyServer(
     IServiceProvider services,
     IOptions<RestProxyOptions> options,
     ConsumerInstances instances,
+    ClusterConnection connection,
+    TimeProvider time,
     ILoggerFactory loggerFactory,
     ILogger<RestProxyServer> logger) : IHostedService, IAsyncDisposable
 {
@@ -57,6 +60,8 @@ public sealed class RestProxyServer(
 
         var app = builder.Build();
         app.Use(HandleErrorsAsync);
+        // The embedded broker may still be starting: requests wait for the cluster's address.
+        app.Use(async (context, next) => { await connection.WhenReadyAsync(context.RequestAborted); await next(context); });
         app.UseStatusCodePages(async context =>
         {
             var response = context.HttpContext.Response;
@@ -70,7 +75,7 @@ public sealed class RestProxyServer(
         {
             await app.StartAsync(cancellationToken);
         }
-        catch (IOException e) when (e.InnerException is Microsoft.AspNetCore.Connections.AddressInUseException || e is Microsoft.AspNetCore.Connections.AddressInUseException)
+        catch (IOException e) when (e.InnerException is Microsoft.AspNetCore.Connections.AddressInUseException) // how Kestrel reports a taken port
         {
             await app.DisposeAsync();
             throw new RestProxyStartupException($"The REST proxy cannot listen on {url}: the port is in use. Set RestProxy:Url (port 0 picks a free one), or RestProxy:Enabled=false to turn it off.");
@@ -85,11 +90,11 @@ public sealed class RestProxyServer(
 
     private async Task ExpireLoopAsync(CancellationToken stopping)
     {
-        using var timer = new PeriodicTimer(TimeSpan.FromMilliseconds(Math.Clamp(options.Value.ConsumerInstanceTimeoutMs / 10, 100, 5000)));
+        using var timer = new PeriodicTimer(TimeSpan.FromMilliseconds(Math.Clamp(options.Value.ConsumerInstanceTimeoutMs / 10, 100, 5000)), time);
         try
         {
             while (await timer.WaitForNextTickAsync(stopping))
-                await instances.ExpireAsync(DateTimeOffset.UtcNow);
+                await instances.ExpireAsync();
         }
         catch (OperationCanceledException) { }
     }

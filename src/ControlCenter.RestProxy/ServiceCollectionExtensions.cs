@@ -7,7 +7,7 @@ namespace ControlCenter.RestProxy;
 
 public static class ServiceCollectionExtensions
 {
-    /// <summary>The REST proxy's services and its listener (start it after the embedded broker: it needs the cluster address).</summary>
+    /// <summary>The REST proxy's services and its listener (requests wait for the cluster's endpoint).</summary>
     public static IServiceCollection AddRestProxy(this IServiceCollection services, IConfiguration configuration)
     {
         services.AddOptions<RestProxyOptions>().Bind(configuration.GetSection(RestProxyOptions.SectionName));

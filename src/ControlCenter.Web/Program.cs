@@ -22,17 +22,18 @@ if (problems.Count > 0)
 }
 
 builder.Services.AddOptions<BrokerOptions>().Bind(builder.Configuration.GetSection(BrokerOptions.SectionName));
-// Registered first: the embedded broker must be up before the monitor starts reading it.
+// Hosted services stop in reverse order: the embedded broker, registered first, stops after everything using it.
 builder.Services.AddSingleton<EmbeddedBrokerService>();
 builder.Services.AddHostedService(sp => sp.GetRequiredService<EmbeddedBrokerService>());
 builder.Services.AddKafkaControlCenter(builder.Configuration);
-builder.Services.AddRestProxy(builder.Configuration); // after the embedded broker: it needs the cluster's address
+builder.Services.AddRestProxy(builder.Configuration);
 
 builder.Services.AddRazorComponents().AddInteractiveServerComponents();
 builder.Services.AddMudServices();
 builder.Services.AddSignalR();
 builder.Services.AddSingleton<HubSubscriptions>();
-builder.Services.AddHostedService<MetricsBroadcaster>();
+builder.Services.AddSingleton<MetricsBroadcaster>();
+builder.Services.AddHostedService(sp => sp.GetRequiredService<MetricsBroadcaster>());
 builder.Services.AddHealthChecks().AddCheck<ClusterHealthCheck>("cluster");
 
 var app = builder.Build();

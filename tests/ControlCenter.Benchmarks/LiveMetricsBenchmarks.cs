@@ -17,9 +17,9 @@ public static class LiveMetricsBenchmarks
     public static async Task LatencyAsync(Options options)
     {
         int samples = options.GetInt("samples", 60);
-        await using var app = new InProcessApp();
+        await using var app = new AppFactory(Bench.AppSettings());
         var baseUri = app.Start();
-        await app.WaitAsync(() => app.Monitor.Status.IsReachable, "cluster");
+        await Wait.UntilAsync(() => app.Monitor.Status.IsReachable, "cluster");
         await Clients.CreateTopicAsync(app.Bootstrap, "latency", 3);
         await using var hub = await ConnectAsync(baseUri);
         long wanted = long.MaxValue;
@@ -151,9 +151,9 @@ public static class LiveMetricsBenchmarks
     public static async Task FanOutAsync(Options options)
     {
         int clients = options.GetInt("clients", 100), seconds = options.GetInt("seconds", 30);
-        await using var app = new InProcessApp();
+        await using var app = new AppFactory(Bench.AppSettings());
         var baseUri = app.Start();
-        await app.WaitAsync(() => app.Monitor.Status.IsReachable, "cluster");
+        await Wait.UntilAsync(() => app.Monitor.Status.IsReachable, "cluster");
         await Clients.CreateTopicAsync(app.Bootstrap, "fanout", 3);
         var received = new ConcurrentDictionary<int, ConcurrentQueue<(DateTimeOffset Tick, DateTime At)>>();
         var hubs = new List<HubConnection>();

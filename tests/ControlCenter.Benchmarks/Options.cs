@@ -18,3 +18,14 @@ public static class Report
     public static void Line(string what, string value) => Console.WriteLine($"{what,-40} {value,14}");
     public static double Mb(long bytes) => bytes / (1024.0 * 1024.0);
 }
+
+public static class Bench
+{
+    /// <summary>The app as a user runs it (1 s tick, 5 s admin timeout, quiet logs), plus a benchmark's own settings.</summary>
+    public static Dictionary<string, string?> AppSettings(Dictionary<string, string?>? extra = null)
+    {
+        var settings = new Dictionary<string, string?> { ["Monitor:IntervalMs"] = "1000", ["Kafka:RequestTimeoutMs"] = "5000" };
+        foreach (var (key, value) in extra ?? []) settings[key] = value;
+        return settings;
+    }
+}

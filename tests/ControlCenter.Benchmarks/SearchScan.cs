@@ -19,9 +19,9 @@ public static class SearchScan
     public static async Task RunAsync(Options options)
     {
         int records = options.GetInt("records", 1_000_000), rounds = options.GetInt("rounds", 3);
-        await using var app = new InProcessApp();
+        await using var app = new AppFactory(Bench.AppSettings());
         app.Start();
-        await app.WaitAsync(() => app.Monitor.Status.IsReachable, "cluster");
+        await Wait.UntilAsync(() => app.Monitor.Status.IsReachable, "cluster");
         await Clients.CreateTopicAsync(app.Bootstrap, Topic, 6);
         int planted = records - 1_000;
         Produce(app.Bootstrap, records, planted);

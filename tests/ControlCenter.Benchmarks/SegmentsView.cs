@@ -31,7 +31,7 @@ public static class SegmentsView
             Console.WriteLine($"segments-view: {segments:N0} segments, {bytes / 1e9:0.0} GB, {records:N0} records in {write.Elapsed.TotalSeconds:0} s");
 
             var service = new SegmentService(new ClusterConnection(Microsoft.Extensions.Options.Options.Create(
-                new KafkaOptions { BootstrapServers = "localhost:1", LogDirs = [root] })));
+                new KafkaOptions { BootstrapServers = "localhost:1", LogDirs = [root] })), TimeProvider.System);
             var list = new List<double>();
             var stats = new List<double>();
             PartitionLogView? view = null;
@@ -41,7 +41,7 @@ public static class SegmentsView
                 view = await service.ListAsync("bench-segments", 0);
                 list.Add(w.Elapsed.TotalMilliseconds);
                 // A fresh service each time: its statistics cache starts empty, as on the first visit.
-                var fresh = new SegmentService(new ClusterConnection(Microsoft.Extensions.Options.Options.Create(new KafkaOptions { BootstrapServers = "localhost:1", LogDirs = [root] })));
+                var fresh = new SegmentService(new ClusterConnection(Microsoft.Extensions.Options.Options.Create(new KafkaOptions { BootstrapServers = "localhost:1", LogDirs = [root] })), TimeProvider.System);
                 w.Restart();
                 await fresh.StatsAsync("bench-segments", 0, view!.Segments.Reverse().Take(25).ToList());
                 stats.Add(w.Elapsed.TotalMilliseconds);

@@ -16,18 +16,18 @@ public static class TopicsPage
     public static async Task RunAsync(Options options)
     {
         int topics = options.GetInt("topics", 2000), partitions = options.GetInt("partitions", 10);
-        await using var app = new InProcessApp(new() { ["Monitor:IntervalMs"] = "1000" });
+        await using var app = new AppFactory(Bench.AppSettings());
         var baseUri = app.Start();
-        await app.WaitAsync(() => app.Monitor.Status.IsReachable, "cluster");
+        await Wait.UntilAsync(() => app.Monitor.Status.IsReachable, "cluster");
         Console.WriteLine($"topics-page: {topics:N0} topics × {partitions} partitions in the embedded broker");
 
         await SeedAsync(app.Bootstrap, 10, partitions, "small");
-        await app.WaitAsync(() => app.Monitor.Snapshot?.Topics.Count >= 10, "10 topics");
+        await Wait.UntilAsync(() => app.Monitor.Snapshot?.Topics.Count >= 10, "10 topics");
         var (smallPerTick, smallTick) = await RequestsPerTickAsync(app);
 
         var seed = Stopwatch.StartNew();
         await SeedAsync(app.Bootstrap, topics - 10, partitions, "bench");
-        await app.WaitAsync(() => app.Monitor.Snapshot?.Topics.Count >= topics, $"{topics} topics in the snapshot", 300);
+        await Wait.UntilAsync(() => app.Monitor.Snapshot?.Topics.Count >= topics, $"{topics} topics in the snapshot", TimeSpan.FromSeconds(300));
         Report.Line("seeded topics in", seed.Elapsed.TotalSeconds, "s");
         var (largePerTick, largeTick) = await RequestsPerTickAsync(app);
         Report.Line("admin requests per monitor tick, 10 topics", smallPerTick, "req");
@@ -89,22 +89,22 @@ public static class TopicsPage
     }
 
     /// <summary>Broker requests during exactly <paramref name="ticks"/> monitor ticks, running <paramref name="work"/> meanwhile.</summary>
-    private static async Task<long> RequestsOverTicksAsync(InProcessApp app, int ticks, Func<Task>? work)
+    private static async Task<long> RequestsOverTicksAsync(AppFactory app, int ticks, Func<Task>? work)
     {
         long start = app.Monitor.Ticks;
-        await app.WaitAsync(() => app.Monitor.Ticks > start, "a tick");
+        await Wait.UntilAsync(() => app.Monitor.Ticks > start, "a tick");
         long firstTick = app.Monitor.Ticks, requests = app.TotalRequests;
         while (app.Monitor.Ticks < firstTick + ticks)
             if (work is null) await Task.Delay(20); else await work();
         return app.TotalRequests - requests;
     }
 
-    private static async Task<(double PerTick, TimeSpan Tick)> RequestsPerTickAsync(InProcessApp app)
+    private static async Task<(double PerTick, TimeSpan Tick)> RequestsPerTickAsync(AppFactory app)
     {
         long ticks = app.Monitor.Ticks;
-        await app.WaitAsync(() => app.Monitor.Ticks > ticks, "a tick");
+        await Wait.UntilAsync(() => app.Monitor.Ticks > ticks, "a tick");
         long startRequests = app.TotalRequests, startTicks = app.Monitor.Ticks;
-        await app.WaitAsync(() => app.Monitor.Ticks >= startTicks + 5, "5 ticks", 60);
+        await Wait.UntilAsync(() => app.Monitor.Ticks >= startTicks + 5, "5 ticks", TimeSpan.FromSeconds(60));
         return ((app.TotalRequests - startRequests) / (double)(app.Monitor.Ticks - startTicks), app.Monitor.LastTickDuration);
     }
 

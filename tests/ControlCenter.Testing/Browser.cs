@@ -8,8 +8,12 @@ public sealed class Browser : IAsyncDisposable
     private IPlaywright _playwright = null!;
     public IBrowser Instance { get; private set; } = null!;
 
+    /// <summary>How long a page action or an expectation may wait for its condition: long, because it only runs out when a test is failing.</summary>
+    public const int ConditionTimeoutMs = 30_000;
+
     public static async Task<Browser> LaunchAsync()
     {
+        Assertions.SetDefaultExpectTimeout(ConditionTimeoutMs);
         var browser = new Browser { _playwright = await Playwright.CreateAsync() };
         browser.Instance = await browser._playwright.Chromium.LaunchAsync(new BrowserTypeLaunchOptions
         {
@@ -27,7 +31,7 @@ public sealed class Browser : IAsyncDisposable
     {
         context ??= await Instance.NewContextAsync(new BrowserNewContextOptions { ViewportSize = new ViewportSize { Width = 1400, Height = 900 } });
         var page = await context.NewPageAsync();
-        page.SetDefaultTimeout(20_000);
+        page.SetDefaultTimeout(ConditionTimeoutMs);
         await page.GotoAsync(url);
         await WaitInteractiveAsync(page);
         return page;

@@ -21,6 +21,7 @@ public static class SegmentFileWriter
         Directory.CreateDirectory(dir);
         var template = Template(layout, out var positions);
         long recordsPerSegment = (long)layout.BatchesPerSegment * layout.RecordsPerBatch;
+        Span<byte> entry = stackalloc byte[TimeIndexEntry.Size];
         for (int s = 0; s < layout.Segments; s++)
         {
             long baseOffset = s * recordsPerSegment;
@@ -29,7 +30,6 @@ public static class SegmentFileWriter
             var index = new List<byte>();
             var timeIndex = new List<byte>();
             long sinceLastEntry = 0, maxTimestamp = -1;
-            Span<byte> entry = stackalloc byte[TimeIndexEntry.Size];
             for (int b = 0; b < positions.Length; b++)
             {
                 var batch = log.AsSpan(positions[b]);

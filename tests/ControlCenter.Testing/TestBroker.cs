@@ -8,11 +8,14 @@ public sealed class TestBroker : IAsyncDisposable
 {
     private readonly bool _ownsDir;
 
-    private TestBroker(KafkaBroker broker, string dataDir, bool ownsDir)
+    private readonly TimeProvider? _time;
+
+    private TestBroker(KafkaBroker broker, string dataDir, bool ownsDir, TimeProvider? time)
     {
         Broker = broker;
         DataDir = dataDir;
         _ownsDir = ownsDir;
+        _time = time;
     }
 
     public KafkaBroker Broker { get; private set; }
@@ -20,18 +23,22 @@ public sealed class TestBroker : IAsyncDisposable
     public string BootstrapServers => Broker.BootstrapServers;
     public Dictionary<string, string> Config { get; } = new();
 
-    public static async Task<TestBroker> StartAsync(Dictionary<string, string>? config = null, string? dataDir = null, Action<BrokerOptions>? configure = null)
+    /// <param name="time">The broker's clock: a FakeTimeProvider where a test moves time itself (retention, sessions, expiry).</param>
+    public static async Task<TestBroker> StartAsync(Dictionary<string, string>? config = null, string? dataDir = null, Action<BrokerOptions>? configure = null,
+        TimeProvider? time = null)
     {
         bool owns = dataDir is null;
         dataDir ??= TempDir.Create("broker");
         var options = Options(dataDir, 0, config);
         configure?.Invoke(options);
-        var broker = new KafkaBroker(options, LoggerFactory.Create(b => b.AddSimpleConsole().SetMinimumLevel(LogLevel.Warning)));
+        var broker = new KafkaBroker(options, Logging, time);
         await broker.StartAsync();
-        var test = new TestBroker(broker, dataDir, owns);
+        var test = new TestBroker(broker, dataDir, owns, time);
         foreach (var kv in config ?? []) test.Config[kv.Key] = kv.Value;
         return test;
     }
+
+    private static readonly ILoggerFactory Logging = LoggerFactory.Create(b => b.AddSimpleConsole().SetMinimumLevel(LogLevel.Warning));
 
     private static BrokerOptions Options(string dataDir, int port, Dictionary<string, string>? config) => new()
     {
@@ -46,7 +53,7 @@ public sealed class TestBroker : IAsyncDisposable
     {
         int port = Broker.Port;
         await Broker.StopAsync();
-        Broker = new KafkaBroker(Options(DataDir, port, Config));
+        Broker = new KafkaBroker(Options(DataDir, port, Config), Logging, _time);
         await Broker.StartAsync();
     }
 

@@ -103,7 +103,7 @@ internal sealed class ClassicGroup(string groupId, long nowMs)
                 m.CompleteSync(SyncResult.Failed(ErrorCode.RebalanceInProgress));
             }
         int rebalanceTimeout = Members.Count == 0 ? 0 : Members.Values.Max(m => m.RebalanceTimeoutMs);
-        long tick = Environment.TickCount64;
+        long tick = nowMs;
         if (State == GroupState.Empty && initialDelayMs > 0)
         {
             // InitialDelayedJoin: give other members of a brand-new group a moment to arrive.
@@ -128,7 +128,7 @@ internal sealed class ClassicGroup(string groupId, long nowMs)
     /// <summary>Drives timeouts: initial delay, rebalance timeout, pending members and member sessions.</summary>
     public void Tick(long nowMs, int initialDelayMs)
     {
-        long tick = Environment.TickCount64;
+        long tick = nowMs;
         foreach (var pending in _pendingMembers.Where(p => p.Value <= tick).Select(p => p.Key).ToList())
             _pendingMembers.Remove(pending);
 
@@ -176,7 +176,7 @@ internal sealed class ClassicGroup(string groupId, long nowMs)
         ProtocolName = SelectProtocol();
         TransitionTo(GroupState.CompletingRebalance, nowMs);
         var all = Members.Values.Select(m => (m.MemberId, m.GroupInstanceId, m.MetadataFor(ProtocolName))).ToList();
-        long tick = Environment.TickCount64;
+        long tick = nowMs;
         foreach (var m in Members.Values)
         {
             m.SessionDeadline = tick + m.SessionTimeoutMs;

@@ -160,7 +160,7 @@ internal sealed partial class GroupCoordinator
         }
     }
 
-    private static ErrorCode ValidateCommit(ClassicGroup group, int generation, string memberId, string? instanceId)
+    private ErrorCode ValidateCommit(ClassicGroup group, int generation, string memberId, string? instanceId)
     {
         if (group.State == GroupState.Dead) return ErrorCode.CoordinatorNotAvailable;
         if (generation < 0 && group.State == GroupState.Empty) return ErrorCode.None; // admin or simple-consumer commit
@@ -168,7 +168,7 @@ internal sealed partial class GroupCoordinator
         if (!group.Members.TryGetValue(memberId, out var member)) return ErrorCode.UnknownMemberId;
         if (instanceId is not null && member.GroupInstanceId != instanceId) return ErrorCode.FencedInstanceId;
         if (generation != group.GenerationId) return ErrorCode.IllegalGeneration;
-        member.SessionDeadline = Environment.TickCount64 + member.SessionTimeoutMs;
+        member.SessionDeadline = NowMs + member.SessionTimeoutMs;
         return ErrorCode.None;
     }
 

@@ -20,13 +20,13 @@ internal sealed partial class GroupCoordinator : IDisposable
     private readonly BrokerContext _broker;
     private readonly ILogger _logger;
     private readonly ConcurrentDictionary<string, ClassicGroup> _groups = new(StringComparer.Ordinal);
-    private readonly Timer _ticker;
+    private readonly ITimer _ticker;
 
     public GroupCoordinator(BrokerContext broker, ILogger logger)
     {
         _broker = broker;
         _logger = logger;
-        _ticker = new Timer(_ => Tick(), null, Timeout.Infinite, Timeout.Infinite);
+        _ticker = broker.Logs.Time.CreateTimer(_ => Tick(), null, Timeout.InfiniteTimeSpan, Timeout.InfiniteTimeSpan);
     }
 
     private BrokerConfig Config => _broker.Logs.BrokerConfig;
@@ -91,7 +91,7 @@ internal sealed partial class GroupCoordinator : IDisposable
         else if (request.RequireKnownMemberId)
         {
             // JoinGroup v4+: hand out the id first; the member rejoins with it (KIP-394).
-            group.AddPendingMember(memberId, Environment.TickCount64 + request.SessionTimeoutMs);
+            group.AddPendingMember(memberId, NowMs + request.SessionTimeoutMs);
             return JoinResult.Failed(ErrorCode.MemberIdRequired, memberId);
         }
         AddMember(group, request, memberId, waiter);
@@ -111,7 +111,7 @@ internal sealed partial class GroupCoordinator : IDisposable
             return JoinResult.Failed(ErrorCode.FencedInstanceId, request.MemberId);
         member.SessionTimeoutMs = request.SessionTimeoutMs;
         member.RebalanceTimeoutMs = request.RebalanceTimeoutMs;
-        member.SessionDeadline = Environment.TickCount64 + request.SessionTimeoutMs;
+        member.SessionDeadline = NowMs + request.SessionTimeoutMs;
         switch (group.State)
         {
             case GroupState.PreparingRebalance:
@@ -137,7 +137,7 @@ internal sealed partial class GroupCoordinator : IDisposable
             SessionTimeoutMs = request.SessionTimeoutMs,
             RebalanceTimeoutMs = request.RebalanceTimeoutMs,
             Protocols = request.Protocols,
-            SessionDeadline = Environment.TickCount64 + request.SessionTimeoutMs,
+            SessionDeadline = NowMs + request.SessionTimeoutMs,
         };
         group.AddMemberAndRebalance(member, waiter, NowMs, InitialDelayMs);
         _logger.LogDebug("Member {Member} joined group {Group}", memberId, group.GroupId);
@@ -157,7 +157,7 @@ internal sealed partial class GroupCoordinator : IDisposable
             if (!group.Members.TryGetValue(memberId, out var member)) return SyncResult.Failed(ErrorCode.UnknownMemberId);
             if (instanceId is not null && member.GroupInstanceId != instanceId) return SyncResult.Failed(ErrorCode.FencedInstanceId);
             if (generation != group.GenerationId) return SyncResult.Failed(ErrorCode.IllegalGeneration);
-            member.SessionDeadline = Environment.TickCount64 + member.SessionTimeoutMs;
+            member.SessionDeadline = NowMs + member.SessionTimeoutMs;
             switch (group.State)
             {
                 case GroupState.Empty: return SyncResult.Failed(ErrorCode.UnknownMemberId);
@@ -182,7 +182,7 @@ internal sealed partial class GroupCoordinator : IDisposable
             if (group.State == GroupState.Dead) return ErrorCode.CoordinatorNotAvailable;
             if (!group.Members.TryGetValue(memberId, out var member)) return ErrorCode.UnknownMemberId;
             if (instanceId is not null && member.GroupInstanceId != instanceId) return ErrorCode.FencedInstanceId;
-            member.SessionDeadline = Environment.TickCount64 + member.SessionTimeoutMs;
+            member.SessionDeadline = NowMs + member.SessionTimeoutMs;
             return group.State switch
             {
                 GroupState.Empty => ErrorCode.UnknownMemberId,
@@ -238,7 +238,9 @@ internal sealed partial class GroupCoordinator : IDisposable
         return ErrorCode.None;
     }
 
-    public void Start() => _ticker.Change(100, 100);
+    public void Start() => _ticker.Change(TickInterval, TickInterval);
+
+    private static readonly TimeSpan TickInterval = TimeSpan.FromMilliseconds(100);
 
     public void Dispose() => _ticker.Dispose();
 }

@@ -13,7 +13,7 @@ internal sealed class GroupMember(string memberId, string? groupInstanceId, stri
     public byte[] Assignment { get; set; } = [];
     public TaskCompletionSource<JoinResult>? JoinWaiter { get; set; }
     public TaskCompletionSource<SyncResult>? SyncWaiter { get; set; }
-    /// <summary>Environment.TickCount64 after which the member is considered dead.</summary>
+    /// <summary>Time (ms, on the broker's clock) after which the member is considered dead.</summary>
     public long SessionDeadline { get; set; }
 
     public bool IsAwaitingJoin => JoinWaiter is not null;

@@ -6,7 +6,7 @@ namespace ControlCenter.Broker.Server;
 
 /// <summary>
 /// The broker's periodic work: retention every log.retention.check.interval.ms, checkpoints
-/// every few seconds, and the log cleaner for compacted topics.
+/// every few seconds, and the log cleaner for compacted topics — all on the broker's clock.
 /// </summary>
 internal sealed class BackgroundTasks(LogManager logs, GroupCoordinator groups, ILogger logger) : IAsyncDisposable
 {
@@ -18,13 +18,14 @@ internal sealed class BackgroundTasks(LogManager logs, GroupCoordinator groups, 
 
     private async Task RunAsync(CancellationToken stopping)
     {
-        long nextRetention = Environment.TickCount64 + logs.BrokerConfig.RetentionCheckIntervalMs;
-        long nextCheckpoint = Environment.TickCount64 + CheckpointIntervalMs;
-        long nextClean = Environment.TickCount64 + logs.CleanerBackoffMs;
-        using var timer = new PeriodicTimer(TimeSpan.FromMilliseconds(200));
+        long start = logs.NowMs;
+        long nextRetention = start + logs.BrokerConfig.RetentionCheckIntervalMs;
+        long nextCheckpoint = start + CheckpointIntervalMs;
+        long nextClean = start + logs.CleanerBackoffMs;
+        using var timer = new PeriodicTimer(TimeSpan.FromMilliseconds(200), logs.Time);
         while (await WaitAsync(timer, stopping))
         {
-            long now = Environment.TickCount64;
+            long now = logs.NowMs;
             Run(ref nextRetention, now, logs.BrokerConfig.RetentionCheckIntervalMs, () => logs.RunRetention(), "retention");
             Run(ref nextClean, now, logs.CleanerBackoffMs, () => logs.RunCleaner(), "log cleaner");
             Run(ref nextCheckpoint, now, CheckpointIntervalMs, () => { logs.WriteCheckpoints(); groups.ExpireOffsets(); }, "checkpoint");

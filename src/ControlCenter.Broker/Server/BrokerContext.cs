@@ -15,10 +15,12 @@ internal sealed class BrokerContext(BrokerOptions options, LogManager logs, ILog
     public string AdvertisedHost { get; set; } = "127.0.0.1";
     public int AdvertisedPort { get; set; }
     public GroupCoordinator Groups { get; set; } = null!;
-    public TimeProvider Time { get; init; } = TimeProvider.System;
     /// <summary>Requests handled per API key since start (diagnostics and benchmarks).</summary>
     public long[] RequestCounts { get; } = new long[128];
-    public long NowMs => Time.GetUtcNow().ToUnixTimeMilliseconds();
+    /// <summary>Fetches long-polling right now, and how the ones that waited ended.</summary>
+    public FetchWaitCounters FetchWaits { get; } = new();
+    /// <summary>Now on the broker's clock (the log manager's <see cref="TimeProvider"/>).</summary>
+    public long NowMs => Logs.NowMs;
 }
 
 /// <summary>One request being handled.</summary>
@@ -31,4 +33,24 @@ internal sealed class RequestContext(BrokerContext broker, Protocol.RequestHeade
     public Memory<byte> Frame { get; } = frame;
     public string ClientHost { get; } = clientHost;
     public CancellationToken Cancellation { get; } = cancellation;
+}
+
+/// <summary>
+/// Fetch long polls (diagnostics and tests): how many wait now, how many were woken by an
+/// append, how many ran out their max_wait_ms.
+/// </summary>
+public sealed class FetchWaitCounters
+{
+    private long _waiting, _woken, _expired;
+    public long Waiting => Interlocked.Read(ref _waiting);
+    public long Woken => Interlocked.Read(ref _woken);
+    public long Expired => Interlocked.Read(ref _expired);
+
+    internal void Parked() => Interlocked.Increment(ref _waiting);
+
+    internal void Ended(bool woken)
+    {
+        Interlocked.Decrement(ref _waiting);
+        Interlocked.Increment(ref woken ? ref _woken : ref _expired);
+    }
 }

@@ -4,17 +4,25 @@ namespace ControlCenter.Broker.Storage;
 /// Deletes files after file.delete.delay.ms, like Kafka's async segment deletion: segments
 /// leave the log at once (renamed ".deleted") but keep their open handles a while, so fetches
 /// that already picked them finish cleanly. On shutdown everything pending runs immediately.
+/// Due times are on the broker's clock, so a test can move time instead of waiting.
 /// </summary>
 internal sealed class DelayedDeleter : IDisposable
 {
     private readonly object _sync = new();
     private readonly List<(long DueMs, Action Delete)> _pending = [];
-    private readonly Timer _timer;
+    private readonly TimeProvider _time;
+    private readonly ITimer _timer;
     private bool _disposed;
 
-    public DelayedDeleter() => _timer = new Timer(_ => RunDue(), null, 1000, 1000);
+    public DelayedDeleter(TimeProvider time)
+    {
+        _time = time;
+        _timer = time.CreateTimer(_ => RunDue(), null, TimeSpan.FromSeconds(1), TimeSpan.FromSeconds(1));
+    }
 
     public int PendingCount { get { lock (_sync) return _pending.Count; } }
+
+    private long NowMs => _time.GetUtcNow().ToUnixTimeMilliseconds();
 
     public void Schedule(long delayMs, Action delete)
     {
@@ -22,19 +30,20 @@ internal sealed class DelayedDeleter : IDisposable
         {
             if (!_disposed)
             {
-                _pending.Add((Environment.TickCount64 + Math.Max(0, delayMs), delete));
+                _pending.Add((NowMs + Math.Max(0, delayMs), delete));
                 return;
             }
         }
         RunSafely(delete);
     }
 
-    private void RunDue()
+    /// <summary>Runs every deletion that is due now (the timer calls this every second).</summary>
+    public void RunDue()
     {
         List<Action> due;
         lock (_sync)
         {
-            long now = Environment.TickCount64;
+            long now = NowMs;
             due = _pending.Where(p => p.DueMs <= now).Select(p => p.Delete).ToList();
             _pending.RemoveAll(p => p.DueMs <= now);
         }
@@ -53,6 +62,7 @@ internal sealed class DelayedDeleter : IDisposable
         List<Action> all;
         lock (_sync)
         {
+            if (_disposed) return;
             _disposed = true;
             all = _pending.Select(p => p.Delete).ToList();
             _pending.Clear();

@@ -85,7 +85,7 @@ internal sealed class LogCleaner(ILogger logger)
         foreach (var group in GroupSegments(toClean, config.SegmentBytes))
         {
             long groupEnd = NextBase(all, group[^1]);
-            var cleaned = LogSegment.Open(log.Dir, group[0].BaseOffset, config, create: true, log.Files, LogFileNames.CleanedSuffix);
+            var cleaned = LogSegment.Open(log.Dir, group[0].BaseOffset, config, create: true, log.Files, nowMs, LogFileNames.CleanedSuffix);
             try
             {
                 foreach (var segment in group)

@@ -25,8 +25,10 @@ internal sealed partial class LogManager : IDisposable
     private long _nextProducerId;
     private long _producerIdBlockEnd;
 
-    public LogManager(string dataDir, int nodeId, BrokerConfig config, ILogger logger, int maxOpenFiles = 4096)
+    public LogManager(string dataDir, int nodeId, BrokerConfig config, ILogger logger, TimeProvider time, int maxOpenFiles = 4096)
     {
+        Time = time;
+        Deleter = new DelayedDeleter(time);
         Files = new FileHandlePool(maxOpenFiles);
         DataDir = Path.GetFullPath(dataDir);
         NodeId = nodeId;
@@ -42,9 +44,12 @@ internal sealed partial class LogManager : IDisposable
     public int NodeId { get; }
     public string ClusterId { get; }
     public BrokerConfig BrokerConfig { get; }
-    public DelayedDeleter Deleter { get; } = new();
+    /// <summary>The broker's one clock: retention, cleaning, segment ages and group timeouts all read it.</summary>
+    public TimeProvider Time { get; }
+    public long NowMs => Time.GetUtcNow().ToUnixTimeMilliseconds();
+    public DelayedDeleter Deleter { get; }
     public FileHandlePool Files { get; }
-    private LogServices Services => new(Deleter, Files, _logger);
+    private LogServices Services => new(Deleter, Files, _logger, Time);
     public bool HadCleanShutdown { get; private set; }
 
     public IEnumerable<TopicState> Topics => _topics.Values;
@@ -184,7 +189,7 @@ internal sealed partial class LogManager : IDisposable
     /// <summary>One retention pass over every partition; returns the number of segments deleted.</summary>
     public int RunRetention()
     {
-        long now = DateTimeOffset.UtcNow.ToUnixTimeMilliseconds();
+        long now = NowMs;
         int deleted = 0;
         foreach (var log in _topics.Values.SelectMany(t => t.Partitions)) deleted += log.DeleteOldSegments(now);
         return deleted;
@@ -194,7 +199,7 @@ internal sealed partial class LogManager : IDisposable
     public int RunCleaner(bool force = false)
     {
         if (!BrokerConfig.GetBool(BrokerConfigKeys.LogCleanerEnable)) return 0;
-        long now = DateTimeOffset.UtcNow.ToUnixTimeMilliseconds();
+        long now = NowMs;
         int cleaned = 0;
         foreach (var log in _topics.Values.Where(t => t.LogConfig.Compact).SelectMany(t => t.Partitions))
         {

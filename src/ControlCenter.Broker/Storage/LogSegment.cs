@@ -43,14 +43,15 @@ internal sealed class LogSegment : IDisposable
     public string LogPath => _log.Path;
     public long Size => Volatile.Read(ref _size);
 
-    public static LogSegment Open(string dir, long baseOffset, LogConfig config, bool create, FileHandlePool pool, string suffix = "")
+    /// <summary>Opens (or with <paramref name="create"/> creates) a segment; a new empty one counts its age from <paramref name="nowMs"/> (segment.ms).</summary>
+    public static LogSegment Open(string dir, long baseOffset, LogConfig config, bool create, FileHandlePool pool, long nowMs, string suffix = "")
     {
         string path = LogFileNames.LogFile(dir, baseOffset) + suffix;
         var file = pool.Register(path, create);
         long size;
         using (var lease = file.Acquire()) size = RandomAccess.GetLength(lease.Handle);
         long created = new DateTimeOffset(File.GetCreationTimeUtc(path)).ToUnixTimeMilliseconds();
-        return new LogSegment(dir, baseOffset, config, file, size, create && size == 0 ? DateTimeOffset.UtcNow.ToUnixTimeMilliseconds() : created, suffix, pool);
+        return new LogSegment(dir, baseOffset, config, file, size, create && size == 0 ? nowMs : created, suffix, pool);
     }
 
     /// <summary>A cursor over this segment's batches that keeps the file open until disposed.</summary>

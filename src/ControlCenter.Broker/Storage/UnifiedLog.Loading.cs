@@ -32,7 +32,7 @@ internal sealed partial class UnifiedLog
                 DeleteSegmentFiles(dir, baseOffset);
                 continue;
             }
-            var segment = LogSegment.Open(dir, baseOffset, config, create: false, services.Files);
+            var segment = LogSegment.Open(dir, baseOffset, config, create: false, services.Files, services.NowMs);
             bool indexMissing = !File.Exists(segment.Index.FilePath) || !File.Exists(segment.TimeIndex.FilePath);
             bool needsRecovery = (!hadCleanShutdown && baseOffset >= FloorOf(baseOffsets, recoveryPoint))
                 || indexMissing || !segment.Index.IsConsistent(Math.Max(segment.Size, 1));
@@ -52,7 +52,7 @@ internal sealed partial class UnifiedLog
         if (log._segments.Count == 0)
         {
             long start = Math.Max(0, logStartOffsetCheckpoint);
-            log._segments.Add(start, LogSegment.Open(dir, start, config, create: true, services.Files));
+            log._segments.Add(start, LogSegment.Open(dir, start, config, create: true, services.Files, services.NowMs));
         }
         // Earlier segments are closed: their indexes are read lazily and never written.
         foreach (var closed in log._segments.Values.SkipLast(1)) { closed.Index.Seal(); closed.TimeIndex.Seal(); }

@@ -72,7 +72,7 @@ internal sealed partial class UnifiedLog
                 deletable.Add(segment);
             }
             if (deletable.Count == 0) return 0;
-            if (deletable.Count == _segments.Count) RollLocked();
+            if (deletable.Count == _segments.Count) RollLocked(_time.GetUtcNow().ToUnixTimeMilliseconds());
             foreach (var segment in deletable) _segments.Remove(segment.BaseOffset);
             PublishSegments();
             long newStart = Math.Max(_logStartOffset, _segments.Keys[0]);

@@ -23,6 +23,7 @@ internal sealed partial class UnifiedLog : IDisposable
     private readonly DelayedDeleter _deleter;
     private readonly FileHandlePool _files;
     private readonly ILogger _logger;
+    private readonly TimeProvider _time;
     private LogSegment[] _segmentsSnapshot = [];
     private EndState _end = null!;
     private long _logStartOffset;
@@ -38,6 +39,7 @@ internal sealed partial class UnifiedLog : IDisposable
         _deleter = services.Deleter;
         _files = services.Files;
         _logger = services.Logger;
+        _time = services.Time;
     }
 
     public FileHandlePool Files => _files;
@@ -146,7 +148,7 @@ internal sealed partial class UnifiedLog : IDisposable
         }
         var segment = _segments.Values[^1];
         if (segment.ShouldRoll(records.Length, maxTimestamp, lastOffset, nowMs))
-            segment = RollLocked();
+            segment = RollLocked(nowMs);
         segment.Append(records);
         for (int pos = 0; pos < records.Length;)
         {
@@ -168,15 +170,15 @@ internal sealed partial class UnifiedLog : IDisposable
 
     // ------------------------------------------------------------------ roll
 
-    public void Roll() { lock (_lock) RollLocked(); }
+    public void Roll() { lock (_lock) RollLocked(_time.GetUtcNow().ToUnixTimeMilliseconds()); }
 
-    private LogSegment RollLocked()
+    private LogSegment RollLocked(long nowMs)
     {
         long newBase = LogEndOffset;
         var active = _segments.Values[^1];
         if (active.BaseOffset == newBase && active.Size == 0) return active;
         active.OnBecomeInactive();
-        var segment = LogSegment.Open(Dir, newBase, Config, create: true, _files);
+        var segment = LogSegment.Open(Dir, newBase, Config, create: true, _files, nowMs);
         _segments.Add(newBase, segment);
         PublishSegments();
         PublishEnd(newBase);

@@ -11,14 +11,12 @@ namespace ControlCenter.Kafka.Cluster;
 public sealed class ClusterAdmin : IDisposable
 {
     private readonly ClusterConnection _connection;
-    private readonly ILogger<ClusterAdmin> _logger;
     private readonly Lazy<IAdminClient> _client;
     private volatile string? _lastError;
 
-    public ClusterAdmin(ClusterConnection connection, ILogger<ClusterAdmin> logger)
+    public ClusterAdmin(ClusterConnection connection)
     {
         _connection = connection;
-        _logger = logger;
         _client = new Lazy<IAdminClient>(Create, LazyThreadSafetyMode.ExecutionAndPublication);
     }
 
@@ -26,19 +24,11 @@ public sealed class ClusterAdmin : IDisposable
     public TimeSpan Timeout => TimeSpan.FromMilliseconds(_connection.RequestTimeoutMs);
     public string? LastError => _lastError;
 
-    private IAdminClient Create()
-    {
-        var config = _connection.AdminConfig();
-        config.SocketTimeoutMs = Math.Max(_connection.RequestTimeoutMs, 1000);
-        return new AdminClientBuilder(config)
-            .SetErrorHandler((_, error) => _lastError = error.Reason)
-            .SetLogHandler((_, message) =>
-            {
-                if (message.Level <= SyslogLevel.Warning) _lastError = message.Message;
-                _logger.LogDebug("librdkafka {Facility}: {Message}", message.Facility, message.Message);
-            })
-            .Build();
-    }
+    private IAdminClient Create() =>
+        _connection.CreateAdmin("admin",
+            config => config.SocketTimeoutMs = Math.Max(_connection.RequestTimeoutMs, 1000),
+            builder => builder.SetErrorHandler((_, error) => _lastError = error.Reason),
+            onLog: message => { if (message.Level <= SyslogLevel.Warning) _lastError = message.Message; });
 
     public void ClearLastError() => _lastError = null;
 
@@ -100,7 +90,9 @@ public sealed class ClusterAdmin : IDisposable
     }
 
     /// <summary>DescribeConfigs for one broker, sensitive values masked, sorted by name.</summary>
-    public async Task<IReadOnlyList<ConfigEntryView>> DescribeBrokerConfigsAsync(int brokerId)
+    public Task<IReadOnlyList<ConfigEntryView>> DescribeBrokerConfigsAsync(int brokerId) => ClusterCall.RunAsync(() => DescribeBrokerConfigsCoreAsync(brokerId));
+
+    private async Task<IReadOnlyList<ConfigEntryView>> DescribeBrokerConfigsCoreAsync(int brokerId)
     {
         var results = await Client.DescribeConfigsAsync(
             [new ConfigResource { Type = ResourceType.Broker, Name = brokerId.ToString() }],
@@ -110,7 +102,7 @@ public sealed class ClusterAdmin : IDisposable
 
     public static ConfigEntryView ToView(ConfigEntryResult e) => new(
         e.Name,
-        e.IsSensitive ? Secrets.Mask : e.Value,
+        e.IsSensitive ? ConfigEntryView.SensitiveMask : e.Value,
         e.Source switch
         {
             ConfigSource.DynamicTopicConfig => "topic",

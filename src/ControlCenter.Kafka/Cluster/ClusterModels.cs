@@ -27,4 +27,8 @@ public sealed record ClusterStatus(ConnectionState State, string BootstrapServer
 }
 
 /// <summary>A broker config as DescribeConfigs reports it (secrets already masked).</summary>
-public sealed record ConfigEntryView(string Name, string? Value, string Source, bool IsReadOnly, bool IsSensitive, bool IsDefault, string? Documentation);
+public sealed record ConfigEntryView(string Name, string? Value, string Source, bool IsReadOnly, bool IsSensitive, bool IsDefault, string? Documentation)
+{
+    /// <summary>Shown instead of a sensitive value (Kafka never sends those anyway).</summary>
+    public const string SensitiveMask = "••••••";
+}

@@ -8,5 +8,5 @@ public sealed partial class ClusterMonitor
         return Task.CompletedTask;
     }
 
-    partial void OnUnreachable() => metrics.MarkUnreachable(DateTimeOffset.UtcNow);
+    partial void OnUnreachable() => metrics.MarkUnreachable(time.GetUtcNow());
 }

@@ -16,10 +16,13 @@ public sealed partial class ClusterMonitor(
     Metrics.LiveMetrics metrics,
     Groups.GroupLagTracker groupLags,
     IOptions<MonitorOptions> options,
+    TimeProvider time,
     ILogger<ClusterMonitor> logger) : BackgroundService, IClusterState
 {
-    private readonly SemaphoreSlim _wake = new(0, 1);
-    private ClusterStatus _status = new(ConnectionState.Connecting, "", null, DateTimeOffset.UtcNow, null);
+    private TaskCompletionSource _wake = NewSignal();
+    /// <summary>Completed at the end of the next tick to start: what <see cref="NextTickAsync"/> hands out.</summary>
+    private TaskCompletionSource _nextTick = NewSignal();
+    private ClusterStatus _status = new(ConnectionState.Connecting, "", null, time.GetUtcNow(), null);
 
     public ClusterStatus Status => _status;
     public ClusterSnapshot? Snapshot { get; private set; }
@@ -35,28 +38,44 @@ public sealed partial class ClusterMonitor(
     public TimeSpan LastTickDuration { get; private set; }
     public event Action? Changed;
 
+    private static TaskCompletionSource NewSignal() => new(TaskCreationOptions.RunContinuationsAsynchronously);
+
     public void RequestRefresh()
     {
         _refreshSizes = true;
         _refreshGroups = true;
-        if (_wake.CurrentCount == 0) { try { _wake.Release(); } catch (SemaphoreFullException) { } }
+        _wake.TrySetResult();
+    }
+
+    public Task NextTickAsync(CancellationToken cancellation = default) => Volatile.Read(ref _nextTick).Task.WaitAsync(cancellation);
+
+    public Task RefreshAsync(CancellationToken cancellation = default)
+    {
+        var tick = NextTickAsync(cancellation);
+        RequestRefresh();
+        return tick;
     }
 
     protected override async Task ExecuteAsync(CancellationToken stopping)
     {
-        while (!connection.IsReady && !stopping.IsCancellationRequested) await Task.Delay(100, stopping);
+        try { await connection.WhenReadyAsync(stopping); }
+        catch (OperationCanceledException) { return; }
         var interval = TimeSpan.FromMilliseconds(options.Value.IntervalMs);
         while (!stopping.IsCancellationRequested)
         {
-            var started = DateTimeOffset.UtcNow;
+            var done = Interlocked.Exchange(ref _nextTick, NewSignal());
+            _wake = NewSignal(); // a refresh asked for from here on wakes the wait after this tick
+            long started = time.GetTimestamp();
             await TickAsync(stopping);
-            LastTickDuration = DateTimeOffset.UtcNow - started;
+            LastTickDuration = time.GetElapsedTime(started);
             Ticks++;
-            var wait = interval - (DateTimeOffset.UtcNow - started);
+            done.TrySetResult();
+            var wait = interval - LastTickDuration;
             if (wait < TimeSpan.FromMilliseconds(50)) wait = TimeSpan.FromMilliseconds(50);
-            try { await _wake.WaitAsync(wait, stopping); }
+            try { await Task.WhenAny(_wake.Task, Task.Delay(wait, time, stopping)); }
             catch (OperationCanceledException) { break; }
         }
+        _nextTick.TrySetCanceled(CancellationToken.None);
     }
 
     private async Task TickAsync(CancellationToken stopping)
@@ -69,12 +88,12 @@ public sealed partial class ClusterMonitor(
             var overview = snapshot.Overview;
             bool wasDown = _status.State != ConnectionState.Connected;
             Snapshot = snapshot;
-            _status = new ClusterStatus(ConnectionState.Connected, connection.BootstrapServers, null, DateTimeOffset.UtcNow,
-                wasDown ? DateTimeOffset.UtcNow : _status.ConnectedSince);
+            var now = time.GetUtcNow();
+            _status = new ClusterStatus(ConnectionState.Connected, connection.BootstrapServers, null, now, wasDown ? now : _status.ConnectedSince);
             if (wasDown) logger.LogInformation("Cluster at {Bootstrap} is reachable (cluster id {ClusterId})", connection.BootstrapServers, overview.ClusterId);
             admin.ClearLastError();
             await RefreshGroupsIfDueAsync(snapshot, stopping);
-            GroupLags = groupLags.Compute(snapshot, DateTimeOffset.UtcNow);
+            GroupLags = groupLags.Compute(snapshot, snapshot.ReadAt); // lag as of the watermarks' read
             await OnTickAsync(snapshot, stopping);
         }
         catch (OperationCanceledException) when (stopping.IsCancellationRequested) { return; }
@@ -83,7 +102,7 @@ public sealed partial class ClusterMonitor(
             string reason = admin.LastError ?? e.Message;
             if (_status.State != ConnectionState.Unreachable)
                 logger.LogWarning("Cluster at {Bootstrap} is unreachable: {Reason}", connection.BootstrapServers, reason);
-            _status = new ClusterStatus(ConnectionState.Unreachable, connection.BootstrapServers, reason, DateTimeOffset.UtcNow, null);
+            _status = new ClusterStatus(ConnectionState.Unreachable, connection.BootstrapServers, reason, time.GetUtcNow(), null);
             OnUnreachable();
         }
         Changed?.Invoke();
@@ -92,7 +111,7 @@ public sealed partial class ClusterMonitor(
     /// <summary>Groups are read every Monitor:GroupIntervalMs (one request per group), or at once after an admin action.</summary>
     private async Task RefreshGroupsIfDueAsync(ClusterSnapshot snapshot, CancellationToken stopping)
     {
-        var now = DateTimeOffset.UtcNow;
+        var now = time.GetUtcNow();
         if (!_refreshGroups && now < _nextGroupRead) return;
         _refreshGroups = false;
         _nextGroupRead = now.AddMilliseconds(options.Value.GroupIntervalMs);

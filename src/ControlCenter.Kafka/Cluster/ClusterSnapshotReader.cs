@@ -10,7 +10,7 @@ namespace ControlCenter.Kafka.Cluster;
 /// and a log-dir scan for sizes: every few ticks for the partitions whose watermarks moved, and
 /// of everything once a minute (compaction shrinks a log without moving its watermarks).
 /// </summary>
-public sealed class ClusterSnapshotReader(ClusterAdmin admin, ClusterConnection connection)
+public sealed class ClusterSnapshotReader(ClusterAdmin admin, ClusterConnection connection, TimeProvider time)
 {
     private readonly HighWatermarks _highWatermarks = new(admin);
     private const int FullSizeScanEveryTicks = 60;
@@ -77,8 +77,9 @@ public sealed class ClusterSnapshotReader(ClusterAdmin admin, ClusterConnection 
         var summaries = snapshots.Values.OrderBy(t => t.Name, StringComparer.Ordinal)
             .Select(t => new TopicSummary(t.Name, t.Partitions.Count, t.ReplicationFactor, t.IsInternal, t.UnderReplicatedPartitions, t.OfflinePartitions))
             .ToList();
-        var overview = new ClusterOverview(cluster.ClusterId, controller, brokers, summaries, DateTimeOffset.UtcNow);
-        return new ClusterSnapshot(overview, snapshots, sizesAvailable, DateTimeOffset.UtcNow);
+        var now = time.GetUtcNow();
+        var overview = new ClusterOverview(cluster.ClusterId, controller, brokers, summaries, now);
+        return new ClusterSnapshot(overview, snapshots, sizesAvailable, now);
     }
 
     /// <summary>Sizes of every partition (full) or of those whose high watermark moved, with size ÷ records as of this read.</summary>

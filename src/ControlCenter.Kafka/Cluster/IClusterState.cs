@@ -26,4 +26,10 @@ public interface IClusterState
 
     /// <summary>Asks the monitor to refresh now (after an admin action) instead of waiting for the tick.</summary>
     void RequestRefresh();
+
+    /// <summary>Completes when the next tick to start has finished (its snapshot, lags and metrics published).</summary>
+    Task NextTickAsync(CancellationToken cancellation = default);
+
+    /// <summary>Asks for a full refresh (sizes, low watermarks, groups) and completes once the tick that read it has finished.</summary>
+    Task RefreshAsync(CancellationToken cancellation = default);
 }

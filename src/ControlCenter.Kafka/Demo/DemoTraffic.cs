@@ -14,7 +14,7 @@ namespace ControlCenter.Kafka.Demo;
 /// and one that falls behind on the clickstream. On by default only with the embedded broker;
 /// topics keep one hour of data, so the demo never fills the disk.
 /// </summary>
-public sealed class DemoTraffic(ClusterConnection connection, ClusterAdmin admin, IOptions<DemoOptions> options, ILogger<DemoTraffic> logger)
+public sealed class DemoTraffic(ClusterConnection connection, ClusterAdmin admin, IOptions<DemoOptions> options, TimeProvider time, ILogger<DemoTraffic> logger)
     : BackgroundService
 {
     public const string Orders = "demo.orders", Payments = "demo.payments", Clicks = "demo.clickstream";
@@ -25,10 +25,13 @@ public sealed class DemoTraffic(ClusterConnection connection, ClusterAdmin admin
     private const double LaggingShare = 0.45;
 
     private volatile bool _paused;
+    private volatile bool _producerIdle;
 
     /// <summary>Whether the demo runs at all (Demo:Enabled, or the embedded broker when unset).</summary>
     public bool IsEnabled => options.Value.Enabled ?? connection.IsEmbedded;
     public bool IsPaused => _paused;
+    /// <summary>The producer has seen the pause and delivered everything it had queued: nothing more arrives until resumed.</summary>
+    public bool ProducerIdle => _paused && _producerIdle;
     public long Produced => Interlocked.Read(ref _produced);
     private long _produced;
 
@@ -42,7 +45,7 @@ public sealed class DemoTraffic(ClusterConnection connection, ClusterAdmin admin
     protected override async Task ExecuteAsync(CancellationToken stopping)
     {
         if (!IsEnabled) return;
-        while (!connection.IsReady) await Task.Delay(100, stopping);
+        await connection.WhenReadyAsync(stopping);
         await CreateTopicsAsync(stopping);
         logger.LogInformation("Demo traffic on: {Topics}, groups {KeepingUp} (keeps up) and {Lagging} (falls behind). Turn off with Demo__Enabled=false.",
             string.Join(", ", Topics.Select(t => t.Topic)), KeepingUpGroup, LaggingGroup);
@@ -73,7 +76,7 @@ public sealed class DemoTraffic(ClusterConnection connection, ClusterAdmin admin
             catch (KafkaException e)
             {
                 logger.LogDebug("Demo topics not created yet: {Error}", e.Error.Reason);
-                await Task.Delay(2000, stopping);
+                await Task.Delay(TimeSpan.FromSeconds(2), time, stopping);
             }
         }
     }
@@ -81,20 +84,25 @@ public sealed class DemoTraffic(ClusterConnection connection, ClusterAdmin admin
     /// <summary>Orders at the configured rate, payments at half, clicks at 2.5× — drifting ±50% over a few minutes.</summary>
     private void Produce(CancellationToken stopping)
     {
-        using var producer = new ProducerBuilder<byte[], byte[]>(connection.ProducerConfig(c => { c.LingerMs = 20; c.Acks = Acks.Leader; }))
-            .SetLogHandler((_, m) => logger.LogDebug("demo producer: {Message}", m.Message)).Build();
+        using var producer = connection.CreateProducer<byte[], byte[]>("demo producer", c => { c.LingerMs = 20; c.Acks = Acks.Leader; });
         var random = new Random();
         var headers = new Headers { { "content-type", "application/json"u8.ToArray() }, { "source", "control-center-demo"u8.ToArray() } };
         double debt = 0;
-        var last = DateTime.UtcNow;
+        var last = time.GetUtcNow();
         while (!stopping.IsCancellationRequested)
         {
             stopping.WaitHandle.WaitOne(50);
-            var now = DateTime.UtcNow;
+            var now = time.GetUtcNow();
             double drift = 1 + 0.5 * Math.Sin(now.TimeOfDay.TotalMinutes / 3 * Math.PI);
             debt += (now - last).TotalSeconds * options.Value.OrdersPerSecond * drift;
             last = now;
-            if (_paused) { debt = 0; continue; }
+            if (_paused)
+            {
+                debt = 0;
+                if (!_producerIdle) { producer.Flush(TimeSpan.FromSeconds(5)); _producerIdle = true; } // nothing left in flight
+                continue;
+            }
+            _producerIdle = false;
             for (; debt >= 1; debt--)
             {
                 Send(producer, Orders, DemoRecords.Order(random, now), headers);
@@ -118,18 +126,17 @@ public sealed class DemoTraffic(ClusterConnection connection, ClusterAdmin admin
     /// <summary>A group member that reads <paramref name="share"/> of what arrives (1 = keeps up) and commits every second.</summary>
     private void Consume(string group, string topic, double share, CancellationToken stopping)
     {
-        using var consumer = new ConsumerBuilder<Ignore, Ignore>(connection.ConsumerConfig(group, c =>
+        using var consumer = connection.CreateConsumer<Ignore, Ignore>("demo consumer", group, c =>
             {
                 c.AutoOffsetReset = AutoOffsetReset.Earliest;
                 c.EnableAutoCommit = true;
                 c.AutoCommitIntervalMs = 1000;
                 c.EnableAutoOffsetStore = true;
                 c.ClientId = $"{group}-consumer";
-            }))
-            .SetLogHandler((_, m) => logger.LogDebug("demo consumer {Group}: {Message}", group, m.Message)).Build();
+            });
         consumer.Subscribe(topic);
         double budget = 0;
-        var last = DateTime.UtcNow;
+        var last = time.GetUtcNow();
         double produceRate = options.Value.OrdersPerSecond * (topic == Clicks ? 2.5 : 1);
         try
         {
@@ -139,7 +146,7 @@ public sealed class DemoTraffic(ClusterConnection connection, ClusterAdmin admin
                 if (share < 1)
                 {
                     // Read at a fixed pace below the average produce rate: lag grows until retention catches it.
-                    var now = DateTime.UtcNow;
+                    var now = time.GetUtcNow();
                     budget = Math.Min(budget + (now - last).TotalSeconds * produceRate * share, produceRate);
                     last = now;
                     if (budget < 1) { stopping.WaitHandle.WaitOne(50); continue; }

@@ -7,7 +7,7 @@ namespace ControlCenter.Kafka.Groups;
 /// tick: records = log end offset − committed offset (never negative), time = age of the first
 /// record not yet consumed (0 when caught up, also when only gaps or markers remain).
 /// </summary>
-public sealed class GroupLagTracker(GroupReader reader, RecordTimestamps timestamps)
+public sealed class GroupLagTracker(GroupReader reader, RecordTimestamps timestamps, TimeProvider time)
 {
     private static readonly TimeSpan ProbeBudget = TimeSpan.FromSeconds(2);
     private Dictionary<string, GroupSnapshot> _groups = new(StringComparer.Ordinal);
@@ -21,7 +21,7 @@ public sealed class GroupLagTracker(GroupReader reader, RecordTimestamps timesta
     public async Task RefreshAsync(ClusterSnapshot cluster, CancellationToken cancellation)
     {
         var groups = await reader.ReadAllAsync(cancellation);
-        var now = DateTimeOffset.UtcNow;
+        var now = time.GetUtcNow();
         foreach (var g in groups.Values)
             foreach (var ((topic, partition), offset) in g.Committed)
             {

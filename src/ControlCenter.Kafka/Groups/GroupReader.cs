@@ -9,7 +9,7 @@ namespace ControlCenter.Kafka.Groups;
 /// each group's committed offsets. One request per group is what the protocol offers, so the
 /// monitor does this on its slower group tick, not per page.
 /// </summary>
-public sealed class GroupReader(ClusterAdmin admin)
+public sealed class GroupReader(ClusterAdmin admin, TimeProvider time)
 {
     public async Task<Dictionary<string, GroupSnapshot>> ReadAllAsync(CancellationToken cancellation)
     {
@@ -29,7 +29,7 @@ public sealed class GroupReader(ClusterAdmin admin)
                 m.Assignment?.TopicPartitions.Select(tp => (tp.Topic, tp.Partition.Value)).ToList() ?? [])).ToList() ?? [];
             string state = (d?.State ?? listing.State).ToString();
             result[id] = new GroupSnapshot(id, state, d?.IsSimpleConsumerGroup == true || listing.IsSimpleConsumerGroup ? "" : "consumer",
-                d?.PartitionAssignor ?? "", listing.IsSimpleConsumerGroup, members, committed, DateTimeOffset.UtcNow);
+                d?.PartitionAssignor ?? "", listing.IsSimpleConsumerGroup, members, committed, time.GetUtcNow());
         }
         return result;
     }

@@ -38,7 +38,7 @@ public sealed class RecordTimestamps(ClusterConnection connection, ILogger<Recor
 
     private void Fetch(List<(string Topic, int Partition, long Offset)> positions, TimeSpan budget)
     {
-        _consumer ??= new ConsumerBuilder<Ignore, Ignore>(connection.ConsumerConfig("control-center-lag-probe", c =>
+        _consumer ??= connection.CreateConsumer<Ignore, Ignore>("lag probe", "control-center-lag-probe", c =>
         {
             c.EnablePartitionEof = true;
             c.AutoOffsetReset = AutoOffsetReset.Earliest; // a committed offset below the log start: the oldest record left is the one waiting
@@ -46,7 +46,7 @@ public sealed class RecordTimestamps(ClusterConnection connection, ILogger<Recor
             c.FetchMaxBytes = 1024 * 1024;
             c.MaxPartitionFetchBytes = 64 * 1024;
             c.QueuedMaxMessagesKbytes = 4096;
-        })).SetLogHandler((_, m) => logger.LogDebug("lag probe: {Message}", m.Message)).SetErrorHandler((_, _) => { }).Build();
+        }, b => b.SetErrorHandler((_, _) => { }));
 
         var pending = positions.GroupBy(p => (p.Topic, p.Partition)).ToDictionary(g => g.Key, g => g.Min(p => p.Offset));
         foreach (var chunk in pending.Chunk(2000))
@@ -55,8 +55,8 @@ public sealed class RecordTimestamps(ClusterConnection connection, ILogger<Recor
             _consumer.Assign(waiting.Select(kv => new TopicPartitionOffset(kv.Key.Topic, kv.Key.Partition, kv.Value)));
             // librdkafka keeps a partition paused across unassign/assign: one paused in an earlier round must be resumed.
             _consumer.Resume(waiting.Keys.Select(k => new TopicPartition(k.Topic, k.Partition)));
-            var deadline = DateTime.UtcNow + budget;
-            while (waiting.Count > 0 && DateTime.UtcNow < deadline)
+            var elapsed = System.Diagnostics.Stopwatch.StartNew(); // an I/O budget: real time, whatever the app's clock
+            while (waiting.Count > 0 && elapsed.Elapsed < budget)
             {
                 ConsumeResult<Ignore, Ignore>? r;
                 try { r = _consumer.Consume(TimeSpan.FromMilliseconds(100)); }

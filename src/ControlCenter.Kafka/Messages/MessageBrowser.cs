@@ -18,6 +18,20 @@ public sealed record BrowsePage(
     public bool HasOlder => Start.Any(s => Ranges.TryGetValue(s.Key, out var r) && s.Value > r.Low);
 }
 
+/// <summary>A running live tail: where it started in each partition; disposing it stops the consumer.</summary>
+public sealed class LiveTail(IReadOnlyDictionary<int, long> from, Task loop, CancellationTokenSource stop) : IAsyncDisposable
+{
+    public IReadOnlyDictionary<int, long> From { get; } = from;
+    public Task Completion => loop;
+
+    public async ValueTask DisposeAsync()
+    {
+        stop.Cancel();
+        await loop;
+        stop.Dispose();
+    }
+}
+
 /// <summary>
 /// Reads pages of records for the Messages tab. A page is defined by a start position per
 /// partition; records of several partitions are merged by timestamp. Reading stops at each
@@ -36,7 +50,10 @@ public sealed class MessageBrowser(ClusterConnection connection, ClusterAdmin ad
     }
 
     /// <summary>Start positions: oldest, the last <paramref name="count"/> of each partition, an offset, or the first record at a time.</summary>
-    public async Task<BrowsePage> FirstPageAsync(string topic, IReadOnlyList<int> partitions, BrowseStart start, int count, long? offset = null, DateTimeOffset? timestamp = null)
+    public Task<BrowsePage> FirstPageAsync(string topic, IReadOnlyList<int> partitions, BrowseStart start, int count, long? offset = null, DateTimeOffset? timestamp = null) =>
+        ClusterCall.RunAsync(() => FirstPageCoreAsync(topic, partitions, start, count, offset, timestamp));
+
+    private async Task<BrowsePage> FirstPageCoreAsync(string topic, IReadOnlyList<int> partitions, BrowseStart start, int count, long? offset, DateTimeOffset? timestamp)
     {
         var ranges = await RangesAsync(topic, partitions);
         Dictionary<int, long> positions;
@@ -61,14 +78,16 @@ public sealed class MessageBrowser(ClusterConnection connection, ClusterAdmin ad
     }
 
     /// <summary>The page after <paramref name="page"/> (newer records), against fresh watermarks.</summary>
-    public async Task<BrowsePage> NewerAsync(string topic, BrowsePage page, int count)
+    public Task<BrowsePage> NewerAsync(string topic, BrowsePage page, int count) => ClusterCall.RunAsync(async () =>
     {
         var ranges = await RangesAsync(topic, page.Next.Keys.ToList());
         return await ReadAsync(topic, page.Next.ToDictionary(), ranges, count, perPartition: count);
-    }
+    });
 
     /// <summary>The page before <paramref name="page"/> (older records): read backwards from its start positions.</summary>
-    public async Task<BrowsePage> OlderAsync(string topic, BrowsePage page, int count)
+    public Task<BrowsePage> OlderAsync(string topic, BrowsePage page, int count) => ClusterCall.RunAsync(() => OlderCoreAsync(topic, page, count));
+
+    private async Task<BrowsePage> OlderCoreAsync(string topic, BrowsePage page, int count)
     {
         var ranges = await RangesAsync(topic, page.Start.Keys.ToList());
         var from = page.Start.ToDictionary(s => s.Key, s => Math.Max(ranges[s.Key].Low, s.Value - count));
@@ -98,8 +117,8 @@ public sealed class MessageBrowser(ClusterConnection connection, ClusterAdmin ad
         consumer.Assign(wanted.Select(w => new TopicPartitionOffset(topic, w.Key, w.Value)));
         var counts = wanted.Keys.ToDictionary(p => p, _ => 0);
         var open = new HashSet<int>(wanted.Keys);
-        var deadline = DateTime.UtcNow + ReadBudget;
-        while (open.Count > 0 && DateTime.UtcNow < deadline)
+        var elapsed = System.Diagnostics.Stopwatch.StartNew(); // an I/O budget: real time
+        while (open.Count > 0 && elapsed.Elapsed < ReadBudget)
         {
             var r = consumer.Consume(TimeSpan.FromMilliseconds(200));
             if (r is null) continue;
@@ -119,13 +138,13 @@ public sealed class MessageBrowser(ClusterConnection connection, ClusterAdmin ad
     }
 
     /// <summary>One record by partition and offset (full value when <paramref name="previewLimit"/> is int.MaxValue); null when gone.</summary>
-    public async Task<KafkaMessage?> ReadOneAsync(string topic, int partition, long offset, int previewLimit = KafkaMessage.PreviewLimit) =>
-        await Task.Run(() =>
+    public Task<KafkaMessage?> ReadOneAsync(string topic, int partition, long offset, int previewLimit = KafkaMessage.PreviewLimit) =>
+        ClusterCall.RunAsync(() => Task.Run(() =>
         {
             using var consumer = BuildConsumer(c => c.EnablePartitionEof = true);
             consumer.Assign(new TopicPartitionOffset(topic, partition, offset));
-            var deadline = DateTime.UtcNow + ReadBudget;
-            while (DateTime.UtcNow < deadline)
+            var elapsed = System.Diagnostics.Stopwatch.StartNew();
+            while (elapsed.Elapsed < ReadBudget)
             {
                 var r = consumer.Consume(TimeSpan.FromMilliseconds(200));
                 if (r is null) continue;
@@ -133,15 +152,22 @@ public sealed class MessageBrowser(ClusterConnection connection, ClusterAdmin ad
                 if (r.Offset.Value == offset) return ToMessage(r, previewLimit);
             }
             return null;
-        });
+        }));
 
-    /// <summary>Follows new records as they arrive until cancelled (the live tail).</summary>
-    public Task TailAsync(string topic, IReadOnlyList<int> partitions, Action<KafkaMessage> onRecord, CancellationToken cancellation) =>
-        Task.Run(() =>
+    /// <summary>
+    /// Starts the live tail: each partition's end is read first and the tail follows from there,
+    /// so every record produced after this returns is delivered to <paramref name="onRecord"/>
+    /// (on the tail's own thread) until the tail is disposed or <paramref name="cancellation"/> fires.
+    /// </summary>
+    public async Task<LiveTail> TailAsync(string topic, IReadOnlyList<int> partitions, Action<KafkaMessage> onRecord, CancellationToken cancellation = default)
+    {
+        var from = (await ClusterCall.RunAsync(() => RangesAsync(topic, partitions))).ToDictionary(r => r.Key, r => r.Value.High);
+        var stop = CancellationTokenSource.CreateLinkedTokenSource(cancellation);
+        var loop = Task.Run(() =>
         {
             using var consumer = BuildConsumer(c => c.FetchWaitMaxMs = 100);
-            consumer.Assign(partitions.Select(p => new TopicPartitionOffset(topic, p, Offset.End)));
-            while (!cancellation.IsCancellationRequested)
+            consumer.Assign(from.Select(p => new TopicPartitionOffset(topic, p.Key, p.Value)));
+            while (!stop.IsCancellationRequested)
             {
                 try
                 {
@@ -152,10 +178,11 @@ public sealed class MessageBrowser(ClusterConnection connection, ClusterAdmin ad
             }
             consumer.Close();
         }, CancellationToken.None);
+        return new LiveTail(from, loop, stop);
+    }
 
     private IConsumer<byte[]?, byte[]?> BuildConsumer(Action<ConsumerConfig> configure) =>
-        new ConsumerBuilder<byte[]?, byte[]?>(connection.ConsumerConfig("control-center-browser", configure))
-            .SetLogHandler((_, m) => logger.LogDebug("browser consumer: {Message}", m.Message)).Build();
+        connection.CreateConsumer<byte[]?, byte[]?>("browser", "control-center-browser", configure);
 
     private static KafkaMessage ToMessage(ConsumeResult<byte[]?, byte[]?> r, int previewLimit = KafkaMessage.PreviewLimit) => new(
         r.Topic, r.Partition.Value, r.Offset.Value,

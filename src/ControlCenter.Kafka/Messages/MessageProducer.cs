@@ -33,7 +33,10 @@ public sealed class MessageProducer(ClusterConnection connection, ILogger<Messag
         return null;
     }
 
-    public async Task<IReadOnlyList<ProduceOutcome>> ProduceAsync(ProduceForm form, CancellationToken cancellation = default)
+    public Task<IReadOnlyList<ProduceOutcome>> ProduceAsync(ProduceForm form, CancellationToken cancellation = default) =>
+        ClusterCall.RunAsync(() => ProduceCoreAsync(form, cancellation));
+
+    private async Task<IReadOnlyList<ProduceOutcome>> ProduceCoreAsync(ProduceForm form, CancellationToken cancellation)
     {
         if (Validate(form) is { } problem) throw new ArgumentException(problem);
         var producer = _producers.GetOrAdd(form.Acks, Create);
@@ -67,13 +70,13 @@ public sealed class MessageProducer(ClusterConnection connection, ILogger<Messag
     }
 
     private IProducer<byte[]?, byte[]?> Create(AcksSetting acks) =>
-        new ProducerBuilder<byte[]?, byte[]?>(connection.ProducerConfig(c =>
+        connection.CreateProducer<byte[]?, byte[]?>("produce form", c =>
         {
             c.Acks = (Acks)(int)acks;
             c.LingerMs = 1;
             c.MessageTimeoutMs = 30_000;
             c.EnableIdempotence = false;
-        })).SetLogHandler((_, m) => logger.LogDebug("producer: {Message}", m.Message)).Build();
+        });
 
     public void Dispose()
     {

@@ -48,8 +48,12 @@ public sealed class MessageSearch(ClusterConnection connection, ClusterAdmin adm
     /// Runs the search. With <paramref name="onMatch"/>, matches are handed over as they are found (on
     /// the scanning threads) and not kept; without it they come back in the result.
     /// </summary>
-    public async Task<SearchResult> RunAsync(SearchRequest request, IProgress<SearchProgress>? progress, CancellationToken cancellation,
-        Action<KafkaMessage>? onMatch = null)
+    public Task<SearchResult> RunAsync(SearchRequest request, IProgress<SearchProgress>? progress, CancellationToken cancellation,
+        Action<KafkaMessage>? onMatch = null) =>
+        ClusterCall.RunAsync(() => RunCoreAsync(request, progress, cancellation, onMatch));
+
+    private async Task<SearchResult> RunCoreAsync(SearchRequest request, IProgress<SearchProgress>? progress, CancellationToken cancellation,
+        Action<KafkaMessage>? onMatch)
     {
         if (request.Filter.Validate() is { } error) throw new ArgumentException(error);
         var ranges = await RangesAsync(request);
@@ -129,7 +133,7 @@ public sealed class MessageSearch(ClusterConnection connection, ClusterAdmin adm
         var headerConditions = filter.Conditions.Where(c => c.Target == FilterTarget.Header).Select(c => (c.HeaderName!, new ByteMatcher(c))).ToList();
         long fromMs = filter.From?.ToUnixTimeMilliseconds() ?? long.MinValue, toMs = filter.To?.ToUnixTimeMilliseconds() ?? long.MaxValue;
 
-        using var consumer = new ConsumerBuilder<Verdict, Verdict>(connection.ConsumerConfig("control-center-search", c =>
+        using var consumer = connection.CreateConsumer<Verdict, Verdict>("search", "control-center-search", c =>
             {
                 c.EnablePartitionEof = true;
                 c.QueuedMinMessages = 500_000;
@@ -138,11 +142,7 @@ public sealed class MessageSearch(ClusterConnection connection, ClusterAdmin adm
                 // Only what the filter and the result rows need is marshalled per record (the topic name is not:
                 // it is the request's). Headers are needed for matches and cost nothing on records without any.
                 c.ConsumeResultFields = "timestamp,headers";
-            }))
-            .SetKeyDeserializer(new KeyMatcher(scratch, keyConditions))
-            .SetValueDeserializer(new ValueMatcher(scratch, valueConditions))
-            .SetLogHandler((_, m) => logger.LogDebug("search consumer: {Message}", m.Message))
-            .Build();
+            }, b => b.SetKeyDeserializer(new KeyMatcher(scratch, keyConditions)).SetValueDeserializer(new ValueMatcher(scratch, valueConditions)));
         consumer.Assign(partitions.Select(p => new TopicPartitionOffset(request.Topic, p, ranges[p].Start)));
         var open = new HashSet<int>(partitions);
         long local = 0;

@@ -21,8 +21,11 @@ public sealed class LiveMetrics : ITopicRates
     private readonly HistoryStore _history;
     private long _lastPruneMinute;
 
-    public LiveMetrics(IOptions<MonitorOptions> options)
+    private readonly TimeProvider _time;
+
+    public LiveMetrics(IOptions<MonitorOptions> options, TimeProvider? time = null)
     {
+        _time = time ?? TimeProvider.System;
         int recent = (int)Math.Clamp(RecentSpan.TotalMilliseconds / Math.Max(options.Value.IntervalMs, 1), 60, 20_000);
         _history = new HistoryStore(recent, (int)MinuteSpan.TotalMinutes, Math.Max(0, options.Value.HistoryTopicLimit), Math.Max(0, options.Value.HistoryGroupLimit));
     }
@@ -38,7 +41,7 @@ public sealed class LiveMetrics : ITopicRates
     public int HistorySeries => _history.SeriesCount;
 
     public MetricsHistory History(MetricsScope scope, TimeSpan? window = null) =>
-        _history.Read(scope, window is { } w ? DateTimeOffset.UtcNow.Add(-w).ToUnixTimeMilliseconds() : long.MinValue);
+        _history.Read(scope, window is { } w ? _time.GetUtcNow().Add(-w).ToUnixTimeMilliseconds() : long.MinValue);
 
     public double? RecordsPerSecond(string topic) => Latest.Topics.GetValueOrDefault(topic)?.RecordsPerSec;
 

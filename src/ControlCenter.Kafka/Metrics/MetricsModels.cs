@@ -65,7 +65,17 @@ public sealed record HistoryPoint(DateTimeOffset Time, double?[] Values);
 /// <see cref="Kept"/> is false for a topic or group refused a series at Monitor:HistoryTopicLimit
 /// or HistoryGroupLimit (its current metrics still arrive on every tick).
 /// </summary>
-public sealed record MetricsHistory(string Scope, IReadOnlyList<string> Fields, IReadOnlyList<HistoryPoint> Recent, IReadOnlyList<HistoryPoint> Minutes, bool Kept = true);
+public sealed record MetricsHistory(string Scope, IReadOnlyList<string> Fields, IReadOnlyList<HistoryPoint> Recent, IReadOnlyList<HistoryPoint> Minutes, bool Kept = true)
+{
+    /// <summary>
+    /// One line of points for a chart over <paramref name="window"/> (this history read for it): every
+    /// tick when the window is within the recent span; beyond it one point a minute, then the ticks
+    /// after the last whole minute, so the line reaches now.
+    /// </summary>
+    public IReadOnlyList<HistoryPoint> Timeline(TimeSpan window) => window <= LiveMetrics.RecentSpan || Minutes.Count == 0 && Recent.Count == 0
+        ? Recent
+        : Minutes.Concat(Recent.Where(p => Minutes.Count == 0 || p.Time >= Minutes[^1].Time.AddMinutes(1))).ToList();
+}
 
 /// <summary>What a scope is: the cluster, a topic or a group. Its key is "cluster", "topic:name" or "group:id".</summary>
 public enum ScopeKind { Cluster, Topic, Group }

@@ -32,7 +32,7 @@ public static class PartitionLogReader
     }
 
     /// <summary>Every segment of the partition, oldest first, with the other files of the directory.</summary>
-    public static PartitionLogView List(string dir, string topic, int partition)
+    public static PartitionLogView List(string dir, string topic, int partition, DateTimeOffset readAt)
     {
         var logs = new List<(long BaseOffset, FileInfo File)>();
         var others = new List<LogDirFile>();
@@ -49,7 +49,7 @@ public static class PartitionLogReader
         Parallel.For(0, logs.Count, i => described[i] = Describe(dir, logs[i].BaseOffset, isActive: i == logs.Count - 1));
         var segments = described.OfType<SegmentOverview>().ToList();
         return new PartitionLogView(topic, partition, dir, segments, others.OrderBy(f => f.Name, StringComparer.Ordinal).ToList(),
-            CleanerCheckpoint(dir, topic, partition), DateTimeOffset.UtcNow);
+            CleanerCheckpoint(dir, topic, partition), readAt);
     }
 
     /// <summary>One segment's overview; null when its .log is gone (deleted or renamed meanwhile).</summary>

@@ -13,7 +13,7 @@ namespace ControlCenter.Kafka.Segments;
 /// (a closed segment changes only when the cleaner swaps in a new file); the active segment's are
 /// extended from where the last walk stopped.
 /// </summary>
-public sealed class SegmentService(ClusterConnection connection)
+public sealed class SegmentService(ClusterConnection connection, TimeProvider time)
 {
     private const int CacheLimit = 20_000;
     private readonly ConcurrentDictionary<(string Path, long Size, DateTime Modified), SegmentStats> _closed = new();
@@ -22,6 +22,9 @@ public sealed class SegmentService(ClusterConnection connection)
     public IReadOnlyList<string> LogDirs => connection.LogDirs;
 
     public bool IsEmbedded => connection.IsEmbedded;
+
+    /// <summary>The app's clock (forecasts are made from "now").</summary>
+    public TimeProvider Time => time;
 
     /// <summary>Whether any configured log dir exists and can be listed.</summary>
     public bool AnyLogDirReadable => LogDirScanner.AnyReadable(connection.LogDirs);
@@ -32,7 +35,7 @@ public sealed class SegmentService(ClusterConnection connection)
 
     /// <summary>The partition's segments, or null when no log dir has the partition (or it went away while listing).</summary>
     public Task<PartitionLogView?> ListAsync(string topic, int partition, CancellationToken cancellation = default) =>
-        Run(topic, partition, dir => PartitionLogReader.List(dir, topic, partition), cancellation);
+        Run(topic, partition, dir => PartitionLogReader.List(dir, topic, partition, time.GetUtcNow()), cancellation);
 
     /// <summary>Header statistics of the given segments (the page on screen), from the cache where the files have not changed.</summary>
     public Task<IReadOnlyDictionary<long, SegmentStats>?> StatsAsync(string topic, int partition, IReadOnlyList<SegmentOverview> segments, CancellationToken cancellation = default) =>

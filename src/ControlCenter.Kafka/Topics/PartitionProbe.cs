@@ -41,13 +41,13 @@ public sealed class PartitionProbe(ClusterConnection connection, ITopicAdmin top
 
     private (long Records, long Bytes, double Seconds) Produce(string topic, ProbeOptions options, IProgress<ProbeProgress>? progress, CancellationToken cancellation)
     {
-        using var producer = new ProducerBuilder<Null, byte[]>(connection.ProducerConfig(c =>
+        using var producer = connection.CreateProducer<Null, byte[]>("partition probe", c =>
         {
             c.Acks = Acks.All;
             c.LingerMs = 5;
             c.BatchSize = 1_000_000;
             c.CompressionType = CompressionType.None;
-        })).SetLogHandler((_, _) => { }).Build();
+        });
         var value = new byte[options.RecordSize];
         Random.Shared.NextBytes(value); // incompressible, like real payloads
         var message = new Message<Null, byte[]> { Value = value };
@@ -81,12 +81,12 @@ public sealed class PartitionProbe(ClusterConnection connection, ITopicAdmin top
 
     private double Consume(string topic, long records, long bytes, ProbeOptions options, IProgress<ProbeProgress>? progress, CancellationToken cancellation)
     {
-        using var consumer = new ConsumerBuilder<Ignore, byte[]>(connection.ConsumerConfig("control-center-probe", c =>
+        using var consumer = connection.CreateConsumer<Ignore, byte[]>("partition probe", "control-center-probe", c =>
         {
             c.QueuedMinMessages = 1_000_000;
             c.MaxPartitionFetchBytes = 4 * 1024 * 1024;
             c.ConsumeResultFields = "none";
-        })).SetLogHandler((_, _) => { }).Build();
+        });
         consumer.Assign(new TopicPartitionOffset(topic, 0, Offset.Beginning));
         var watch = Stopwatch.StartNew();
         long read = 0;

@@ -81,7 +81,9 @@ public sealed class TopicAdmin(ClusterAdmin admin, IClusterState cluster, ILogge
     }
 
     /// <summary>Every config of the topic with its default value (the synonym a reset falls back to).</summary>
-    public async Task<IReadOnlyList<TopicConfigEntry>> DescribeConfigsAsync(string topic)
+    public Task<IReadOnlyList<TopicConfigEntry>> DescribeConfigsAsync(string topic) => ClusterCall.RunAsync(() => DescribeConfigsCoreAsync(topic));
+
+    private async Task<IReadOnlyList<TopicConfigEntry>> DescribeConfigsCoreAsync(string topic)
     {
         var results = await Client.DescribeConfigsAsync([new ConfigResource { Type = ResourceType.Topic, Name = topic }],
             new DescribeConfigsOptions { RequestTimeout = Timeout });

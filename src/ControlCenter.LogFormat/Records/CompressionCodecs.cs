@@ -18,7 +18,18 @@ public static class CompressionCodecs
 
     private static ReadOnlySpan<byte> XerialMagic => [0x82, (byte)'S', (byte)'N', (byte)'A', (byte)'P', (byte)'P', (byte)'Y', 0];
 
-    public static byte[] Decompress(CompressionType type, ReadOnlySpan<byte> data) => type switch
+    /// <summary>Decompresses a batch body; anything a codec cannot read is an <see cref="InvalidDataException"/> (a corrupt record, never a crash).</summary>
+    public static byte[] Decompress(CompressionType type, ReadOnlySpan<byte> data)
+    {
+        try { return DecompressUnchecked(type, data); }
+        catch (Exception e) when (e is not InvalidDataException and not OutOfMemoryException)
+        {
+            // Each library reports bad input its own way (ZstdException, LZ4's InvalidOperationException, ...).
+            throw new InvalidDataException($"{type} data cannot be decompressed: {e.Message}", e);
+        }
+    }
+
+    private static byte[] DecompressUnchecked(CompressionType type, ReadOnlySpan<byte> data) => type switch
     {
         CompressionType.None => data.ToArray(),
         CompressionType.Gzip => ReadAll(new GZipStream(new MemoryStream(data.ToArray()), CompressionMode.Decompress)),

@@ -25,18 +25,20 @@ public sealed class ConsumerInstance : IDisposable
     private ConsumeResult<byte[]?, byte[]?>? _pending;
     private List<string> _topics = [];
     private Regex? _pattern;
+    private readonly TimeProvider _time;
     private long _lastUsedTicks;
     private volatile bool _closed;
 
-    public ConsumerInstance(ConsumerInstanceConfig config, ConsumerConfig consumerConfig)
+    /// <param name="create">Builds the client, given what this instance adds to the builder (its rebalance handlers).</param>
+    public ConsumerInstance(ConsumerInstanceConfig config, Func<Action<ConsumerBuilder<byte[]?, byte[]?>>, IConsumer<byte[]?, byte[]?>> create, TimeProvider time)
     {
         Config = config;
-        CreatedAt = DateTimeOffset.UtcNow;
+        _time = time;
+        CreatedAt = time.GetUtcNow();
         Touch();
-        _consumer = new ConsumerBuilder<byte[]?, byte[]?>(consumerConfig)
+        _consumer = create(builder => builder
             .SetPartitionsRevokedHandler((_, revoked) => Forget(revoked.Select(r => r.TopicPartition)))
-            .SetPartitionsLostHandler((_, lost) => Forget(lost.Select(l => l.TopicPartition)))
-            .Build();
+            .SetPartitionsLostHandler((_, lost) => Forget(lost.Select(l => l.TopicPartition))));
     }
 
     public ConsumerInstanceConfig Config { get; }
@@ -244,7 +246,7 @@ public sealed class ConsumerInstance : IDisposable
         _requested.Clear();
     }
 
-    private void Touch() => Interlocked.Exchange(ref _lastUsedTicks, DateTimeOffset.UtcNow.UtcTicks);
+    private void Touch() => Interlocked.Exchange(ref _lastUsedTicks, _time.GetUtcNow().UtcTicks);
 
     public void Dispose()
     {

@@ -13,7 +13,8 @@ namespace ControlCenter.RestProxy.Consumers;
 /// RestProxy:ConsumerInstanceTimeoutMs is closed (it leaves its group, its client is freed), as
 /// Confluent's proxy does after consumer.instance.timeout.ms. The dashboard lists them from here.
 /// </summary>
-public sealed partial class ConsumerInstances(ClusterConnection connection, IOptions<RestProxyOptions> options, ILogger<ConsumerInstances> logger) : IAsyncDisposable
+public sealed partial class ConsumerInstances(ClusterConnection connection, IOptions<RestProxyOptions> options, TimeProvider time, ILogger<ConsumerInstances> logger)
+    : IAsyncDisposable
 {
     private readonly ConcurrentDictionary<(string Group, string Name), ConsumerInstance> _instances = new();
 
@@ -44,7 +45,7 @@ public sealed partial class ConsumerInstances(ClusterConnection connection, IOpt
             var other => throw RestException.InvalidConsumerConfig($"auto.commit.enable is true or false, not '{other}'."),
         };
         var config = new ConsumerInstanceConfig(group, name, format, reset, commit, fetchMinBytes, requestTimeoutMs);
-        var consumerConfig = connection.ConsumerConfig(group, c =>
+        void Configure(ConsumerConfig c)
         {
             c.AutoOffsetReset = reset switch { "earliest" => AutoOffsetReset.Earliest, "latest" => AutoOffsetReset.Latest, _ => AutoOffsetReset.Error };
             c.EnableAutoCommit = commit;
@@ -54,10 +55,10 @@ public sealed partial class ConsumerInstances(ClusterConnection connection, IOpt
             // librdkafka prefetches up to 64 MiB per consumer by default; a proxy holds many consumers
             // that read a response at a time, so each keeps a few MiB ready instead.
             c.QueuedMaxMessagesKbytes = 4096;
-        });
+        }
         var key = (group, name);
         if (_instances.ContainsKey(key)) throw RestException.ConsumerAlreadyExists();
-        var instance = new ConsumerInstance(config, consumerConfig);
+        var instance = new ConsumerInstance(config, handlers => connection.CreateConsumer("rest consumer", group, Configure, handlers), time);
         if (!_instances.TryAdd(key, instance))
         {
             instance.Dispose();
@@ -78,9 +79,10 @@ public sealed partial class ConsumerInstances(ClusterConnection connection, IOpt
         logger.LogInformation("REST consumer {Name} of group {Group} deleted", name, group);
     }
 
-    /// <summary>Closes instances idle for longer than the timeout (never one serving a request).</summary>
-    public async Task ExpireAsync(DateTimeOffset now)
+    /// <summary>Closes instances idle for longer than the timeout (never one serving a request), as of now on the app's clock.</summary>
+    public async Task ExpireAsync()
     {
+        var now = time.GetUtcNow();
         foreach (var ((group, name), instance) in _instances)
         {
             if (!instance.IsExpired(IdleTimeout, now) || !_instances.TryRemove(new KeyValuePair<(string, string), ConsumerInstance>((group, name), instance))) continue;

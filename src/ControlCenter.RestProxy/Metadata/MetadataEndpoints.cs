@@ -18,7 +18,7 @@ public static class MetadataEndpoints
 {
     public static void MapMetadataEndpoints(this IEndpointRouteBuilder app)
     {
-        app.MapGet("/", (HttpContext c) => Answer(c, () => Task.FromResult<object>(new Dictionary<string, string>())));
+        app.MapGet("/", (HttpContext c) => Answer(c, EmptyRoot));
         app.MapGet("/topics", (HttpContext c, ClusterAdmin admin) => Answer(c, async () =>
         {
             var metadata = await admin.GetMetadataAsync(c.RequestAborted);
@@ -49,6 +49,9 @@ public static class MetadataEndpoints
         app.MapGet("/brokers", (HttpContext c, ClusterAdmin admin) => Answer(c, async () =>
             new BrokersBody((await admin.GetMetadataAsync(c.RequestAborted)).Brokers.Select(b => b.BrokerId).Order().ToList())));
     }
+
+    /// <summary>GET / answers an empty object, as Confluent's proxy does.</summary>
+    private static Task<Dictionary<string, string>> EmptyRoot() => Task.FromResult(new Dictionary<string, string>());
 
     private static async Task Answer<T>(HttpContext context, Func<Task<T>> read)
     {

@@ -14,7 +14,7 @@ namespace ControlCenter.RestProxy.Produce;
 /// producing would) so that a missing topic or partition is a 404 at once instead of a
 /// per-record timeout minutes later; the partition count is then trusted for a few seconds.
 /// </summary>
-public sealed class RestProducer(ClusterConnection connection, ILogger<RestProducer> logger) : IDisposable
+public sealed class RestProducer(ClusterConnection connection, TimeProvider time, ILogger<RestProducer> logger) : IDisposable
 {
     /// <summary>How long a topic's partition count is trusted, so a stream of requests costs one Metadata round trip, not one each.</summary>
     private const long PartitionCountTtlMs = 5000;
@@ -22,14 +22,13 @@ public sealed class RestProducer(ClusterConnection connection, ILogger<RestProdu
 
     private readonly Lazy<(IProducer<byte[]?, byte[]?> Producer, IAdminClient Metadata)> _client = new(() =>
     {
-        var producer = new ProducerBuilder<byte[]?, byte[]?>(connection.ProducerConfig(c =>
-            {
-                c.Acks = Acks.All;
-                c.Partitioner = Partitioner.Murmur2Random;
-                c.MessageTimeoutMs = 30_000;
-                c.ClientId = "kafka-control-center-rest-proxy";
-            }))
-            .SetLogHandler((_, m) => logger.LogDebug("rest producer: {Message}", m.Message)).Build();
+        var producer = connection.CreateProducer<byte[]?, byte[]?>("rest producer", c =>
+        {
+            c.Acks = Acks.All;
+            c.Partitioner = Partitioner.Murmur2Random;
+            c.MessageTimeoutMs = 30_000;
+            c.ClientId = "kafka-control-center-rest-proxy";
+        });
         return (producer, new DependentAdminClientBuilder(producer.Handle).Build());
     });
 
@@ -39,8 +38,9 @@ public sealed class RestProducer(ClusterConnection connection, ILogger<RestProdu
         var (producer, metadata) = _client.Value;
         int highest = records.Max(r => pathPartition ?? r.Partition ?? -1);
         // Partitions only grow: a cached count is enough unless a record names a partition beyond it.
-        if (!_partitionCounts.TryGetValue(topic, out var known) || Environment.TickCount64 - known.At > PartitionCountTtlMs || highest >= known.Count)
-            _partitionCounts[topic] = known = (await PartitionCountAsync(metadata, topic), Environment.TickCount64);
+        long now = time.GetUtcNow().ToUnixTimeMilliseconds();
+        if (!_partitionCounts.TryGetValue(topic, out var known) || now - known.At > PartitionCountTtlMs || highest >= known.Count)
+            _partitionCounts[topic] = known = (await PartitionCountAsync(metadata, topic), now);
         if (highest >= known.Count) throw RestException.PartitionNotFound();
 
         // All sends are queued at once (librdkafka batches them), then awaited in order.

@@ -45,7 +45,7 @@ public static class MessageEndpoints
         return Results.File(bytes, "application/octet-stream", $"{topic}-{partition}-{offset}.{part}.bin");
     }
 
-    private static async Task ExportAsync(HttpContext http, string topic, string? format, string? q, MessageSearch search, CancellationToken cancellation)
+    private static async Task ExportAsync(HttpContext http, string topic, string? format, string? q, MessageSearch search, TimeProvider time, CancellationToken cancellation)
     {
         var exportFormat = format is "csv" ? ExportFormat.Csv : ExportFormat.JsonLines;
         var query = ExportQuery.Decode(q);
@@ -57,7 +57,7 @@ public static class MessageEndpoints
             return;
         }
         http.Response.ContentType = MessageExport.ContentType(exportFormat);
-        string stamp = DateTime.UtcNow.ToString("yyyyMMdd-HHmmss");
+        string stamp = time.GetUtcNow().ToString("yyyyMMdd-HHmmss", System.Globalization.CultureInfo.InvariantCulture);
         http.Response.Headers.ContentDisposition = $"attachment; filename=\"{topic}-{stamp}.{(exportFormat == ExportFormat.Csv ? "csv" : "jsonl")}\"";
 
         // Scanning threads hand matches to this request thread, which writes them as they come.

@@ -7,12 +7,13 @@ namespace ControlCenter.Web.Hosting;
 
 /// <summary>
 /// Runs the embedded Kafka broker inside the app when no Kafka:BootstrapServers is configured,
-/// and points every client of the app at it. Registered before the cluster monitor, so it
-/// starts first and stops last (cleanly: indexes trimmed, clean-shutdown marker written).
+/// and publishes its endpoint on the <see cref="ClusterConnection"/>, which everything that
+/// needs the cluster awaits. It stops cleanly (indexes trimmed, clean-shutdown marker written).
 /// </summary>
 public sealed class EmbeddedBrokerService(
     ClusterConnection connection,
     IOptions<BrokerOptions> options,
+    TimeProvider time,
     ILoggerFactory loggerFactory,
     ILogger<EmbeddedBrokerService> logger) : IHostedService, IAsyncDisposable
 {
@@ -24,23 +25,30 @@ public sealed class EmbeddedBrokerService(
     {
         if (!connection.IsEmbedded) return;
         var brokerOptions = options.Value;
-        _broker = new KafkaBroker(brokerOptions, loggerFactory);
+        _broker = new KafkaBroker(brokerOptions, loggerFactory, time);
         try
         {
             await _broker.StartAsync(cancellationToken);
         }
         catch (SocketException e) when (e.SocketErrorCode == SocketError.AddressAlreadyInUse)
         {
-            throw new StartupException(
+            throw Fail(new StartupException(
                 $"The embedded broker cannot listen on {brokerOptions.Host}:{brokerOptions.Port}: the port is in use. " +
-                "Set EmbeddedBroker:Port (0 picks a free port), or set Kafka:BootstrapServers to manage the cluster that runs there.");
+                "Set EmbeddedBroker:Port (0 picks a free port), or set Kafka:BootstrapServers to manage the cluster that runs there."));
         }
         catch (ArgumentException e)
         {
-            throw new StartupException(e.Message);
+            throw Fail(new StartupException(e.Message));
         }
-        connection.UseEmbeddedBroker(_broker.BootstrapServers, _broker.DataDir);
+        connection.PublishEmbedded(_broker.BootstrapServers, _broker.DataDir);
         logger.LogInformation("Embedded Kafka broker: bootstrap {Bootstrap}, data in {DataDir}", _broker.BootstrapServers, _broker.DataDir);
+    }
+
+    /// <summary>Whoever awaits the cluster's endpoint learns why it will not come.</summary>
+    private StartupException Fail(StartupException e)
+    {
+        connection.FailEmbedded(e);
+        return e;
     }
 
     public async Task StopAsync(CancellationToken cancellationToken)

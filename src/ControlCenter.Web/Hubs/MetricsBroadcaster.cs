@@ -14,6 +14,10 @@ public sealed class MetricsBroadcaster(LiveMetrics metrics, HubSubscriptions sub
 {
     private readonly Channel<MetricsSnapshot> _ticks = Channel.CreateBounded<MetricsSnapshot>(
         new BoundedChannelOptions(1) { FullMode = BoundedChannelFullMode.DropOldest, SingleReader = true });
+    private long _sent;
+
+    /// <summary>Ticks whose messages have been handed to every subscriber's connection (diagnostics, tests).</summary>
+    public long TicksSent => Interlocked.Read(ref _sent);
 
     protected override async Task ExecuteAsync(CancellationToken stopping)
     {
@@ -23,7 +27,7 @@ public sealed class MetricsBroadcaster(LiveMetrics metrics, HubSubscriptions sub
         {
             await foreach (var snapshot in _ticks.Reader.ReadAllAsync(stopping))
             {
-                try { await SendAsync(snapshot, stopping); }
+                try { await SendAsync(snapshot, stopping); Interlocked.Increment(ref _sent); }
                 catch (Exception e) when (e is not OperationCanceledException) { logger.LogWarning(e, "Sending metrics to hub clients failed"); }
             }
         }

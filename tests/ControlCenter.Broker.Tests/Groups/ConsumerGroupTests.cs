@@ -1,5 +1,6 @@
 using System.Collections.Concurrent;
 using Confluent.Kafka;
+using Microsoft.Extensions.Time.Testing;
 
 namespace ControlCenter.Broker.Tests.Groups;
 
@@ -41,7 +42,7 @@ public class ConsumerGroupTests
                         var r = Consumer.Consume(TimeSpan.FromMilliseconds(100));
                         if (r is null) continue;
                         received.Add(BitConverter.ToInt32(r.Message.Value));
-                        if (delayMs > 0) Thread.Sleep(delayMs);
+                        if (delayMs > 0) Thread.Sleep(delayMs); // simulated processing time: this member being slow is the point
                         Consumer.Commit(r);
                     }
                     catch (KafkaException) { /* rebalance in progress: the next poll rejoins */ }
@@ -81,14 +82,14 @@ public class ConsumerGroupTests
         var received = new ConcurrentBag<int>();
 
         var members = Enumerable.Range(0, 3).Select(_ => new Member(b, "shared", received)).ToList();
-        await Clients.WaitUntilAsync(() => members.All(m => m.Assigned.Count == 2), TimeSpan.FromSeconds(30), "2 partitions each");
+        await Wait.UntilAsync(() => members.All(m => m.Assigned.Count == 2), "2 partitions each", cancellation: TestContext.Current.CancellationToken);
         Assert.Equal(6, members.SelectMany(m => m.Assigned).Distinct().Count());
-        await Clients.WaitUntilAsync(() => received.Distinct().Count() == 600, TimeSpan.FromSeconds(30), "the first 600 records");
+        await Wait.UntilAsync(() => received.Distinct().Count() == 600, "the first 600 records", cancellation: TestContext.Current.CancellationToken);
 
         members[0].Leave();
-        await Clients.WaitUntilAsync(() => members.Skip(1).All(m => m.Assigned.Count == 3), TimeSpan.FromSeconds(30), "survivors to take over");
+        await Wait.UntilAsync(() => members.Skip(1).All(m => m.Assigned.Count == 3), "survivors to take over", cancellation: TestContext.Current.CancellationToken);
         await ProduceAsync(b, 600, 300);
-        await Clients.WaitUntilAsync(() => received.Distinct().Count() == 900, TimeSpan.FromSeconds(30), "records after the leave");
+        await Wait.UntilAsync(() => received.Distinct().Count() == 900, "records after the leave", cancellation: TestContext.Current.CancellationToken);
         foreach (var m in members.Skip(1)) m.Leave();
         foreach (var m in members) m.Dispose();
 
@@ -97,9 +98,8 @@ public class ConsumerGroupTests
         var afterRestart = new ConcurrentBag<int>();
         using (var again = new Member(b, "shared", afterRestart))
         {
-            await Clients.WaitUntilAsync(() => afterRestart.Count >= 60, TimeSpan.FromSeconds(30), "records after restart");
-            await Task.Delay(1000);
-            again.Leave();
+            await Wait.UntilAsync(() => afterRestart.Count >= 60, "records after restart", cancellation: TestContext.Current.CancellationToken);
+            again.Leave(); // a re-read would have come first: partitions are read in offset order
         }
         Assert.Equal(Enumerable.Range(900, 60), afterRestart.Order());
 
@@ -109,8 +109,7 @@ public class ConsumerGroupTests
         var afterBrokerRestart = new ConcurrentBag<int>();
         using (var again = new Member(broker.BootstrapServers, "shared", afterBrokerRestart))
         {
-            await Clients.WaitUntilAsync(() => afterBrokerRestart.Count >= 30, TimeSpan.FromSeconds(30), "records after broker restart");
-            await Task.Delay(1000);
+            await Wait.UntilAsync(() => afterBrokerRestart.Count >= 30, "records after broker restart", cancellation: TestContext.Current.CancellationToken);
             again.Leave();
         }
         Assert.Equal(Enumerable.Range(960, 30), afterBrokerRestart.Order());
@@ -125,13 +124,35 @@ public class ConsumerGroupTests
         var received = new ConcurrentBag<int>();
         using var survivor = new Member(b, "crashy", received);
         var crashing = new Member(b, "crashy", received);
-        await Clients.WaitUntilAsync(() => survivor.Assigned.Count == 3 && crashing.Assigned.Count == 3, TimeSpan.FromSeconds(30), "an even split");
+        await Wait.UntilAsync(() => survivor.Assigned.Count == 3 && crashing.Assigned.Count == 3, "an even split", cancellation: TestContext.Current.CancellationToken);
 
         crashing.Stop(); // stops polling and heartbeating without leaving: to the coordinator it has crashed
         crashing.Consumer.Dispose(); // librdkafka would send LeaveGroup on close; dispose after stop only closes sockets
         await ProduceAsync(b, 0, 120);
-        await Clients.WaitUntilAsync(() => survivor.Assigned.Count == 6, TimeSpan.FromSeconds(40), "the session timeout to hand over all partitions");
-        await Clients.WaitUntilAsync(() => received.Distinct().Count() == 120, TimeSpan.FromSeconds(30), "every record under load");
+        await Wait.UntilAsync(() => survivor.Assigned.Count == 6, "the session timeout to hand over all partitions", cancellation: TestContext.Current.CancellationToken);
+        await Wait.UntilAsync(() => received.Distinct().Count() == 120, "every record under load", cancellation: TestContext.Current.CancellationToken);
+    }
+
+    [Fact]
+    public async Task ASilentMemberIsRemovedWhenItsSessionRunsOutOnTheBrokersClock()
+    {
+        var clock = new FakeTimeProvider(DateTimeOffset.UtcNow);
+        await using var broker = await TestBroker.StartAsync(new() { ["group.initial.rebalance.delay.ms"] = "0" }, time: clock);
+        string b = broker.BootstrapServers;
+        await Clients.CreateTopicAsync(b, Topic, 6);
+        var silent = new Member(b, "sessions", []); // session.timeout.ms = 6000
+        await Wait.UntilAsync(() => silent.Assigned.Count == 6, "the member to get every partition", cancellation: TestContext.Current.CancellationToken);
+        silent.Stop();
+        silent.Consumer.Dispose(); // no LeaveGroup: to the coordinator it has crashed
+        using var admin = Clients.Admin(b);
+        async Task<int> MembersAsync() => (await admin.DescribeConsumerGroupsAsync(["sessions"])).ConsumerGroupDescriptions[0].Members.Count;
+
+        // The coordinator's tick runs on the broker's clock: it fires as the test moves time.
+        clock.Advance(TimeSpan.FromMilliseconds(5900));
+        Assert.Equal(1, await MembersAsync());
+        clock.Advance(TimeSpan.FromMilliseconds(200));
+        await Wait.UntilAsync(async () => await MembersAsync() == 0, "the silent member to be removed", cancellation: TestContext.Current.CancellationToken);
+        Assert.Equal(ConsumerGroupState.Empty, (await admin.DescribeConsumerGroupsAsync(["sessions"])).ConsumerGroupDescriptions[0].State);
     }
 
     [Fact]
@@ -143,11 +164,19 @@ public class ConsumerGroupTests
         var received = new ConcurrentBag<int>();
         using var fast = new Member(b, "loaded", received);
         using var slow = new Member(b, "loaded", received, c => c.MaxPollIntervalMs = 10_000, delayMs: 20);
-        var producing = Task.Run(async () => { for (int i = 0; i < 10; i++) { await ProduceAsync(b, i * 100, 100); await Task.Delay(200); } });
-        await Task.Delay(1000);
+        // Records keep flowing, a round at a time, never more than two rounds ahead of the consumers.
+        var producing = Task.Run(async () =>
+        {
+            for (int i = 0; i < 10; i++)
+            {
+                await Wait.UntilAsync(() => received.Distinct().Count() >= (i - 2) * 100, "the group to keep up");
+                await ProduceAsync(b, i * 100, 100);
+            }
+        }, TestContext.Current.CancellationToken);
+        await Wait.UntilAsync(() => received.Distinct().Count() >= 100, "the first records consumed", cancellation: TestContext.Current.CancellationToken);
         using var late = new Member(b, "loaded", received); // joins while records flow and one member is slow
         await producing;
-        await Clients.WaitUntilAsync(() => received.Distinct().Count() == 1000, TimeSpan.FromSeconds(60), "all 1000 records");
-        await Clients.WaitUntilAsync(() => fast.Assigned.Count + slow.Assigned.Count + late.Assigned.Count == 6, TimeSpan.FromSeconds(30), "a settled assignment");
+        await Wait.UntilAsync(() => received.Distinct().Count() == 1000, "all 1000 records", cancellation: TestContext.Current.CancellationToken);
+        await Wait.UntilAsync(() => fast.Assigned.Count + slow.Assigned.Count + late.Assigned.Count == 6, "a settled assignment", cancellation: TestContext.Current.CancellationToken);
     }
 }

@@ -1,5 +1,6 @@
 using Confluent.Kafka;
 using Confluent.Kafka.Admin;
+using Microsoft.Extensions.Time.Testing;
 
 namespace ControlCenter.Broker.Tests.Groups;
 
@@ -84,8 +85,7 @@ public class GroupAdminTests : IAsyncLifetime
             member.Close();
         }
 
-        await Clients.WaitUntilAsync(async () => (await _admin.DescribeConsumerGroupsAsync(["offsets"])).ConsumerGroupDescriptions[0].State == ConsumerGroupState.Empty,
-            TimeSpan.FromSeconds(10), "the group to be empty");
+        await Wait.UntilAsync(async () => (await _admin.DescribeConsumerGroupsAsync(["offsets"])).ConsumerGroupDescriptions[0].State == ConsumerGroupState.Empty, "the group to be empty", cancellation: TestContext.Current.CancellationToken);
         await _admin.AlterConsumerGroupOffsetsAsync([new ConsumerGroupTopicPartitionOffsets("offsets", [new TopicPartitionOffset("events", 0, 1), new TopicPartitionOffset("events", 2, 9)])]);
         var altered = await _admin.ListConsumerGroupOffsetsAsync([new ConsumerGroupTopicPartitions("offsets", null)]);
         Assert.Equal([(0, 1L), (1, 7L), (2, 9L)], altered[0].Partitions.Select(p => (p.Partition.Value, p.Offset.Value)).OrderBy(p => p.Item1));
@@ -120,5 +120,25 @@ public class GroupAdminTests : IAsyncLifetime
         Assert.Equal("compact", configs[0].Entries["cleanup.policy"].Value);
         var delete = await Assert.ThrowsAsync<DeleteTopicsException>(() => _admin.DeleteTopicsAsync(["__consumer_offsets"]));
         Assert.Equal(ErrorCode.TopicAuthorizationFailed, delete.Results[0].Error.Code);
+    }
+
+    [Fact]
+    public async Task OffsetsOfAnEmptyGroupExpireAfterOffsetsRetentionMinutesOnTheBrokersClock()
+    {
+        var clock = new FakeTimeProvider(DateTimeOffset.UtcNow);
+        await using var broker = await TestBroker.StartAsync(new() { ["offsets.retention.minutes"] = "60" }, time: clock);
+        await Clients.CreateTopicAsync(broker.BootstrapServers, "kept", 1);
+        using var admin = Clients.Admin(broker.BootstrapServers);
+        await admin.AlterConsumerGroupOffsetsAsync([new ConsumerGroupTopicPartitionOffsets("forgetful", [new TopicPartitionOffset("kept", 0, 0)])]);
+        async Task<int> CommittedAsync() => (await admin.ListConsumerGroupOffsetsAsync([new ConsumerGroupTopicPartitions("forgetful", null)]))[0]
+            .Partitions.Count(p => p.Offset.Value >= 0);
+        Assert.Equal(1, await CommittedAsync());
+
+        clock.Advance(TimeSpan.FromMinutes(59));
+        broker.Broker.ExpireGroupOffsetsNow();
+        Assert.Equal(1, await CommittedAsync());
+        clock.Advance(TimeSpan.FromMinutes(2)); // the checkpoint pass, on the broker's clock, expires them
+        await Wait.UntilAsync(async () => await CommittedAsync() == 0, "the offsets to expire", cancellation: TestContext.Current.CancellationToken);
+        Assert.DoesNotContain((await admin.ListConsumerGroupsAsync()).Valid, g => g.GroupId == "forgetful");
     }
 }

@@ -186,7 +186,7 @@ public class AdminTests : IAsyncLifetime
     public async Task DeleteRecordsMovesTheLowWatermark()
     {
         using (var producer = Clients.Producer(_broker.BootstrapServers))
-            for (int i = 0; i < 10; i++) await producer.ProduceAsync("purge", new Message<byte[]?, byte[]?> { Value = [(byte)i] });
+            for (int i = 0; i < 10; i++) await producer.ProduceAsync("purge", new Message<byte[]?, byte[]?> { Value = [(byte)i] }, TestContext.Current.CancellationToken);
         var result = await _admin.DeleteRecordsAsync([new TopicPartitionOffset("purge", 0, 4)]);
         Assert.Equal(4, result[0].Offset.Value);
         using var consumer = Clients.Consumer(_broker.BootstrapServers);
@@ -209,7 +209,7 @@ public class AdminTests : IAsyncLifetime
         var start = new DateTime(2026, 6, 1, 0, 0, 0, DateTimeKind.Utc);
         using (var producer = Clients.Producer(_broker.BootstrapServers, c => c.LingerMs = 0))
             for (int i = 0; i < 100; i++)
-                await producer.ProduceAsync("times", new Message<byte[]?, byte[]?> { Value = new byte[50], Timestamp = new Timestamp(start.AddMinutes(i)) });
+                await producer.ProduceAsync("times", new Message<byte[]?, byte[]?> { Value = new byte[50], Timestamp = new Timestamp(start.AddMinutes(i)) }, TestContext.Current.CancellationToken);
 
         using var consumer = Clients.Consumer(_broker.BootstrapServers);
         var tp = new TopicPartition("times", 0);

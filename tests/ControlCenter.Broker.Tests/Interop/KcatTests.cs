@@ -38,7 +38,7 @@ public class KcatTests
         var start = new DateTime(2026, 5, 5, 12, 0, 0, DateTimeKind.Utc);
         using (var producer = Clients.Producer(broker.BootstrapServers))
             for (int i = 0; i < 10; i++)
-                await producer.ProduceAsync("kcat-ts", new Message<byte[]?, byte[]?> { Value = System.Text.Encoding.UTF8.GetBytes($"m{i}"), Timestamp = new Timestamp(start.AddHours(i)) });
+                await producer.ProduceAsync("kcat-ts", new Message<byte[]?, byte[]?> { Value = System.Text.Encoding.UTF8.GetBytes($"m{i}"), Timestamp = new Timestamp(start.AddHours(i)) }, TestContext.Current.CancellationToken);
         long from = new DateTimeOffset(start.AddHours(7)).ToUnixTimeMilliseconds();
         var result = await Kcat.RunAsync($"-b {broker.BootstrapServers} -C -t kcat-ts -o s@{from} -e -q -f %s\\n");
         Assert.Equal(0, result.ExitCode);
@@ -52,7 +52,7 @@ public class KcatTests
         await Clients.CreateTopicAsync(broker.BootstrapServers, "kcat-g", 2);
         using (var producer = Clients.Producer(broker.BootstrapServers))
             for (int i = 0; i < 30; i++)
-                await producer.ProduceAsync(new TopicPartition("kcat-g", i % 2), new Message<byte[]?, byte[]?> { Value = System.Text.Encoding.UTF8.GetBytes($"g{i}") });
+                await producer.ProduceAsync(new TopicPartition("kcat-g", i % 2), new Message<byte[]?, byte[]?> { Value = System.Text.Encoding.UTF8.GetBytes($"g{i}") }, TestContext.Current.CancellationToken);
         // -G joins a balanced group; -o beginning for a group with no commits; -c stops after 30 messages.
         var result = await Kcat.RunAsync($"-b {broker.BootstrapServers} -G kcat-group -o beginning -c 30 -q -f %s\\n kcat-g", timeout: TimeSpan.FromSeconds(90));
         Assert.Equal(0, result.ExitCode);

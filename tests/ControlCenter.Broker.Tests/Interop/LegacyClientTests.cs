@@ -95,7 +95,7 @@ public class LegacyClientTests : IAsyncLifetime
                 {
                     Key = Encoding.UTF8.GetBytes($"k{i}"), Value = Encoding.UTF8.GetBytes($"v{i}"),
                     Headers = [new Header("dropped", [1])], Timestamp = new Timestamp(1_700_000_000_000 + i, Confluent.Kafka.TimestampType.CreateTime),
-                });
+                }, TestContext.Current.CancellationToken);
 
         using var client = await RawKafkaClient.ConnectAsync(_broker.BootstrapServers);
         var reader = await client.SendAsync(1, fetchVersion, w =>
@@ -165,7 +165,7 @@ public class LegacyClientTests : IAsyncLifetime
     {
         await Clients.CreateTopicAsync(_broker.BootstrapServers, "sizes", 2);
         using (var producer = Clients.Producer(_broker.BootstrapServers))
-            for (int i = 0; i < 10; i++) await producer.ProduceAsync(new TopicPartition("sizes", 1), new Message<byte[]?, byte[]?> { Value = new byte[100] });
+            for (int i = 0; i < 10; i++) await producer.ProduceAsync(new TopicPartition("sizes", 1), new Message<byte[]?, byte[]?> { Value = new byte[100] }, TestContext.Current.CancellationToken);
         using var client = await RawKafkaClient.ConnectAsync(_broker.BootstrapServers);
         var reader = await client.SendAsync(35, 1, w => w.WriteArrayLength(-1));
         reader.ReadInt32();

@@ -69,7 +69,7 @@ public class ProduceConsumeTests
         using var producer = Clients.Producer(broker.BootstrapServers);
         var offsets = new List<long>();
         for (int i = 0; i < 20; i++)
-            offsets.Add((await producer.ProduceAsync("offsets", new Message<byte[]?, byte[]?> { Value = [(byte)i] })).Offset.Value);
+            offsets.Add((await producer.ProduceAsync("offsets", new Message<byte[]?, byte[]?> { Value = [(byte)i] }, TestContext.Current.CancellationToken)).Offset.Value);
         Assert.Equal(Enumerable.Range(0, 20).Select(i => (long)i), offsets);
     }
 
@@ -80,7 +80,7 @@ public class ProduceConsumeTests
         await Clients.CreateTopicAsync(broker.BootstrapServers, "lat", configs: new() { ["message.timestamp.type"] = "LogAppendTime" });
         var before = DateTimeOffset.UtcNow.ToUnixTimeMilliseconds();
         using (var producer = Clients.Producer(broker.BootstrapServers))
-            await producer.ProduceAsync("lat", new Message<byte[]?, byte[]?> { Value = [1], Timestamp = new Timestamp(new DateTime(2000, 1, 1, 0, 0, 0, DateTimeKind.Utc)) });
+            await producer.ProduceAsync("lat", new Message<byte[]?, byte[]?> { Value = [1], Timestamp = new Timestamp(new DateTime(2000, 1, 1, 0, 0, 0, DateTimeKind.Utc)) }, TestContext.Current.CancellationToken);
         var record = Assert.Single(Clients.ReadAll(broker.BootstrapServers, "lat", 1));
         Assert.Equal(TimestampType.LogAppendTime, record.Message.Timestamp.Type);
         Assert.InRange(record.Message.Timestamp.UnixTimestampMs, before - 1000, DateTimeOffset.UtcNow.ToUnixTimeMilliseconds() + 1000);
@@ -106,9 +106,9 @@ public class ProduceConsumeTests
         await Clients.CreateTopicAsync(broker.BootstrapServers, "small", configs: new() { ["max.message.bytes"] = "2000" });
         using var producer = Clients.Producer(broker.BootstrapServers, c => c.MessageMaxBytes = 100_000);
         var error = await Assert.ThrowsAsync<ProduceException<byte[]?, byte[]?>>(() =>
-            producer.ProduceAsync("small", new Message<byte[]?, byte[]?> { Value = new byte[5000] }));
+            producer.ProduceAsync("small", new Message<byte[]?, byte[]?> { Value = new byte[5000] }, TestContext.Current.CancellationToken));
         Assert.Equal(ErrorCode.MsgSizeTooLarge, error.Error.Code);
-        await producer.ProduceAsync("small", new Message<byte[]?, byte[]?> { Value = new byte[100] });
+        await producer.ProduceAsync("small", new Message<byte[]?, byte[]?> { Value = new byte[100] }, TestContext.Current.CancellationToken);
         Assert.Single(Clients.ReadAll(broker.BootstrapServers, "small", 1));
     }
 
@@ -117,18 +117,18 @@ public class ProduceConsumeTests
     {
         await using var broker = await TestBroker.StartAsync();
         await Clients.CreateTopicAsync(broker.BootstrapServers, "wake");
-        using var consumer = Clients.Consumer(broker.BootstrapServers, configure: c => c.FetchWaitMaxMs = 20_000);
+        // Two minutes of fetch.wait.max.ms: no poll runs out during the test, each one ends because data came.
+        using var consumer = Clients.Consumer(broker.BootstrapServers, configure: c => c.FetchWaitMaxMs = 120_000);
         consumer.Assign(new TopicPartitionOffset("wake", 0, Offset.Beginning));
-        consumer.Consume(TimeSpan.FromSeconds(1)); // the first long poll is now parked on the broker
-        var consumed = Task.Run(() => consumer.Consume(TimeSpan.FromSeconds(15)));
-        await Task.Delay(500);
+        var consumed = Task.Run(() => consumer.Consume(TimeSpan.FromSeconds(60)), TestContext.Current.CancellationToken);
+        var waits = broker.Broker.FetchWaits;
+        await Wait.UntilAsync(() => waits.Waiting == 1, "the consumer's fetch to park on the broker", cancellation: TestContext.Current.CancellationToken);
         using var producer = Clients.Producer(broker.BootstrapServers);
-        var sentAt = DateTime.UtcNow;
-        await producer.ProduceAsync("wake", new Message<byte[]?, byte[]?> { Value = [42] });
+        await producer.ProduceAsync("wake", new Message<byte[]?, byte[]?> { Value = [42] }, TestContext.Current.CancellationToken);
         var result = await consumed;
         Assert.NotNull(result);
         Assert.Equal(new byte[] { 42 }, result.Message.Value);
-        // fetch.wait.max.ms is 20 s: getting the record well before that means the broker woke the poll.
-        Assert.True(DateTime.UtcNow - sentAt < TimeSpan.FromSeconds(10));
+        Assert.True(waits.Woken >= 1);
+        Assert.Equal(0, waits.Expired); // the append woke the parked poll; none ran out its wait
     }
 }

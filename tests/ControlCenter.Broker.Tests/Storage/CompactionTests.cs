@@ -1,5 +1,6 @@
 using System.Text;
 using Confluent.Kafka;
+using Microsoft.Extensions.Time.Testing;
 
 namespace ControlCenter.Broker.Tests.Storage;
 
@@ -67,12 +68,13 @@ public class CompactionTests
     [Fact]
     public async Task TombstonesStayForDeleteRetentionThenDisappear()
     {
-        await using var broker = await TestBroker.StartAsync(new() { ["log.segment.delete.delay.ms"] = "0" });
+        var clock = new FakeTimeProvider(DateTimeOffset.UtcNow); // the delete horizon is on the broker's clock
+        await using var broker = await TestBroker.StartAsync(new() { ["log.segment.delete.delay.ms"] = "0" }, time: clock);
         string b = broker.BootstrapServers;
         await Clients.CreateTopicAsync(b, "tombs", 1, CompactConfig(deleteRetentionMs: "1500"));
         await WriteKeysAsync(b, "tombs", keys: 5, rounds: 3);
         using (var producer = Clients.Producer(b))
-            await producer.ProduceAsync("tombs", new Message<byte[]?, byte[]?> { Key = Encoding.UTF8.GetBytes("key-2"), Value = null });
+            await producer.ProduceAsync("tombs", new Message<byte[]?, byte[]?> { Key = Encoding.UTF8.GetBytes("key-2"), Value = null }, TestContext.Current.CancellationToken);
         broker.Broker.Roll("tombs", 0);
 
         broker.Broker.RunCleanerNow();
@@ -80,7 +82,10 @@ public class CompactionTests
         Assert.Equal(5, first.Count);
         Assert.Contains(first, r => Encoding.UTF8.GetString(r.Message.Key!) == "key-2" && r.Message.Value is null);
 
-        await Task.Delay(2000); // past delete.retention.ms: the next pass drops the tombstone
+        clock.Advance(TimeSpan.FromMilliseconds(1499));
+        broker.Broker.RunCleanerNow();
+        Assert.Contains(Clients.ReadAll(b, "tombs", 1), r => Encoding.UTF8.GetString(r.Message.Key!) == "key-2"); // not yet
+        clock.Advance(TimeSpan.FromMilliseconds(2)); // past delete.retention.ms: the next pass drops the tombstone
         broker.Broker.RunCleanerNow();
         var second = Clients.ReadAll(b, "tombs", 1);
         Assert.Equal(4, second.Count);
@@ -115,7 +120,7 @@ public class CompactionTests
         await Clients.CreateTopicAsync(broker.BootstrapServers, "keyed", 1, CompactConfig());
         using var producer = Clients.Producer(broker.BootstrapServers);
         var e = await Assert.ThrowsAsync<ProduceException<byte[]?, byte[]?>>(() =>
-            producer.ProduceAsync("keyed", new Message<byte[]?, byte[]?> { Value = [1] }));
+            producer.ProduceAsync("keyed", new Message<byte[]?, byte[]?> { Value = [1] }, TestContext.Current.CancellationToken));
         Assert.Equal(ErrorCode.InvalidRecord, e.Error.Code);
     }
 

@@ -21,8 +21,8 @@ public class CrashRecoveryTests
                 port = broker.Port;
                 int ackedBefore = acknowledged.Count;
                 using var stop = new CancellationTokenSource();
-                var producing = Task.Run(() => Produce(broker.BootstrapServers, cycle, acknowledged, stop.Token));
-                await Clients.WaitUntilAsync(() => acknowledged.Count >= ackedBefore + 3000, TimeSpan.FromSeconds(60), "records to be acknowledged");
+                var producing = Task.Run(() => Produce(broker.BootstrapServers, cycle, acknowledged, stop.Token), TestContext.Current.CancellationToken);
+                await Wait.UntilAsync(() => acknowledged.Count >= ackedBefore + 3000, "records to be acknowledged", cancellation: TestContext.Current.CancellationToken);
                 broker.Kill(); // while the producer is still sending
                 stop.Cancel();
                 await producing;

@@ -1,5 +1,6 @@
 using System.Buffers.Binary;
 using Confluent.Kafka;
+using Microsoft.Extensions.Time.Testing;
 using ControlCenter.LogFormat.Files;
 using ControlCenter.LogFormat.Records;
 
@@ -123,8 +124,7 @@ public class PersistenceTests
         Assert.Equal(40, marks.High.Value);
         var remaining = Clients.ReadAll(broker.BootstrapServers, "expiring", 1);
         Assert.Equal(40 - marks.Low.Value, remaining.Count);
-        await Clients.WaitUntilAsync(() => Directory.GetFiles(broker.Broker.PartitionDirectory("expiring", 0), "*.deleted").Length == 0,
-            TimeSpan.FromSeconds(10), "deleted segment files to be removed");
+        await Wait.UntilAsync(() => Directory.GetFiles(broker.Broker.PartitionDirectory("expiring", 0), "*.deleted").Length == 0, "deleted segment files to be removed", cancellation: TestContext.Current.CancellationToken);
     }
 
     [Fact]
@@ -169,7 +169,7 @@ public class PersistenceTests
         Assert.Equal(log.Length, new FileInfo(logFile).Length);
         Assert.Equal(10, Clients.ReadAll(broker.BootstrapServers, "torn", 1).Count);
         using var producer = Clients.Producer(broker.BootstrapServers);
-        Assert.Equal(10, (await producer.ProduceAsync("torn", new Message<byte[]?, byte[]?> { Value = [1] })).Offset.Value);
+        Assert.Equal(10, (await producer.ProduceAsync("torn", new Message<byte[]?, byte[]?> { Value = [1] }, TestContext.Current.CancellationToken)).Offset.Value);
     }
 
     [Fact]
@@ -225,15 +225,38 @@ public class PersistenceTests
     }
 
     [Fact]
-    public async Task RetentionRunsInTheBackground()
+    public async Task RetentionRunsInTheBackgroundEveryCheckIntervalOfTheBrokersClock()
     {
-        await using var broker = await TestBroker.StartAsync(new() { ["log.retention.check.interval.ms"] = "300" });
+        var clock = new FakeTimeProvider(DateTimeOffset.UtcNow);
+        await using var broker = await TestBroker.StartAsync(new() { ["log.retention.check.interval.ms"] = "300000" }, time: clock);
         await Clients.CreateTopicAsync(broker.BootstrapServers, "background", 1, new() { ["segment.bytes"] = "1000", ["retention.ms"] = "60000" });
-        await ProduceAsync(broker.BootstrapServers, "background", 20, timestamp: DateTime.UtcNow.AddDays(-1));
-        await ProduceAsync(broker.BootstrapServers, "background", 5, timestamp: DateTime.UtcNow);
+        await ProduceAsync(broker.BootstrapServers, "background", 20, timestamp: clock.GetUtcNow().UtcDateTime.AddDays(-1));
+        await ProduceAsync(broker.BootstrapServers, "background", 5, timestamp: clock.GetUtcNow().UtcDateTime);
         using var consumer = Clients.Consumer(broker.BootstrapServers);
-        await Clients.WaitUntilAsync(() => consumer.QueryWatermarkOffsets(new TopicPartition("background", 0), TimeSpan.FromSeconds(5)).Low.Value > 0,
-            TimeSpan.FromSeconds(15), "the retention check to delete expired segments");
+        long Low() => consumer.QueryWatermarkOffsets(new TopicPartition("background", 0), TimeSpan.FromSeconds(5)).Low.Value;
+        Assert.Equal(0, Low()); // the first check is log.retention.check.interval.ms after start
+        clock.Advance(TimeSpan.FromMinutes(5));
+        await Wait.UntilAsync(() => Low() > 0, "the retention check to delete expired segments", cancellation: TestContext.Current.CancellationToken);
+    }
+
+    [Fact]
+    public async Task RetentionByTimeFollowsTheBrokersClock()
+    {
+        var clock = new FakeTimeProvider(DateTimeOffset.UtcNow);
+        await using var broker = await TestBroker.StartAsync(time: clock);
+        await Clients.CreateTopicAsync(broker.BootstrapServers, "hourly", 1, new() { ["segment.bytes"] = "1500", ["retention.ms"] = "3600000" });
+        await ProduceAsync(broker.BootstrapServers, "hourly", 40, valueSize: 100, timestamp: clock.GetUtcNow().UtcDateTime);
+        int segments = broker.Broker.Segments("hourly", 0).Count;
+        Assert.True(segments > 3);
+
+        clock.Advance(TimeSpan.FromMinutes(59));
+        Assert.Equal(0, broker.Broker.RunRetentionNow()); // younger than retention.ms on the broker's clock
+        clock.Advance(TimeSpan.FromMinutes(2));
+        Assert.Equal(segments, broker.Broker.RunRetentionNow()); // every segment expired: the log starts again empty at its end
+        using var consumer = Clients.Consumer(broker.BootstrapServers);
+        var marks = consumer.QueryWatermarkOffsets(new TopicPartition("hourly", 0), TimeSpan.FromSeconds(5));
+        Assert.Equal((40L, 40L), (marks.Low.Value, marks.High.Value));
+        Assert.Equal([40L], broker.Broker.Segments("hourly", 0).Select(s => s.BaseOffset));
     }
 
     [Fact]

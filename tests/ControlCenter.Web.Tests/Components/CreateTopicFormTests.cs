@@ -1,4 +1,6 @@
 using Bunit;
+using Microsoft.AspNetCore.Components;
+using Microsoft.Extensions.DependencyInjection;
 using ControlCenter.Kafka.Topics;
 using ControlCenter.Web.Components.Topics;
 using ControlCenter.Web.Tests.Infrastructure;
@@ -217,5 +219,29 @@ public class CreateTopicFormTests : ComponentTest
         form.Find("[data-testid=advisor-use]").Click();
         Submit(form);
         Assert.Equal(5, Assert.Single(TopicAdmin.Creates).Spec.Partitions);
+    }
+
+    [Fact]
+    public void CloneFillsTheFormFromTheTopicsOverriddenConfigs()
+    {
+        TopicAdmin.Configs =
+        [
+            new("retention.ms", "172800000", "604800000", "topic", false, false, null),
+            new("cleanup.policy", "compact", "delete", "topic", false, false, null),
+            new("max.compaction.lag.ms", "600000", null, "topic", false, false, null),
+            new("segment.bytes", "1073741824", "1073741824", "default", false, false, null), // not overridden: not copied
+        ];
+        var navigation = Services.GetRequiredService<NavigationManager>();
+        navigation.NavigateTo(navigation.GetUriWithQueryParameter("clone", "orders"));
+        var page = Render<ControlCenter.Web.Components.Pages.CreateTopic>();
+        page.WaitForAssertion(() => Assert.Contains("Create topic like orders", page.Markup));
+        Assert.Equal("orders-copy", page.Find("input[data-testid=topic-name]").GetAttribute("value"));
+        Assert.Equal("6", page.Find("input[data-testid=topic-partitions]").GetAttribute("value"));
+        Assert.Equal("2", page.Find("input[data-testid=topic-rf]").GetAttribute("value"));
+
+        page.Find("[data-testid=submit-topic]").Click();
+        var sent = Assert.Single(TopicAdmin.Creates).Spec;
+        Assert.Equal(new Dictionary<string, string> { ["cleanup.policy"] = "compact", ["retention.ms"] = "172800000", ["max.compaction.lag.ms"] = "600000" },
+            sent.Configs.ToDictionary());
     }
 }

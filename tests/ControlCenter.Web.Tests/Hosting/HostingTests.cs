@@ -2,22 +2,14 @@ using System.Net;
 using System.Text.Json;
 using ControlCenter.Kafka;
 using ControlCenter.Kafka.Cluster;
-using ControlCenter.Web.Tests.Infrastructure;
 
 namespace ControlCenter.Web.Tests.Hosting;
 
 /// <summary>The app on a real Kestrel: health, static files, the embedded broker, an unreachable cluster.</summary>
 public class HostingTests
 {
-    private static async Task WaitForStateAsync(IClusterState cluster, ConnectionState state, int seconds = 30)
-    {
-        var deadline = DateTime.UtcNow.AddSeconds(seconds);
-        while (cluster.Status.State != state)
-        {
-            if (DateTime.UtcNow > deadline) throw new TimeoutException($"Cluster state stayed {cluster.Status.State} ({cluster.Status.Error}), expected {state}");
-            await Task.Delay(50);
-        }
-    }
+    private static Task WaitForStateAsync(IClusterState cluster, ConnectionState state) =>
+        Wait.UntilAsync(() => cluster.Status.State == state, $"the cluster to be {state}", cancellation: TestContext.Current.CancellationToken);
 
     [Fact]
     public async Task HealthzReportsTheEmbeddedClusterReachable()
@@ -26,9 +18,9 @@ public class HostingTests
         var address = app.Start();
         await WaitForStateAsync(app.Get<IClusterState>(), ConnectionState.Connected);
         using var http = app.Http(address);
-        var response = await http.GetAsync("/healthz");
+        var response = await http.GetAsync("/healthz", TestContext.Current.CancellationToken);
         Assert.Equal(HttpStatusCode.OK, response.StatusCode);
-        using var json = JsonDocument.Parse(await response.Content.ReadAsStringAsync());
+        using var json = JsonDocument.Parse(await response.Content.ReadAsStringAsync(TestContext.Current.CancellationToken));
         Assert.Equal("Healthy", json.RootElement.GetProperty("status").GetString());
         Assert.True(json.RootElement.GetProperty("cluster").GetProperty("reachable").GetBoolean());
         Assert.True(app.Get<ClusterConnection>().IsEmbedded);
@@ -43,10 +35,10 @@ public class HostingTests
     {
         await using var app = new AppFactory();
         using var http = app.Http(app.Start());
-        var response = await http.GetAsync(url);
+        var response = await http.GetAsync(url, TestContext.Current.CancellationToken);
         Assert.Equal(HttpStatusCode.OK, response.StatusCode);
-        string served = await response.Content.ReadAsStringAsync();
-        Assert.Equal(await File.ReadAllTextAsync(Path.Combine(RepoPaths.Root, "wwwroot", file)), served);
+        string served = await response.Content.ReadAsStringAsync(TestContext.Current.CancellationToken);
+        Assert.Equal(await File.ReadAllTextAsync(Path.Combine(RepoPaths.Root, "wwwroot", file), TestContext.Current.CancellationToken), served);
     }
 
     [Fact]
@@ -54,14 +46,14 @@ public class HostingTests
     {
         await using var app = new AppFactory();
         using var http = app.Http(app.Start());
-        string page = await http.GetStringAsync("/");
+        string page = await http.GetStringAsync("/", TestContext.Current.CancellationToken);
         Assert.Contains("Kafka Control Center", page);
         // Asset URLs are fingerprinted (MapStaticAssets): follow the link the page renders.
         var href = System.Text.RegularExpressions.Regex.Match(page, "href=\"(_content/MudBlazor/MudBlazor\\.min[^\"]*\\.css)\"").Groups[1].Value;
         Assert.NotEmpty(href);
-        var css = await http.GetAsync("/" + href);
+        var css = await http.GetAsync("/" + href, TestContext.Current.CancellationToken);
         Assert.Equal(HttpStatusCode.OK, css.StatusCode);
-        Assert.True((await css.Content.ReadAsByteArrayAsync()).Length > 10_000);
+        Assert.True((await css.Content.ReadAsByteArrayAsync(TestContext.Current.CancellationToken)).Length > 10_000);
     }
 
     [Fact]
@@ -73,14 +65,14 @@ public class HostingTests
         await WaitForStateAsync(cluster, ConnectionState.Unreachable);
         Assert.False(string.IsNullOrWhiteSpace(cluster.Status.Error));
 
-        var response = await http.GetAsync("/healthz");
+        var response = await http.GetAsync("/healthz", TestContext.Current.CancellationToken);
         Assert.Equal(HttpStatusCode.OK, response.StatusCode);
-        using var json = JsonDocument.Parse(await response.Content.ReadAsStringAsync());
+        using var json = JsonDocument.Parse(await response.Content.ReadAsStringAsync(TestContext.Current.CancellationToken));
         Assert.Equal("Degraded", json.RootElement.GetProperty("status").GetString());
         Assert.False(json.RootElement.GetProperty("cluster").GetProperty("reachable").GetBoolean());
         Assert.Equal("127.0.0.1:1", json.RootElement.GetProperty("cluster").GetProperty("bootstrapServers").GetString());
 
-        string page = await http.GetStringAsync("/");
+        string page = await http.GetStringAsync("/", TestContext.Current.CancellationToken);
         Assert.Contains("Cannot reach the cluster at", page);
         Assert.Contains("127.0.0.1:1", page);
     }
@@ -102,7 +94,7 @@ public class HostingTests
 
         await broker.RestartAsync(); // same port, same data dir
         Assert.Equal(port, broker.Broker.Port);
-        await WaitForStateAsync(cluster, ConnectionState.Connected, seconds: 60);
+        await WaitForStateAsync(cluster, ConnectionState.Connected);
         Assert.Equal(clusterId, cluster.Overview!.ClusterId);
         await broker.DisposeAsync();
     }
@@ -113,7 +105,7 @@ public class HostingTests
         await using var app = new AppFactory();
         using var http = app.Http(app.Start());
         await WaitForStateAsync(app.Get<IClusterState>(), ConnectionState.Connected);
-        string page = await http.GetStringAsync("/brokers/1");
+        string page = await http.GetStringAsync("/brokers/1", TestContext.Current.CancellationToken);
         Assert.Contains("auto.create.topics.enable", page);
         Assert.Contains("log.retention.ms", page);
         Assert.DoesNotContain("password", page.Replace("sasl.jaas.config", ""), StringComparison.OrdinalIgnoreCase);

@@ -31,9 +31,9 @@ public abstract class ComponentTest : BunitContext
         Services.AddSingleton<ITopicRates>(sp => sp.GetRequiredService<LiveMetrics>());
         // A connection to an external cluster that is never contacted: the demo is off for it.
         var connection = new ClusterConnection(Options.Create(new KafkaOptions { BootstrapServers = "broker-a:9092", LogDirs = LogDirs }));
-        Services.AddSingleton(new ControlCenter.Kafka.Segments.SegmentService(connection));
-        Services.AddSingleton(new DemoTraffic(connection, new ClusterAdmin(connection, NullLogger<ClusterAdmin>.Instance),
-            Options.Create(new DemoOptions()), NullLogger<DemoTraffic>.Instance));
+        Services.AddSingleton(new ControlCenter.Kafka.Segments.SegmentService(connection, TimeProvider.System));
+        Services.AddSingleton(new DemoTraffic(connection, new ClusterAdmin(connection), Options.Create(new DemoOptions()), TimeProvider.System,
+            NullLogger<DemoTraffic>.Instance));
         SetRendererInfo(new RendererInfo("Server", true));
     }
 }

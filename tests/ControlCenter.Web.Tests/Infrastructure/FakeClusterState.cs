@@ -14,6 +14,8 @@ public sealed class FakeClusterState : IClusterState
     public event Action? Changed;
     public int RefreshRequests { get; private set; }
     public void RequestRefresh() => RefreshRequests++;
+    public Task NextTickAsync(CancellationToken cancellation = default) => Task.CompletedTask;
+    public Task RefreshAsync(CancellationToken cancellation = default) { RequestRefresh(); return Task.CompletedTask; }
 
     public static ClusterSnapshot SampleSnapshot(int controller = 2)
     {

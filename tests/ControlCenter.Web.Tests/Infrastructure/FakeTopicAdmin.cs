@@ -18,7 +18,8 @@ public sealed class FakeTopicAdmin : ITopicAdmin
     public Task<AdminResult> AddPartitionsAsync(string topic, int newTotal) => Task.FromResult(NextResult);
     public Task<(AdminResult Result, IReadOnlyDictionary<int, long> NewLowWatermarks)> PurgeAsync(string topic, IEnumerable<int> partitions) =>
         Task.FromResult<(AdminResult, IReadOnlyDictionary<int, long>)>((NextResult, new Dictionary<int, long>()));
-    public Task<IReadOnlyList<TopicConfigEntry>> DescribeConfigsAsync(string topic) => Task.FromResult<IReadOnlyList<TopicConfigEntry>>([]);
+    public IReadOnlyList<TopicConfigEntry> Configs { get; set; } = [];
+    public Task<IReadOnlyList<TopicConfigEntry>> DescribeConfigsAsync(string topic) => Task.FromResult(Configs);
     public Task<AdminResult> SetConfigAsync(string topic, string name, string? value) => Task.FromResult(NextResult);
 }
 

@@ -51,17 +51,30 @@ internal sealed class FetchApi : ApiHandler
         }
 
         var logs = context.Broker.Logs;
-        var deadline = Environment.TickCount64 + Math.Max(0, maxWaitMs);
+        // max_wait_ms bounds a request on the wire, like a socket timeout: it runs on real elapsed
+        // time, not on the broker's clock (a test that freezes that clock still gets its fetches back).
+        long deadline = Environment.TickCount64 + Math.Max(0, maxWaitMs);
         List<(string Topic, List<PartitionData> Partitions)> result;
+        bool parked = false;
         while (true)
         {
             var signals = WaitSignals(topics, logs);
             result = ReadAll(topics, logs, v, maxBytes, out long bytes, out bool anyError);
             long remaining = deadline - Environment.TickCount64;
-            if (bytes >= minBytes || anyError || remaining <= 0 || signals.Count == 0) break;
+            if (bytes >= minBytes || anyError || remaining <= 0 || signals.Count == 0)
+            {
+                if (parked) context.Broker.FetchWaits.Ended(woken: bytes > 0 || anyError);
+                break;
+            }
+            if (!parked) context.Broker.FetchWaits.Parked();
+            parked = true;
             var timeout = Task.Delay(TimeSpan.FromMilliseconds(remaining), context.Cancellation);
             await Task.WhenAny(signals.Append(timeout));
-            if (context.Cancellation.IsCancellationRequested) return false;
+            if (context.Cancellation.IsCancellationRequested)
+            {
+                context.Broker.FetchWaits.Ended(woken: false);
+                return false;
+            }
         }
         WriteResponse(response, v, isolation, result);
         return true;

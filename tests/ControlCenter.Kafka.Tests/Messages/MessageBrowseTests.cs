@@ -1,16 +1,15 @@
 using System.Text;
 using Confluent.Kafka;
 using ControlCenter.Kafka.Messages;
-using ControlCenter.Web.Tests.Infrastructure;
 
-namespace ControlCenter.Web.Tests.Services;
+namespace ControlCenter.Kafka.Tests.Messages;
 
 /// <summary>Browse seek modes, paging, downloads and the produce form against the embedded broker.</summary>
-public class MessageBrowseTests : AppTestBase
+public class MessageBrowseTests : ClusterTest
 {
     private static readonly DateTime Start = new(2026, 3, 1, 12, 0, 0, DateTimeKind.Utc);
-    private MessageBrowser Browser => App.Get<MessageBrowser>();
-    private MessageProducer Producer => App.Get<MessageProducer>();
+    private MessageBrowser Browser => Host.Get<MessageBrowser>();
+    private MessageProducer Producer => Host.Get<MessageProducer>();
 
     /// <summary>counts[p] records in partition p; record n of a partition has value "p{p}-{n}" and timestamp Start + n seconds.</summary>
     private async Task ProduceAsync(string topic, params int[] counts)
@@ -86,7 +85,7 @@ public class MessageBrowseTests : AppTestBase
         var oldest = await Browser.FirstPageAsync("spread", [1], BrowseStart.Oldest, 3);
         Assert.Equal(Expected(1, 0, 3), Values(oldest));
 
-        await App.Get<ControlCenter.Kafka.Topics.ITopicAdmin>().PurgeAsync("spread", [0]);
+        await Host.Get<ControlCenter.Kafka.Topics.ITopicAdmin>().PurgeAsync("spread", [0]);
         var purged = await Browser.FirstPageAsync("spread", [0], BrowseStart.Oldest, 3);
         Assert.Empty(purged.Records);
     }
@@ -96,16 +95,14 @@ public class MessageBrowseTests : AppTestBase
     {
         await ProduceAsync("tailed", 5, 5);
         var seen = new System.Collections.Concurrent.ConcurrentQueue<KafkaMessage>();
-        using var stop = new CancellationTokenSource();
-        var tail = Browser.TailAsync("tailed", [0, 1], seen.Enqueue, stop.Token);
-        await Task.Delay(1500); // let the tail's consumer reach the end before producing
+        var tail = await Browser.TailAsync("tailed", [0, 1], seen.Enqueue, Cancellation);
+        Assert.Equal(new Dictionary<int, long> { [0] = 5, [1] = 5 }, tail.From); // it follows from each partition's end
         using (var producer = Clients.Producer(Bootstrap))
         {
-            await producer.ProduceAsync(new TopicPartition("tailed", 1), new Message<byte[]?, byte[]?> { Value = "fresh"u8.ToArray() });
+            await producer.ProduceAsync(new TopicPartition("tailed", 1), new Message<byte[]?, byte[]?> { Value = "fresh"u8.ToArray() }, Cancellation);
         }
-        await WaitForAsync(() => !seen.IsEmpty, "the new record in the tail", 15);
-        stop.Cancel();
-        await tail;
+        await Wait.UntilAsync(() => !seen.IsEmpty, "the new record in the tail", cancellation: Cancellation);
+        await tail.DisposeAsync();
         var record = Assert.Single(seen);
         Assert.Equal((1, 5L, "fresh"), (record.Partition, record.Offset, Encoding.UTF8.GetString(record.Value!)));
     }
@@ -117,20 +114,16 @@ public class MessageBrowseTests : AppTestBase
         var big = new byte[10 * 1024 * 1024];
         new Random(7).NextBytes(big);
         using (var producer = Clients.Producer(Bootstrap, c => c.MessageMaxBytes = 20_000_000))
-            await producer.ProduceAsync("large", new Message<byte[]?, byte[]?> { Key = "k"u8.ToArray(), Value = big });
+            await producer.ProduceAsync("large", new Message<byte[]?, byte[]?> { Key = "k"u8.ToArray(), Value = big }, TestContext.Current.CancellationToken);
 
         var page = await Browser.FirstPageAsync("large", [0], BrowseStart.Oldest, 5);
         var record = Assert.Single(page.Records);
         Assert.Equal((KafkaMessage.PreviewLimit, big.Length, true), (record.Value!.Length, record.ValueSize, record.ValueTruncated));
         Assert.Equal(big.AsSpan(0, KafkaMessage.PreviewLimit).ToArray(), record.Value);
 
-        using var http = App.Http(BaseAddress);
-        var response = await http.GetAsync("api/topics/large/records/0/0/value");
-        response.EnsureSuccessStatusCode();
-        Assert.Equal(big, await response.Content.ReadAsByteArrayAsync());
-        Assert.Equal("k", await http.GetStringAsync("api/topics/large/records/0/0/key"));
-        Assert.Equal(System.Net.HttpStatusCode.NotFound, (await http.GetAsync("api/topics/large/records/0/7/value")).StatusCode);
-        Assert.Equal(System.Net.HttpStatusCode.BadRequest, (await http.GetAsync("api/topics/large/records/0/0/other")).StatusCode);
+        var whole = await Browser.ReadOneAsync("large", 0, 0, previewLimit: int.MaxValue);
+        Assert.Equal(big, whole!.Value);
+        Assert.Null(await Browser.ReadOneAsync("large", 0, 7));
     }
 
     [Theory]
@@ -141,7 +134,7 @@ public class MessageBrowseTests : AppTestBase
     {
         await Clients.CreateTopicAsync(Bootstrap, "produced", 3);
         var form = new ProduceForm("produced", "order-1", """{"n":1}""", true, [("source", "form")], 2, acks, Count: 3);
-        var outcomes = await Producer.ProduceAsync(form);
+        var outcomes = await Producer.ProduceAsync(form, TestContext.Current.CancellationToken);
         Assert.Equal(3, outcomes.Count);
         Assert.All(outcomes, o => Assert.Equal((2, (string?)null), (o.Partition!.Value, o.Error)));
         Assert.All(outcomes, o => Assert.True(o.LatencyMs >= 0));
@@ -158,7 +151,7 @@ public class MessageBrowseTests : AppTestBase
         });
 
         // By key: the partition reported is where the record is.
-        var keyed = Assert.Single(await Producer.ProduceAsync(form with { Partition = null, Key = "customer-77", Count = 1, Acks = AcksSetting.All }));
+        var keyed = Assert.Single(await Producer.ProduceAsync(form with { Partition = null, Key = "customer-77", Count = 1, Acks = AcksSetting.All }, TestContext.Current.CancellationToken));
         var read = await Browser.ReadOneAsync("produced", keyed.Partition!.Value, keyed.Offset!.Value);
         Assert.Equal("customer-77", Encoding.UTF8.GetString(read!.Key!));
     }
@@ -169,11 +162,11 @@ public class MessageBrowseTests : AppTestBase
         await Clients.CreateTopicAsync(Bootstrap, "guarded", 1);
         var form = new ProduceForm("guarded", null, "{not json", true, [], null, AcksSetting.All);
         Assert.Equal("The value is not valid JSON.", MessageProducer.Validate(form));
-        await Assert.ThrowsAsync<ArgumentException>(() => Producer.ProduceAsync(form));
+        await Assert.ThrowsAsync<ArgumentException>(() => Producer.ProduceAsync(form, TestContext.Current.CancellationToken));
         Assert.Equal("Every header needs a name.", MessageProducer.Validate(form with { ValueIsJson = false, Headers = [("", "x")] }));
         Assert.NotNull(MessageProducer.Validate(form with { ValueIsJson = false, Count = 0 }));
 
-        var outcome = Assert.Single(await Producer.ProduceAsync(form with { ValueIsJson = false, Partition = 5 }));
+        var outcome = Assert.Single(await Producer.ProduceAsync(form with { ValueIsJson = false, Partition = 5 }, TestContext.Current.CancellationToken));
         Assert.NotNull(outcome.Error); // partition 5 does not exist
         Assert.Null(outcome.Offset);
         Assert.Empty(Clients.ReadAll(Bootstrap, "guarded", 1, TimeSpan.FromSeconds(2)));

@@ -1,7 +1,7 @@
 using ControlCenter.Kafka.Segments;
 using ControlCenter.Kafka.Topics;
 
-namespace ControlCenter.Web.Tests.Segments;
+namespace ControlCenter.Kafka.Tests.Segments;
 
 /// <summary>Kafka's deletion rules on made-up segment lists: the edges a live broker rarely shows on cue.</summary>
 public class RetentionForecastTests

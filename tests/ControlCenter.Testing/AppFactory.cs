@@ -1,19 +1,24 @@
+using ControlCenter.Broker;
+using ControlCenter.Kafka;
+using ControlCenter.Kafka.Cluster;
+using ControlCenter.Web.Hosting;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Hosting.Server;
 using Microsoft.AspNetCore.Hosting.Server.Features;
 using Microsoft.AspNetCore.Mvc.Testing;
 using Microsoft.Extensions.DependencyInjection;
 
-namespace ControlCenter.Web.Tests.Infrastructure;
+namespace ControlCenter.Testing;
 
 /// <summary>
-/// The whole app on a real Kestrel at a free loopback port. By default it runs its embedded
-/// broker (free port, temporary data dir); pass a bootstrap list to manage another cluster.
+/// The whole dashboard in this process, on a real Kestrel at a free loopback port (hosting
+/// tests, the SignalR hub, benchmarks). By default it runs its embedded broker (free port,
+/// temporary data dir); settings can point it at another cluster.
 /// </summary>
-public sealed class AppFactory : WebApplicationFactory<Program>
+public sealed class AppFactory : WebApplicationFactory<EmbeddedBrokerService> // any type of the app's assembly
 {
     private readonly Dictionary<string, string?> _settings;
-    public string DataDir { get; } = TempDir.Create("web");
+    public string DataDir { get; } = TempDir.Create("app");
 
     public AppFactory(Dictionary<string, string?>? settings = null)
     {
@@ -25,8 +30,11 @@ public sealed class AppFactory : WebApplicationFactory<Program>
             ["Kafka:RequestTimeoutMs"] = "1500",
             ["Demo:Enabled"] = "false", // tests count topics and groups: the demo is tested on its own
             ["RestProxy:Url"] = "http://127.0.0.1:0",
+            ["Logging:LogLevel:Default"] = "Warning",
         };
         foreach (var kv in settings ?? []) _settings[kv.Key] = kv.Value;
+        // Where the app's content (appsettings, static web assets) is, whichever project runs this.
+        Environment.SetEnvironmentVariable("ASPNETCORE_TEST_CONTENTROOT_CONTROLCENTER_WEB", Path.Combine(RepoPaths.Root, "src", "ControlCenter.Web"));
         UseKestrel(0);
     }
 
@@ -48,13 +56,19 @@ public sealed class AppFactory : WebApplicationFactory<Program>
     public HttpClient Http(Uri baseAddress) => new() { BaseAddress = baseAddress, Timeout = TimeSpan.FromSeconds(30) };
 
     public T Get<T>() where T : notnull => Services.GetRequiredService<T>();
+    public IClusterState Cluster => Get<IClusterState>();
+    public ClusterMonitor Monitor => Get<ClusterMonitor>();
+    public string Bootstrap => Get<ClusterConnection>().BootstrapServers;
+    /// <summary>The embedded broker (null when the app manages another cluster).</summary>
+    public KafkaBroker? Broker => Get<EmbeddedBrokerService>().Broker;
+    /// <summary>Requests the embedded broker has handled, all APIs together.</summary>
+    public long TotalRequests => Broker?.RequestCounts.Values.Sum() ?? 0;
+
+    /// <summary>Waits for the monitor's first successful read of the cluster.</summary>
+    public Task WaitReachableAsync() => Wait.UntilAsync(() => Cluster.Status.IsReachable, "the cluster to be reachable");
 
     /// <summary>Stops the host (hosted services stop, the embedded broker shuts down) but keeps the data dir.</summary>
-    public async Task StopAsync()
-    {
-        var lifetime = Services.GetRequiredService<Microsoft.Extensions.Hosting.IHost>();
-        await lifetime.StopAsync();
-    }
+    public async Task StopAsync() => await Services.GetRequiredService<Microsoft.Extensions.Hosting.IHost>().StopAsync();
 
     public override async ValueTask DisposeAsync()
     {

@@ -2,8 +2,9 @@ using ControlCenter.Kafka.Cluster;
 using ControlCenter.Kafka.Groups;
 using ControlCenter.Kafka.Metrics;
 using Microsoft.Extensions.Options;
+using Microsoft.Extensions.Time.Testing;
 
-namespace ControlCenter.Web.Tests.Metrics;
+namespace ControlCenter.Kafka.Tests.Metrics;
 
 /// <summary>
 /// The history's arithmetic with a simulated clock: a day and more of ticks in a second. The
@@ -142,5 +143,34 @@ public class LiveMetricsTests
         Assert.Equal(100, metrics.History(MetricsScope.Topic("second")).Recent[^1].Values[0]);
         Assert.False(metrics.History(MetricsScope.Topic("first")).Kept);
         Assert.Equal(2, metrics.HistorySeries);
+    }
+
+    [Fact]
+    public void ChartsReadAWindowEndingNowOnTheAppsClock()
+    {
+        var clock = new FakeTimeProvider(Start);
+        var metrics = new LiveMetrics(Options.Create(new MonitorOptions { IntervalMs = 1000 }), clock);
+        long end = 0;
+        for (int tick = 0; tick < 40 * 60; tick++)
+        {
+            metrics.Update(Snapshot(clock.GetUtcNow(), end += 10), NoGroups);
+            clock.Advance(TimeSpan.FromSeconds(1));
+        }
+        var now = clock.GetUtcNow();
+
+        // Five minutes: every tick of the last five minutes, up to now.
+        var five = metrics.History(MetricsScope.Topic("busy"), TimeSpan.FromMinutes(5));
+        var fivePoints = five.Timeline(TimeSpan.FromMinutes(5));
+        Assert.Equal(5 * 60, fivePoints.Count);
+        Assert.All(fivePoints, p => Assert.InRange(p.Time, now.AddMinutes(-5), now));
+
+        // An hour: one point a minute for the whole 40 minutes seen, then the ticks after the last whole minute.
+        var hour = metrics.History(MetricsScope.Topic("busy"), TimeSpan.FromHours(1));
+        var hourPoints = hour.Timeline(TimeSpan.FromHours(1));
+        var lastMinute = hour.Minutes[^1].Time;
+        Assert.Equal(hour.Minutes, hourPoints.Take(hour.Minutes.Count));
+        Assert.All(hourPoints.Skip(hour.Minutes.Count), p => Assert.True(p.Time >= lastMinute.AddMinutes(1)));
+        Assert.Equal(hourPoints.Select(p => p.Time).Order(), hourPoints.Select(p => p.Time));
+        Assert.Equal(now.AddSeconds(-1), hourPoints[^1].Time); // the line reaches the latest tick
     }
 }

@@ -3,10 +3,9 @@ using System.Text.Json;
 using Confluent.Kafka;
 using ControlCenter.RestProxy;
 using ControlCenter.RestProxy.Consumers;
-using ControlCenter.Web.Tests.Infrastructure;
-using static ControlCenter.Web.Tests.RestProxy.RestProxyClient;
+using static ControlCenter.RestProxy.Tests.RestProxyClient;
 
-namespace ControlCenter.Web.Tests.RestProxy;
+namespace ControlCenter.RestProxy.Tests;
 
 /// <summary>REST consumer instances against the embedded broker, with records produced and checked by Confluent.Kafka.</summary>
 public class RestConsumerTests : RestProxyTestBase
@@ -90,7 +89,7 @@ public class RestConsumerTests : RestProxyTestBase
         await Clients.CreateTopicAsync(Bootstrap, "rest-bytes", 2);
         byte[] raw = [0, 255, 10, 13, 128];
         using (var producer = Clients.Producer(Bootstrap))
-            await producer.ProduceAsync(new TopicPartition("rest-bytes", 1), new Message<byte[]?, byte[]?> { Key = null, Value = raw });
+            await producer.ProduceAsync(new TopicPartition("rest-bytes", 1), new Message<byte[]?, byte[]?> { Key = null, Value = raw }, TestContext.Current.CancellationToken);
         string instance = await CreateAsync("rest-binary-group", """{"name":"b1","format":"binary","auto.offset.reset":"earliest"}""");
         await Rest.PostAsync(instance + "/assignments", """{"partitions":[{"topic":"rest-bytes","partition":1}]}""");
         var record = Assert.Single(await ReadAsync(instance, 1, Binary));
@@ -204,7 +203,7 @@ public class RestConsumerTests : RestProxyTestBase
         AssertError(await Rest.PostAsync(instance + "/assignments", """{"partitions":[{"topic":"t"}]}"""), 422, 422);
         AssertError(await Rest.GetAsync(instance + "/records?timeout=soon", RestProxyClient.Binary), 422, 422);
         Assert.Equal(204, (await Rest.DeleteAsync(instance)).Status);
-        Assert.Empty(App.Get<ConsumerInstances>().All);
+        Assert.Empty(Host.Get<ConsumerInstances>().All);
     }
 
     [Fact]

@@ -3,16 +3,14 @@ using System.Text.Json;
 using Confluent.Kafka;
 using ControlCenter.RestProxy;
 using ControlCenter.RestProxy.Consumers;
-using ControlCenter.Web.Tests.Infrastructure;
+using Microsoft.Extensions.Time.Testing;
 
-namespace ControlCenter.Web.Tests.RestProxy;
+namespace ControlCenter.RestProxy.Tests;
 
-/// <summary>The seed's curl session against the proxy, and instances that expire when left idle.</summary>
+/// <summary>The seed's curl session against the proxy.</summary>
 public class RestSessionTests : RestProxyTestBase
 {
-    protected override Dictionary<string, string?>? Settings => new() { ["RestProxy:ConsumerInstanceTimeoutMs"] = "2000" };
-
-    private string Proxy => App.Get<RestProxyServer>().BaseUrl!;
+    private string Proxy => Host.Get<RestProxyServer>().BaseUrl!;
 
     private static async Task<string> CurlAsync(params string[] args)
     {
@@ -49,8 +47,16 @@ public class RestSessionTests : RestProxyTestBase
         Assert.Equal("alice", record.GetProperty("key").GetString());
         Assert.Equal("hello from curl", record.GetProperty("value").GetProperty("greeting").GetString());
         await CurlAsync("-X", "DELETE", baseUri);
-        Assert.Empty(App.Get<ConsumerInstances>().All);
+        Assert.Empty(Host.Get<ConsumerInstances>().All);
     }
+}
+
+/// <summary>Instances left idle past RestProxy:ConsumerInstanceTimeoutMs are closed: time is under test, so the clock is a fake one the test moves.</summary>
+public class RestInstanceExpiryTests : RestProxyTestBase
+{
+    private readonly FakeTimeProvider _clock = new();
+    protected override TimeProvider Time => _clock;
+    protected override Dictionary<string, string?>? Settings => new() { ["RestProxy:ConsumerInstanceTimeoutMs"] = "2000" };
 
     [Fact]
     public async Task IdleInstancesExpireAndLeaveTheirGroup()
@@ -62,18 +68,24 @@ public class RestSessionTests : RestProxyTestBase
         await Rest.PostAsync(instance + "/subscription", """{"topics":["rest-idle"]}""");
         await Rest.GetAsync(instance + "/records", RestProxyClient.Binary); // joins the group
         using var admin = Clients.Admin(Bootstrap);
-        await WaitForAsync(() => admin.DescribeConsumerGroupsAsync(["idle-group"]).Result.ConsumerGroupDescriptions[0].Members.Count == 1, "the member to join");
+        await Wait.UntilAsync(async () => (await admin.DescribeConsumerGroupsAsync(["idle-group"])).ConsumerGroupDescriptions[0].Members.Count == 1,
+            "the member to join", cancellation: Cancellation);
+        var instances = Host.Get<ConsumerInstances>();
 
-        // Used within the timeout, it stays; left alone past it, it is closed.
+        // Used within the timeout, it stays: 3 × 1.5 s of idle time, each under the 2 s timeout.
         for (int i = 0; i < 3; i++)
         {
-            await Task.Delay(1000);
+            _clock.Advance(TimeSpan.FromMilliseconds(1500));
+            await instances.ExpireAsync(); // what the expiry timer does, run here so the check has certainly happened
             Assert.Equal(200, (await Rest.GetAsync(instance + "/subscription")).Status);
         }
-        await WaitForAsync(() => App.Get<ConsumerInstances>().All.Count == 0, "the idle instance to expire", 15);
+        Assert.Single(instances.All);
+        // Left alone past it, the proxy's own timer closes it.
+        _clock.Advance(TimeSpan.FromMilliseconds(2001));
+        await Wait.UntilAsync(() => instances.All.Count == 0, "the idle instance to expire", cancellation: Cancellation);
         RestProxyClient.AssertError(await Rest.GetAsync(instance + "/subscription"), 404, 40403);
-        var group = (await admin.DescribeConsumerGroupsAsync(["idle-group"])).ConsumerGroupDescriptions[0];
-        Assert.Empty(group.Members);
-        Assert.Equal(ConsumerGroupState.Empty, group.State);
+        // Closing sent its LeaveGroup; the coordinator empties the group when it has handled it.
+        await Wait.UntilAsync(async () => (await admin.DescribeConsumerGroupsAsync(["idle-group"])).ConsumerGroupDescriptions[0] is { Members.Count: 0, State: ConsumerGroupState.Empty },
+            "the group to be left", cancellation: Cancellation);
     }
 }

@@ -1,15 +1,14 @@
 using System.Text;
 using Confluent.Kafka;
 using ControlCenter.RestProxy;
-using ControlCenter.Web.Tests.Infrastructure;
-using static ControlCenter.Web.Tests.RestProxy.RestProxyClient;
+using static ControlCenter.RestProxy.Tests.RestProxyClient;
 
-namespace ControlCenter.Web.Tests.RestProxy;
+namespace ControlCenter.RestProxy.Tests;
 
 /// <summary>Metadata and produce calls of the REST proxy through a real Kestrel, checked with Confluent.Kafka on the embedded broker.</summary>
 public class RestProduceAndMetadataTests : RestProxyTestBase
 {
-    protected override Dictionary<string, string?>? Settings => new() { ["EmbeddedBroker:Config:auto.create.topics.enable"] = "false" };
+    protected override Dictionary<string, string>? BrokerConfig => new() { ["auto.create.topics.enable"] = "false" };
 
     [Fact]
     public async Task MetadataReadsAsConfluentWritesIt()
@@ -38,7 +37,7 @@ public class RestProduceAndMetadataTests : RestProxyTestBase
         Assert.Equal([1], brokers.Body.GetProperty("brokers").EnumerateArray().Select(b => b.GetInt32()));
 
         using (var producer = Clients.Producer(Bootstrap))
-            for (int i = 0; i < 5; i++) await producer.ProduceAsync(new TopicPartition("rest-meta", 1), new Message<byte[]?, byte[]?> { Value = [1] });
+            for (int i = 0; i < 5; i++) await producer.ProduceAsync(new TopicPartition("rest-meta", 1), new Message<byte[]?, byte[]?> { Value = [1] }, TestContext.Current.CancellationToken);
         var offsets = await Rest.GetAsync("/topics/rest-meta/partitions/1/offsets");
         Assert.Equal((0, 5), (offsets.Body.GetProperty("beginning_offset").GetInt64(), offsets.Body.GetProperty("end_offset").GetInt64()));
 

@@ -1,6 +1,8 @@
 using System.Globalization;
 
-namespace ControlCenter.Kafka.Topics;
+using ControlCenter.Kafka.Topics;
+
+namespace ControlCenter.Web.Components.Topics;
 
 public enum ValueMode { Default, Unlimited, Custom }
 

@@ -2,7 +2,7 @@ using System.Net.Http.Headers;
 using System.Text;
 using System.Text.Json;
 
-namespace ControlCenter.Web.Tests.RestProxy;
+namespace ControlCenter.RestProxy.Tests;
 
 /// <summary>A plain HttpClient speaking v2 to the proxy, answering (status, JSON) so tests see exactly what a script would.</summary>
 public sealed class RestProxyClient(string baseUrl) : IDisposable

@@ -1,14 +1,19 @@
+using Microsoft.Extensions.Time.Testing;
 using Confluent.Kafka;
 using ControlCenter.Kafka.Groups;
-using ControlCenter.Web.Tests.Infrastructure;
 
-namespace ControlCenter.Web.Tests.Services;
+namespace ControlCenter.Kafka.Tests.Groups;
 
-/// <summary>Lag and resets against the embedded broker with real Confluent.Kafka consumers.</summary>
-public class GroupServiceTests : AppTestBase
+/// <summary>
+/// Lag and resets against the embedded broker with real Confluent.Kafka consumers. Lag in time
+/// is time under test: the app's clock is frozen, so the expected ages are exact.
+/// </summary>
+public class GroupServiceTests : ClusterTest
 {
-    protected override Dictionary<string, string?>? Settings => new() { ["Monitor:GroupIntervalMs"] = "300" };
-    private IGroupAdmin Groups => App.Get<IGroupAdmin>();
+    private readonly FakeTimeProvider _clock = new(DateTimeOffset.FromUnixTimeMilliseconds(DateTimeOffset.UtcNow.ToUnixTimeMilliseconds()));
+    protected override TimeProvider Time => _clock;
+    private DateTime Now => _clock.GetUtcNow().UtcDateTime;
+    private IGroupAdmin Groups => Host.Get<IGroupAdmin>();
 
     private async Task ProduceAsync(string topic, int partitions, int perPartition, Func<int, DateTime>? timestamp = null)
     {
@@ -32,15 +37,14 @@ public class GroupServiceTests : AppTestBase
 
     private async Task<GroupLag> LagAsync(string group, Func<GroupLag, bool> ready)
     {
-        Cluster.RequestRefresh();
-        await WaitForAsync(() => Cluster.GroupLags.TryGetValue(group, out var g) && ready(g), $"lag of {group}");
+        await WaitForRefreshedAsync(() => Cluster.GroupLags.TryGetValue(group, out var g) && ready(g), $"lag of {group}");
         return Cluster.GroupLags[group];
     }
 
     [Fact]
     public async Task LagIsProducedMinusCommittedAndTimeIsTheAgeOfTheFirstUnconsumedRecord()
     {
-        var start = DateTime.UtcNow.AddMinutes(-30);
+        var start = Now.AddMinutes(-30);
         await ProduceAsync("lagging", 2, 50, i => start.AddSeconds(i * 10)); // record i is 30 min − 10·i s old
         Commit("lag-group", new TopicPartitionOffset("lagging", 0, 20), new TopicPartitionOffset("lagging", 1, 50));
 
@@ -50,8 +54,7 @@ public class GroupServiceTests : AppTestBase
         Assert.Equal((20L, 50L, 30L), (p0.Committed!.Value, p0.LogEndOffset, p0.LagRecords!.Value));
         Assert.Equal(0, p1.LagRecords);
         Assert.Equal(TimeSpan.Zero, p1.LagTime);
-        var expected = DateTime.UtcNow - start.AddSeconds(20 * 10); // record at offset 20 is the first one not consumed
-        Assert.InRange(p0.LagTime!.Value.TotalSeconds, expected.TotalSeconds - 5, expected.TotalSeconds + 5);
+        Assert.Equal(Now - start.AddSeconds(20 * 10), p0.LagTime); // record at offset 20 is the first one not consumed
         Assert.Equal(30, lag.TotalLag);
         Assert.True(lag.Group.IsSimple);
     }
@@ -59,15 +62,14 @@ public class GroupServiceTests : AppTestBase
     [Fact]
     public async Task LagTimeFollowsTheCommittedOffsetAsItMoves()
     {
-        var start = DateTime.UtcNow.AddMinutes(-30);
+        var start = Now.AddMinutes(-30);
         await ProduceAsync("moving", 1, 50, i => start.AddSeconds(i * 10));
         foreach (long committed in new long[] { 10, 20, 30 })
         {
             // Each commit needs a fresh probe of the same partition (the probe consumer is reused).
             Commit("moving-group", new TopicPartitionOffset("moving", 0, committed));
             var lag = await LagAsync("moving-group", g => g.Partitions[0].Committed == committed && g.Partitions[0].LagTime is not null);
-            var expected = DateTime.UtcNow - start.AddSeconds(committed * 10);
-            Assert.InRange(lag.Partitions[0].LagTime!.Value.TotalSeconds, expected.TotalSeconds - 5, expected.TotalSeconds + 5);
+            Assert.Equal(Now - start.AddSeconds(committed * 10), lag.Partitions[0].LagTime);
         }
     }
 
@@ -82,16 +84,15 @@ public class GroupServiceTests : AppTestBase
 
         // A compacted topic with offset 1 cleaned away: lag counts offsets, time comes from the next record that exists.
         await Clients.CreateTopicAsync(Bootstrap, "compacted", 1, new() { ["cleanup.policy"] = "compact", ["min.cleanable.dirty.ratio"] = "0.01", ["segment.bytes"] = "100" });
-        var old = DateTime.UtcNow.AddHours(-2);
+        var old = Now.AddHours(-2);
         using (var producer = Clients.Producer(Bootstrap))
             foreach (var (key, minutes) in new[] { ("a", 0), ("b", 10), ("a", 20), ("c", 30) })
-                await producer.ProduceAsync("compacted", new Message<byte[]?, byte[]?> { Key = System.Text.Encoding.UTF8.GetBytes(key), Value = [1], Timestamp = new Timestamp(old.AddMinutes(minutes)) });
-        App.Get<ControlCenter.Web.Hosting.EmbeddedBrokerService>().Broker!.RunCleanerNow(force: true);
+                await producer.ProduceAsync("compacted", new Message<byte[]?, byte[]?> { Key = System.Text.Encoding.UTF8.GetBytes(key), Value = [1], Timestamp = new Timestamp(old.AddMinutes(minutes)) }, TestContext.Current.CancellationToken);
+        Broker.Broker.RunCleanerNow(force: true);
         Commit("gap-group", new TopicPartitionOffset("compacted", 0, 0)); // offset 0 ("a", superseded) is gone
         var gapLag = await LagAsync("gap-group", g => g.Partitions.Count == 1 && g.Partitions[0].LagTime is not null);
         Assert.Equal(4, gapLag.Partitions[0].LagRecords);
-        var age = DateTime.UtcNow - old.AddMinutes(10); // first record left is "b" at +10 min
-        Assert.InRange(gapLag.Partitions[0].LagTime!.Value.TotalMinutes, age.TotalMinutes - 1, age.TotalMinutes + 1);
+        Assert.Equal(Now - old.AddMinutes(10), gapLag.Partitions[0].LagTime); // first record left is "b" at +10 min
     }
 
     [Theory]
@@ -122,7 +123,7 @@ public class GroupServiceTests : AppTestBase
             var first = consumer.Consume(TimeSpan.FromSeconds(20));
             Assert.Equal(expected, first!.Offset.Value);
         }
-        Assert.Equal(expected, (await App.Get<GroupReader>().CommittedAsync(group))[("resettable", 0)]);
+        Assert.Equal(expected, (await Host.Get<GroupReader>().CommittedAsync(group))[("resettable", 0)]);
         consumer.Close();
     }
 
@@ -162,7 +163,7 @@ public class GroupServiceTests : AppTestBase
         Assert.False(deleteOffsets.Succeeded);
         Assert.Contains("still subscribed", deleteOffsets.Error);
 
-        var committed = await App.Get<GroupReader>().CommittedAsync("busy-group");
+        var committed = await Host.Get<GroupReader>().CommittedAsync("busy-group");
         Assert.Equal((5L, 5L), (committed[("busy", 0)], committed[("busy", 1)]));
         member.Close();
     }
@@ -175,10 +176,10 @@ public class GroupServiceTests : AppTestBase
         Commit("done-group", new TopicPartitionOffset("one", 0, 3), new TopicPartitionOffset("two", 0, 4));
         await LagAsync("done-group", g => g.Partitions.Count == 2);
         Assert.True((await Groups.DeleteTopicOffsetsAsync("done-group", "one")).Succeeded);
-        Assert.Equal([("two", 0)], (await App.Get<GroupReader>().CommittedAsync("done-group")).Keys);
+        Assert.Equal([("two", 0)], (await Host.Get<GroupReader>().CommittedAsync("done-group")).Keys);
         Assert.True((await Groups.DeleteGroupAsync("done-group")).Succeeded);
-        Cluster.RequestRefresh();
-        await WaitForAsync(() => !Cluster.GroupLags.ContainsKey("done-group"), "the group to disappear");
+        await Cluster.RefreshAsync(Cancellation); // groups read after the delete
+        Assert.False(Cluster.GroupLags.ContainsKey("done-group"));
     }
 
     [Fact]

@@ -1,11 +1,8 @@
 using System.Text;
-using System.Text.Json;
 using Confluent.Kafka;
 using ControlCenter.Kafka.Messages;
-using ControlCenter.Web.Endpoints;
-using ControlCenter.Web.Tests.Infrastructure;
 
-namespace ControlCenter.Web.Tests.Services;
+namespace ControlCenter.Kafka.Tests.Messages;
 
 /// <summary>
 /// 100,000 records over 4 partitions (record i goes to partition i % 4 at offset i / 4), with a
@@ -25,15 +22,17 @@ public sealed class PlantedTopicFixture : IAsyncLifetime
     public static readonly int[] SpecialKey = [11, 22_222];              // key "special-key-…"
     public static bool Gold(int i) => i % 10 == 0;                        // header tier = gold: 10,000 records
 
-    public AppFactory App { get; } = new();
-    public string Bootstrap => App.Get<ControlCenter.Kafka.ClusterConnection>().BootstrapServers;
+    public TestBroker Broker { get; private set; } = null!;
+    public ClusterHost Host { get; private set; } = null!;
+    public string Bootstrap => Broker.BootstrapServers;
 
     public static (int Partition, long Offset) Position(int i) => (i % Partitions, i / Partitions);
     public static DateTime Timestamp(int i) => Start.AddMilliseconds(i * 10L);
 
     public async ValueTask InitializeAsync()
     {
-        App.Start();
+        Broker = await TestBroker.StartAsync();
+        Host = await ClusterHost.StartAsync(Bootstrap);
         await Clients.CreateTopicAsync(Bootstrap, Topic, Partitions);
         using var producer = Clients.Producer(Bootstrap, c => c.LingerMs = 20);
         for (int i = 0; i < Records; i++)
@@ -54,12 +53,16 @@ public sealed class PlantedTopicFixture : IAsyncLifetime
         Assert.Equal(0, producer.Flush(TimeSpan.FromSeconds(60)));
     }
 
-    public async ValueTask DisposeAsync() => await App.DisposeAsync();
+    public async ValueTask DisposeAsync()
+    {
+        await Host.DisposeAsync();
+        await Broker.DisposeAsync();
+    }
 }
 
 public class MessageSearchTests(PlantedTopicFixture fixture) : IClassFixture<PlantedTopicFixture>
 {
-    private MessageSearch Search => fixture.App.Get<MessageSearch>();
+    private MessageSearch Search => fixture.Host.Get<MessageSearch>();
     private static FilterCondition Value(FilterKind kind, string pattern, string? path = null) => new(FilterTarget.Value, kind, pattern, JsonPath: path);
 
     private Task<SearchResult> RunAsync(MessageFilter filter, int max = 10_000, IReadOnlyList<int>? partitions = null, IReadOnlyDictionary<int, long>? resume = null,
@@ -88,7 +91,7 @@ public class MessageSearchTests(PlantedTopicFixture fixture) : IClassFixture<Pla
             "key" => (new MessageFilter([new FilterCondition(FilterTarget.Key, FilterKind.Regex, "^special-key-")]), PlantedTopicFixture.SpecialKey),
             _ => (new MessageFilter([Value(FilterKind.Contains, "vip-42"), Value(FilterKind.Regex, "\"id\":(10|500),")]), [10, PlantedTopicFixture.VipDecoy]),
         };
-        var result = await RunAsync(filter);
+        var result = await RunAsync(filter, cancellation: TestContext.Current.CancellationToken);
         Assert.Equal(SearchStop.EndOfRange, result.Stop);
         Assert.Equal(PlantedTopicFixture.Records, result.Final.Scanned);
         Assert.Equal(1.0, result.Final.Fraction);
@@ -103,11 +106,11 @@ public class MessageSearchTests(PlantedTopicFixture fixture) : IClassFixture<Pla
     {
         // Records 1000..1099 have timestamps in [Start+10 s, Start+11 s).
         var range = new MessageFilter([], PlantedTopicFixture.Timestamp(1000), PlantedTopicFixture.Timestamp(1100));
-        var result = await RunAsync(range);
+        var result = await RunAsync(range, cancellation: TestContext.Current.CancellationToken);
         AssertFound(Enumerable.Range(1000, 100), result.Matches);
         Assert.True(result.Final.Scanned < PlantedTopicFixture.Records, "the scan starts at offsets-for-times, not at the log start");
 
-        var onePartition = await RunAsync(new MessageFilter([Value(FilterKind.Contains, "NEEDLE-7781")]), partitions: [PlantedTopicFixture.Position(45_678).Partition]);
+        var onePartition = await RunAsync(new MessageFilter([Value(FilterKind.Contains, "NEEDLE-7781")]), partitions: [PlantedTopicFixture.Position(45_678).Partition], cancellation: TestContext.Current.CancellationToken);
         AssertFound([45_678], onePartition.Matches);
         Assert.Equal(PlantedTopicFixture.Records / PlantedTopicFixture.Partitions, onePartition.Final.Scanned);
     }
@@ -122,7 +125,7 @@ public class MessageSearchTests(PlantedTopicFixture fixture) : IClassFixture<Pla
         int rounds = 0;
         do
         {
-            result = await RunAsync(filter, max: 1, resume: resume);
+            result = await RunAsync(filter, max: 1, resume: resume, cancellation: TestContext.Current.CancellationToken);
             Assert.True(result.Matches.Count <= 1);
             found.AddRange(result.Matches);
             resume = result.Positions;
@@ -146,55 +149,23 @@ public class MessageSearchTests(PlantedTopicFixture fixture) : IClassFixture<Pla
         Assert.True(cancelled.CanContinue);
         Assert.InRange(cancelled.Final.Scanned, 1, PlantedTopicFixture.Records - 1);
 
-        var rest = await RunAsync(filter, resume: cancelled.Positions);
+        var rest = await RunAsync(filter, resume: cancelled.Positions, cancellation: TestContext.Current.CancellationToken);
         Assert.Equal(SearchStop.EndOfRange, rest.Stop);
         Assert.Equal(PlantedTopicFixture.Records, cancelled.Final.Scanned + rest.Final.Scanned);
         AssertFound(PlantedTopicFixture.Needle, streamed.Concat(rest.Matches));
 
-        var budgeted = await RunAsync(filter, budget: TimeSpan.FromMilliseconds(1));
+        var budgeted = await RunAsync(filter, budget: TimeSpan.FromMilliseconds(1), cancellation: TestContext.Current.CancellationToken);
         Assert.Equal(SearchStop.TimeBudget, budgeted.Stop);
-        var afterBudget = await RunAsync(filter, resume: budgeted.Positions);
+        var afterBudget = await RunAsync(filter, resume: budgeted.Positions, cancellation: TestContext.Current.CancellationToken);
         AssertFound(PlantedTopicFixture.Needle, budgeted.Matches.Concat(afterBudget.Matches));
     }
 
     [Fact]
     public async Task InvalidFiltersAreRefusedBeforeScanning()
     {
-        await Assert.ThrowsAsync<ArgumentException>(() => RunAsync(new MessageFilter([Value(FilterKind.Regex, "([a-z")])));
-        await Assert.ThrowsAsync<ArgumentException>(() => RunAsync(new MessageFilter([Value(FilterKind.JsonFieldEquals, "1", "a..b")])));
-        await Assert.ThrowsAsync<ArgumentException>(() => RunAsync(new MessageFilter([new FilterCondition(FilterTarget.Header, FilterKind.Contains, "x")])));
-        await Assert.ThrowsAsync<ArgumentException>(() => Search.RunAsync(new SearchRequest("no-such-topic", MessageFilter.None), null, default));
-    }
-
-    [Fact]
-    public async Task ExportStreamsEveryMatchAsJsonLinesAndCsv()
-    {
-        using var http = fixture.App.Http(new Uri(fixture.App.Get<Microsoft.AspNetCore.Hosting.Server.IServer>()
-            .Features.Get<Microsoft.AspNetCore.Hosting.Server.Features.IServerAddressesFeature>()!.Addresses.First()));
-        var gold = new ExportQuery(new MessageFilter([new FilterCondition(FilterTarget.Header, FilterKind.Contains, "gold", HeaderName: "tier")]), null).Encode();
-
-        var response = await http.GetAsync($"api/topics/{PlantedTopicFixture.Topic}/export?format=jsonl&q={gold}", HttpCompletionOption.ResponseHeadersRead);
-        response.EnsureSuccessStatusCode();
-        Assert.Equal("application/x-ndjson", response.Content.Headers.ContentType!.MediaType);
-        var lines = (await response.Content.ReadAsStringAsync()).Split('\n', StringSplitOptions.RemoveEmptyEntries);
-        Assert.Equal(PlantedTopicFixture.Records / 10, lines.Length); // every match, far more than a page
-        var ids = lines.Select(l => JsonDocument.Parse(l).RootElement).Select(e =>
-        {
-            using var value = JsonDocument.Parse(e.GetProperty("value").GetString()!);
-            int id = value.RootElement.GetProperty("id").GetInt32();
-            Assert.Equal(PlantedTopicFixture.Position(id), (e.GetProperty("partition").GetInt32(), e.GetProperty("offset").GetInt64()));
-            Assert.Equal("utf8", e.GetProperty("valueEncoding").GetString());
-            return id;
-        }).Order().ToList();
-        Assert.Equal(Enumerable.Range(0, PlantedTopicFixture.Records).Where(PlantedTopicFixture.Gold).ToList(), ids);
-
-        var regex = new ExportQuery(new MessageFilter([Value(FilterKind.Regex, @"ORD-\d{4}-X")]), null).Encode();
-        var csv = (await http.GetStringAsync($"api/topics/{PlantedTopicFixture.Topic}/export?format=csv&q={regex}")).Split('\n', StringSplitOptions.RemoveEmptyEntries);
-        Assert.Equal("partition,offset,timestamp,timestamp_type,key,value,headers", csv[0]);
-        Assert.Equal(PlantedTopicFixture.Regex.Length, csv.Length - 1);
-        Assert.All(csv.Skip(1), row => Assert.Contains("\"{\"\"id\"\":", row)); // JSON value quoted CSV-style
-
-        var bad = await http.GetAsync($"api/topics/{PlantedTopicFixture.Topic}/export?format=jsonl&q=not-base64!");
-        Assert.Equal(System.Net.HttpStatusCode.BadRequest, bad.StatusCode);
+        await Assert.ThrowsAsync<ArgumentException>(() => RunAsync(new MessageFilter([Value(FilterKind.Regex, "([a-z")]), cancellation: TestContext.Current.CancellationToken));
+        await Assert.ThrowsAsync<ArgumentException>(() => RunAsync(new MessageFilter([Value(FilterKind.JsonFieldEquals, "1", "a..b")]), cancellation: TestContext.Current.CancellationToken));
+        await Assert.ThrowsAsync<ArgumentException>(() => RunAsync(new MessageFilter([new FilterCondition(FilterTarget.Header, FilterKind.Contains, "x")]), cancellation: TestContext.Current.CancellationToken));
+        await Assert.ThrowsAsync<ArgumentException>(() => Search.RunAsync(new SearchRequest("no-such-topic", MessageFilter.None), null, cancellation: TestContext.Current.CancellationToken));
     }
 }

@@ -3,23 +3,18 @@ using Confluent.Kafka;
 using ControlCenter.Kafka.Segments;
 using ControlCenter.Kafka.Topics;
 using ControlCenter.LogFormat.Files;
-using ControlCenter.Web.Tests.Infrastructure;
 
-namespace ControlCenter.Web.Tests.Segments;
+namespace ControlCenter.Kafka.Tests.Segments;
 
 /// <summary>The segment reader and forecast against the embedded broker's own files, written by real producers.</summary>
-public class SegmentReaderTests : AppTestBase
+public class SegmentReaderTests : ClusterTest
 {
     private const int SegmentBytes = 2048;
     private static readonly DateTime T0 = new(2026, 11, 30, 12, 0, 0, DateTimeKind.Utc);
 
-    protected override Dictionary<string, string?>? Settings => new()
-    {
-        ["EmbeddedBroker:Config:log.retention.check.interval.ms"] = "300",
-        ["EmbeddedBroker:Config:log.segment.delete.delay.ms"] = "100",
-    };
+    protected override Dictionary<string, string>? BrokerConfig => new() { ["log.segment.delete.delay.ms"] = "100" };
 
-    private SegmentService Segments => App.Get<SegmentService>();
+    private SegmentService Segments => Host.Get<SegmentService>();
 
     /// <summary>Records of identical size, one batch each (awaited one by one), record i stamped T0 + i seconds.</summary>
     private async Task ProduceAsync(string topic, int count, Func<int, DateTime>? timestamp = null, int first = 0)
@@ -42,7 +37,7 @@ public class SegmentReaderTests : AppTestBase
         await Clients.CreateTopicAsync(Bootstrap, "seg", 1, new() { ["segment.bytes"] = SegmentBytes.ToString(), ["index.interval.bytes"] = "300" });
         await ProduceAsync("seg", 300);
         var view = await ListAsync("seg");
-        var stats = (await Segments.StatsAsync("seg", 0, view.Segments))!;
+        var stats = (await Segments.StatsAsync("seg", 0, view.Segments, TestContext.Current.CancellationToken))!;
 
         // Every batch is the same size B, and a segment rolls before a batch that would take it past segment.bytes: floor(S / B) batches each.
         long batchSize = view.Segments[0].SizeBytes / stats[0].Batches;
@@ -74,10 +69,10 @@ public class SegmentReaderTests : AppTestBase
         await Clients.CreateTopicAsync(Bootstrap, "indexed", 1, new() { ["segment.bytes"] = "100000", ["index.interval.bytes"] = "500" });
         await ProduceAsync("indexed", 200);
         var segment = Assert.Single((await ListAsync("indexed")).Segments);
-        var index = (await Segments.ReadOffsetIndexAsync("indexed", 0, 0, 0, 1000))!;
+        var index = (await Segments.ReadOffsetIndexAsync("indexed", 0, 0, 0, 1000, TestContext.Current.CancellationToken))!;
         Assert.Equal(segment.IndexEntries, index.Total);
         Assert.True(index.Total > 10);
-        var batches = (await Segments.ReadBatchesAsync("indexed", 0, 0, 0, 500))!;
+        var batches = (await Segments.ReadBatchesAsync("indexed", 0, 0, 0, 500, TestContext.Current.CancellationToken))!;
         Assert.Equal(200, batches.Batches.Count);
         Assert.All(batches.Batches, b => Assert.True(b.CrcValid));
         foreach (var entry in index.Entries)
@@ -88,16 +83,16 @@ public class SegmentReaderTests : AppTestBase
         }
         foreach (long offset in new long[] { 0, 57, 123, 199 })
         {
-            long position = (await Segments.PositionOfAsync("indexed", 0, 0, offset))!.Value;
-            var page = (await Segments.ReadBatchesAsync("indexed", 0, 0, position, 1))!;
+            long position = (await Segments.PositionOfAsync("indexed", 0, 0, offset, TestContext.Current.CancellationToken))!.Value;
+            var page = (await Segments.ReadBatchesAsync("indexed", 0, 0, position, 1, TestContext.Current.CancellationToken))!;
             Assert.Equal(offset, page.Batches[0].Header.BaseOffset);
         }
-        var times = (await Segments.ReadTimeIndexAsync("indexed", 0, 0, 0, 1000))!;
+        var times = (await Segments.ReadTimeIndexAsync("indexed", 0, 0, 0, 1000, TestContext.Current.CancellationToken))!;
         Assert.Equal(segment.TimeIndexEntries, times.Total);
         Assert.Equal(times.Entries.Select(e => e.Timestamp).Order(), times.Entries.Select(e => e.Timestamp));
         Assert.All(times.Entries, e => Assert.Equal(new DateTimeOffset(T0.AddSeconds(e.Offset)).ToUnixTimeMilliseconds(), e.Timestamp));
 
-        var pageTwo = (await Segments.ReadBatchesAsync("indexed", 0, 0, batches.Batches[50].Position, 50))!;
+        var pageTwo = (await Segments.ReadBatchesAsync("indexed", 0, 0, batches.Batches[50].Position, 50, TestContext.Current.CancellationToken))!;
         Assert.Equal(batches.Batches.Skip(50).Take(50).Select(b => b.Header.BaseOffset), pageTwo.Batches.Select(b => b.Header.BaseOffset));
         Assert.True(pageTwo.HasMore);
     }
@@ -120,9 +115,10 @@ public class SegmentReaderTests : AppTestBase
         Assert.Equal(before.Segments.Count(s => s.LastOffset < 100), cut.Segments);
         Assert.Null(RetentionForecaster.Forecast(before, hwm, RetentionSettings.KafkaDefaults with { RetentionMs = -1 }, DateTimeOffset.UtcNow, null)!.Time);
 
-        Assert.True((await App.Get<ITopicAdmin>().SetConfigAsync("aging", "retention.ms", "3600000")).Succeeded);
-        await WaitForAsync(() => Segments.ListAsync("aging", 0).Result is { } v && v.Segments[0].BaseOffset == cut.CutOffset, "retention to run", 20);
+        Assert.True((await Host.Get<ITopicAdmin>().SetConfigAsync("aging", "retention.ms", "3600000")).Succeeded);
+        Broker.Broker.RunRetentionNow();
         var after = await ListAsync("aging");
+        Assert.Equal(cut.CutOffset, after.Segments[0].BaseOffset);
         Assert.Equal(before.Segments.Count - cut.Segments, after.Segments.Count);
         Assert.Equal(before.Segments.Skip(cut.Segments).Select(s => s.BaseOffset), after.Segments.Select(s => s.BaseOffset));
         await WaitForSnapshotAsync(s => s.Topics["aging"].Partitions[0].LowWatermark == cut.CutOffset, "the log start offset to move");
@@ -144,9 +140,10 @@ public class SegmentReaderTests : AppTestBase
         Assert.True(before.TotalBytes - cut.Bytes <= limit + before.Segments[0].SizeBytes);
         Assert.True(before.TotalBytes - cut.Bytes >= limit);
 
-        Assert.True((await App.Get<ITopicAdmin>().SetConfigAsync("sized", "retention.bytes", limit.ToString())).Succeeded);
-        await WaitForAsync(() => Segments.ListAsync("sized", 0).Result is { } v && v.Segments[0].BaseOffset == cut.CutOffset, "size retention to run", 20);
+        Assert.True((await Host.Get<ITopicAdmin>().SetConfigAsync("sized", "retention.bytes", limit.ToString())).Succeeded);
+        Broker.Broker.RunRetentionNow();
         var after = await ListAsync("sized");
+        Assert.Equal(cut.CutOffset, after.Segments[0].BaseOffset);
         Assert.Equal(before.Segments.Count - cut.Segments, after.Segments.Count);
         var next = RetentionForecaster.Forecast(after, 150, RetentionSettings.KafkaDefaults with { RetentionBytes = limit }, DateTimeOffset.UtcNow, 1000)!.Size!;
         Assert.False(next.DueNow);
@@ -174,8 +171,8 @@ public class SegmentReaderTests : AppTestBase
             Assert.Equal((1, damaged), (check.Invalid, check.InvalidPositions.Single()));
             var page = PartitionLogReader.ReadBatches(copy, 0, 0, 100);
             Assert.Equal([damaged], page.Batches.Where(b => !b.CrcValid).Select(b => b.Position));
-            var view = PartitionLogReader.List(copy, "pristine", 0);
-            Assert.Equal(PartitionLogReader.List(source, "pristine", 0).Segments.Count, view.Segments.Count);
+            var view = PartitionLogReader.List(copy, "pristine", 0, DateTimeOffset.UtcNow);
+            Assert.Equal(PartitionLogReader.List(source, "pristine", 0, DateTimeOffset.UtcNow).Segments.Count, view.Segments.Count);
             Assert.All(PartitionLogReader.CheckCrcs(source, 0).InvalidPositions, _ => Assert.Fail("the original was touched"));
 
             // A broken magic byte: the walk stops there and says so, nothing throws.
@@ -216,32 +213,32 @@ public class SegmentReaderTests : AppTestBase
         int reads = 0;
         while (!stop.IsCancellationRequested)
         {
-            if (await Segments.ListAsync("busy", 0) is not { Segments.Count: > 0 } view) continue;
-            var stats = (await Segments.StatsAsync("busy", 0, view.Segments))!;
+            if (await Segments.ListAsync("busy", 0, TestContext.Current.CancellationToken) is not { Segments.Count: > 0 } view) continue;
+            var stats = (await Segments.StatsAsync("busy", 0, view.Segments, TestContext.Current.CancellationToken))!;
             long records = stats.Values.Sum(s => s.Records);
             Assert.True(records >= lastRecords, "the records counted never go back");
             lastRecords = records;
             var active = view.Segments[^1];
-            await Segments.ReadBatchesAsync("busy", 0, active.BaseOffset, 0, 500);
-            await Segments.ReadOffsetIndexAsync("busy", 0, active.BaseOffset, 0, 1000);
+            await Segments.ReadBatchesAsync("busy", 0, active.BaseOffset, 0, 500, TestContext.Current.CancellationToken);
+            await Segments.ReadOffsetIndexAsync("busy", 0, active.BaseOffset, 0, 1000, TestContext.Current.CancellationToken);
             foreach (var closed in view.Segments.SkipLast(1).TakeLast(2))
-                Assert.Equal(0, (await Segments.CheckCrcsAsync("busy", 0, closed.BaseOffset))?.Invalid ?? 0);
+                Assert.Equal(0, (await Segments.CheckCrcsAsync("busy", 0, closed.BaseOffset, TestContext.Current.CancellationToken))?.Invalid ?? 0);
             reads++;
         }
         int produced = await writing;
         Assert.True(reads > 5 && produced > 1000, $"{reads} reads while {produced} records were written");
-        var final = (await Segments.StatsAsync("busy", 0, (await ListAsync("busy")).Segments))!;
+        var final = (await Segments.StatsAsync("busy", 0, (await ListAsync("busy")).Segments, TestContext.Current.CancellationToken))!;
         Assert.Equal(produced, final.Values.Sum(s => s.Records));
     }
 
     [Fact]
     public async Task NamesThatLeaveTheLogDirsAreRefused()
     {
-        Assert.Null(await Segments.ListAsync("..", 0));
-        Assert.Null(await Segments.ListAsync("../etc", 0));
-        Assert.Null(await Segments.ListAsync("no-such-topic", 0));
-        Assert.Null(await Segments.ListAsync("seg", -1));
-        Assert.Null(await Segments.ReadBatchesAsync("../../tmp", 0, 0, 0, 10));
+        Assert.Null(await Segments.ListAsync("..", 0, TestContext.Current.CancellationToken));
+        Assert.Null(await Segments.ListAsync("../etc", 0, TestContext.Current.CancellationToken));
+        Assert.Null(await Segments.ListAsync("no-such-topic", 0, TestContext.Current.CancellationToken));
+        Assert.Null(await Segments.ListAsync("seg", -1, TestContext.Current.CancellationToken));
+        Assert.Null(await Segments.ReadBatchesAsync("../../tmp", 0, 0, 0, 10, TestContext.Current.CancellationToken));
     }
 
     [Fact]

@@ -1,14 +1,13 @@
 using Confluent.Kafka;
 using ControlCenter.Kafka.Cluster;
 using ControlCenter.Kafka.Topics;
-using ControlCenter.Web.Tests.Infrastructure;
 
-namespace ControlCenter.Web.Tests.Services;
+namespace ControlCenter.Kafka.Tests.Topics;
 
 /// <summary>Topic services against the embedded broker; effects checked with real clients.</summary>
-public class TopicServiceTests : AppTestBase
+public class TopicServiceTests : ClusterTest
 {
-    private ITopicAdmin Topics => App.Get<ITopicAdmin>();
+    private ITopicAdmin Topics => Host.Get<ITopicAdmin>();
 
     [Fact]
     public async Task CreateWithConfigsAndValidateOnly()
@@ -34,10 +33,9 @@ public class TopicServiceTests : AppTestBase
         Assert.Contains("only 1 broker", rf.Error);
         var config = await Topics.CreateAsync(new TopicSpec("bad-config", 1, 1, new Dictionary<string, string> { ["no.such.config"] = "1" }), validateOnly: true);
         Assert.Equal("Unknown topic config name: no.such.config", config.Error);
-        Cluster.RequestRefresh();
-        await Task.Delay(600);
-        Assert.DoesNotContain("rf-too-high", Cluster.Snapshot!.Topics.Keys);
-        Assert.DoesNotContain("bad-config", Cluster.Snapshot.Topics.Keys);
+        var snapshot = await FreshSnapshotAsync();
+        Assert.DoesNotContain("rf-too-high", snapshot.Topics.Keys);
+        Assert.DoesNotContain("bad-config", snapshot.Topics.Keys);
     }
 
     [Fact]
@@ -45,7 +43,7 @@ public class TopicServiceTests : AppTestBase
     {
         Assert.True((await Topics.CreateAsync(new TopicSpec("lifecycle", 2, 1, new Dictionary<string, string>()), false)).Succeeded);
         using (var producer = Clients.Producer(Bootstrap))
-            for (int i = 0; i < 20; i++) await producer.ProduceAsync(new TopicPartition("lifecycle", i % 2), new Message<byte[]?, byte[]?> { Value = [1] });
+            for (int i = 0; i < 20; i++) await producer.ProduceAsync(new TopicPartition("lifecycle", i % 2), new Message<byte[]?, byte[]?> { Value = [1] }, TestContext.Current.CancellationToken);
         await WaitForSnapshotAsync(s => s.Topics.TryGetValue("lifecycle", out var t) && t.Records == 20, "20 records");
 
         Assert.False((await Topics.AddPartitionsAsync("lifecycle", 1)).Succeeded);
@@ -84,7 +82,7 @@ public class TopicServiceTests : AppTestBase
         foreach (var (name, partitions) in new[] { ("alpha", 3), ("beta", 1), ("gamma", 6), ("alphabet", 2) })
             await Topics.CreateAsync(new TopicSpec(name, partitions, 1, new Dictionary<string, string>()), false);
         using (var producer = Clients.Producer(Bootstrap))
-            for (int i = 0; i < 7; i++) await producer.ProduceAsync("beta", new Message<byte[]?, byte[]?> { Value = new byte[200] });
+            for (int i = 0; i < 7; i++) await producer.ProduceAsync("beta", new Message<byte[]?, byte[]?> { Value = new byte[200] }, TestContext.Current.CancellationToken);
         using (var consumer = Clients.Consumer(Bootstrap, "lister")) { consumer.Subscribe("beta"); consumer.Consume(TimeSpan.FromSeconds(5)); consumer.Commit(); consumer.Close(); }
         await WaitForSnapshotAsync(s => s.Topics.ContainsKey("alphabet") && s.Topics["beta"].Records == 7 && s.Topics["beta"].SizeBytes > 0 && s.Topics.ContainsKey("__consumer_offsets"), "topics");
 
@@ -105,27 +103,22 @@ public class TopicServiceTests : AppTestBase
     public async Task ProbeMeasuresOnATemporaryTopicAndRemovesIt()
     {
         var phases = new List<string>();
-        var result = await App.Get<IPartitionProbe>().MeasureAsync(new ProbeOptions(RecordSize: 1024, MaxSeconds: 1, MaxBytes: 2 * 1024 * 1024),
+        var result = await Host.Get<IPartitionProbe>().MeasureAsync(new ProbeOptions(RecordSize: 1024, MaxSeconds: 1, MaxBytes: 2 * 1024 * 1024),
             new SynchronousProgress<ProbeProgress>(p => phases.Add(p.Phase)), CancellationToken.None);
         Assert.True(result.ProduceMBps > 0 && result.ConsumeMBps > 0);
         Assert.True(result.Bytes > 0 && result.Bytes <= 2 * 1024 * 1024 + 1024);
-        Cluster.RequestRefresh();
-        await WaitForSnapshotAsync(s => !s.Topics.ContainsKey(result.Topic), "the probe topic to be deleted");
-        Assert.DoesNotContain(Cluster.Snapshot!.Topics.Keys, t => t.StartsWith("control-center-probe", StringComparison.Ordinal));
+        Assert.DoesNotContain((await FreshSnapshotAsync()).Topics.Keys, t => t.StartsWith("control-center-probe", StringComparison.Ordinal));
     }
 
     [Fact]
-    public async Task CloneCopiesOverriddenConfigsIntoTheForm()
+    public async Task OverriddenConfigsAreTheOnesSetOnTheTopic()
     {
-        await Topics.CreateAsync(new TopicSpec("template", 5, 1, new Dictionary<string, string>
-        {
-            ["retention.ms"] = "172800000", ["cleanup.policy"] = "compact", ["max.compaction.lag.ms"] = "600000",
-        }), false);
-        var form = TopicForm.CloneOf("template", 5, 1, await Topics.DescribeConfigsAsync("template"));
-        Assert.Equal(("template-copy", 5, "compact"), (form.Name, form.Partitions, form.CleanupPolicy));
-        Assert.Equal((2.0, "days"), (form.Retention.Amount, form.Retention.Unit));
-        Assert.Equal(new Dictionary<string, string> { ["cleanup.policy"] = "compact", ["retention.ms"] = "172800000", ["max.compaction.lag.ms"] = "600000" },
-            form.Configs());
+        var overrides = new Dictionary<string, string> { ["retention.ms"] = "172800000", ["cleanup.policy"] = "compact", ["max.compaction.lag.ms"] = "600000" };
+        await Topics.CreateAsync(new TopicSpec("template", 5, 1, overrides), false);
+        var configs = await Topics.DescribeConfigsAsync("template");
+        Assert.Equal(overrides.OrderBy(kv => kv.Key), configs.Where(c => c.IsOverridden).Select(c => KeyValuePair.Create(c.Name, c.Value!)).OrderBy(kv => kv.Key));
+        Assert.Equal("604800000", configs.Single(c => c.Name == "retention.ms").DefaultValue); // what a reset would give
+        await Assert.ThrowsAsync<ClusterException>(() => Topics.DescribeConfigsAsync("no-such-topic"));
     }
 
     private sealed class SynchronousProgress<T>(Action<T> report) : IProgress<T>
