@@ -69,15 +69,15 @@ public sealed class AppProcess : IAsyncDisposable
     public async Task<string> BootstrapServersAsync()
     {
         using var http = new HttpClient();
-        var deadline = DateTime.UtcNow.AddSeconds(30);
-        while (true)
+        string? bootstrap = null;
+        await Wait.UntilAsync(async () =>
         {
-            var json = System.Text.Json.JsonDocument.Parse(await http.GetStringAsync(BaseUrl + "/healthz"));
+            using var json = System.Text.Json.JsonDocument.Parse(await http.GetStringAsync(BaseUrl + "/healthz"));
             var cluster = json.RootElement.GetProperty("cluster");
-            if (cluster.GetProperty("reachable").GetBoolean()) return cluster.GetProperty("bootstrapServers").GetString()!;
-            if (DateTime.UtcNow > deadline) throw new TimeoutException("The embedded cluster did not become reachable");
-            await Task.Delay(200);
-        }
+            if (cluster.GetProperty("reachable").GetBoolean()) bootstrap = cluster.GetProperty("bootstrapServers").GetString();
+            return bootstrap is not null;
+        }, "the embedded cluster to be reachable");
+        return bootstrap!;
     }
 
     public async ValueTask DisposeAsync()

@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 using ControlCenter.Kafka.Cluster;
 
 namespace ControlCenter.Kafka.Topics;
@@ -14,22 +15,24 @@ public sealed record TopicPage(IReadOnlyList<TopicRow> Rows, int Total);
 
 /// <summary>
 /// The topics page's server side: search, sort and paging over the monitor's snapshot, so a
-/// page load costs no admin request at all, whatever the number of topics.
+/// page load costs no admin request at all, whatever the number of topics. A snapshot's rows
+/// (sums over every partition) are computed once and shared by every page showing it.
 /// </summary>
 public static class TopicList
 {
+    private static readonly ConditionalWeakTable<ClusterSnapshot, TopicRow[]> Rows = new();
+
     public static TopicPage Query(ClusterSnapshot? snapshot, TopicQuery query, Func<string, double?>? rate = null)
     {
         if (snapshot is null) return new TopicPage([], 0);
-        IEnumerable<TopicSnapshot> topics = snapshot.Topics.Values;
-        if (!query.ShowInternal) topics = topics.Where(t => !t.IsInternal);
+        IEnumerable<TopicRow> rows = Rows.GetValue(snapshot, BuildRows);
+        if (!query.ShowInternal) rows = rows.Where(r => !r.IsInternal);
         if (!string.IsNullOrWhiteSpace(query.Search))
         {
             string search = query.Search.Trim();
-            topics = topics.Where(t => t.Name.Contains(search, StringComparison.OrdinalIgnoreCase));
+            rows = rows.Where(r => r.Name.Contains(search, StringComparison.OrdinalIgnoreCase));
         }
-        var rows = topics.Select(t => new TopicRow(t.Name, t.IsInternal, t.Partitions.Count, t.ReplicationFactor,
-            t.UnderReplicatedPartitions, t.OfflinePartitions, t.SizeBytes, t.Records, rate?.Invoke(t.Name))).ToList();
+        var matching = rate is null ? rows.ToList() : rows.Select(r => r with { RecordsPerSecond = rate(r.Name) }).ToList();
         Func<TopicRow, object?> key = query.SortBy switch
         {
             TopicSort.Partitions => r => r.Partitions,
@@ -39,10 +42,14 @@ public static class TopicList
             TopicSort.ProduceRate => r => r.RecordsPerSecond ?? -1,
             _ => r => r.Name,
         };
-        var ordered = query.Descending
-            ? rows.OrderByDescending(key).ThenBy(r => r.Name, StringComparer.Ordinal)
-            : rows.OrderBy(key).ThenBy(r => r.Name, StringComparer.Ordinal);
+        var ordered = query.SortBy == TopicSort.Name
+            ? (query.Descending ? matching.OrderByDescending(r => r.Name, StringComparer.Ordinal) : matching.OrderBy(r => r.Name, StringComparer.Ordinal))
+            : (query.Descending ? matching.OrderByDescending(key) : matching.OrderBy(key)).ThenBy(r => r.Name, StringComparer.Ordinal);
         int pageSize = Math.Clamp(query.PageSize, 1, 1000);
-        return new TopicPage(ordered.Skip(Math.Max(0, query.Page) * pageSize).Take(pageSize).ToList(), rows.Count);
+        return new TopicPage(ordered.Skip(Math.Max(0, query.Page) * pageSize).Take(pageSize).ToList(), matching.Count);
     }
+
+    private static TopicRow[] BuildRows(ClusterSnapshot snapshot) =>
+        snapshot.Topics.Values.Select(t => new TopicRow(t.Name, t.IsInternal, t.Partitions.Count, t.ReplicationFactor,
+            t.UnderReplicatedPartitions, t.OfflinePartitions, t.SizeBytes, t.Records, null)).ToArray();
 }

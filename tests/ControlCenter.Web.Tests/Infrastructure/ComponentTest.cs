@@ -24,6 +24,8 @@ public abstract class ComponentTest : BunitContext
     {
         JSInterop.Mode = JSRuntimeMode.Loose;
         Services.AddMudServices();
+        Services.AddScoped(_ => new ControlCenter.Web.Hosting.CircuitConnection(NullLogger<ControlCenter.Web.Hosting.CircuitConnection>.Instance));
+        Services.AddSingleton(TimeProvider.System);
         Services.AddSingleton<IClusterState>(Cluster);
         Services.AddSingleton<ITopicAdmin>(TopicAdmin);
         Services.AddSingleton<IPartitionProbe>(new FakeProbe());

@@ -1,0 +1,23 @@
+using Microsoft.AspNetCore.Components;
+
+namespace ControlCenter.Web.Components.Shared;
+
+/// <summary>
+/// Keeps a page's view state (tab, filters, sort, page) in its URL, so a reload or a shared link
+/// lands where the user was. Changes replace the history entry: Back leaves the page, it does not
+/// step through every keystroke.
+/// </summary>
+public static class UrlState
+{
+    /// <summary>Sets (or, with null/default values, removes) query parameters on the current URL.</summary>
+    public static void Update(NavigationManager navigation, IReadOnlyDictionary<string, object?> parameters) =>
+        navigation.NavigateTo(navigation.GetUriWithQueryParameters(parameters), new NavigationOptions { ReplaceHistoryEntry = true });
+
+    /// <summary>A parsed enum from the URL, or the default when absent or unknown.</summary>
+    public static T Enum<T>(string? value, T fallback) where T : struct, System.Enum =>
+        value is not null && System.Enum.TryParse<T>(value, ignoreCase: true, out var parsed) && System.Enum.IsDefined(parsed) ? parsed : fallback;
+
+    /// <summary>The URL form of an enum value (lower case), or null for the default so the URL stays short.</summary>
+    public static string? Name<T>(T value, T fallback) where T : struct, System.Enum =>
+        EqualityComparer<T>.Default.Equals(value, fallback) ? null : value.ToString().ToLowerInvariant();
+}
