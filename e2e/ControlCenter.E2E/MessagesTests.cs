@@ -1,3 +1,4 @@
+using System.Text;
 using Confluent.Kafka;
 using Microsoft.Playwright;
 using static Microsoft.Playwright.Assertions;
@@ -114,5 +115,50 @@ public class MessagesTests(AppFixture fixture) : IClassFixture<AppFixture>
 
         await page.GetByTestId("tail-stop").ClickAsync();
         await Expect(page.GetByTestId("tail-state")).ToHaveTextAsync("stopped");
+    }
+
+    [Fact]
+    public async Task LargeValuesFromTheFormArriveByteExactOrAreRefusedWithTheReason()
+    {
+        await CreateTopicAsync("e2e-large", 1);
+        var page = await OpenTopicAsync("e2e-large");
+        await Tab(page, "Produce").ClickAsync();
+        await page.GetByTestId("produce-format").Locator(".mud-toggle-item", new() { HasText = "JSON" }).ClickAsync();
+        var sent = new List<string>();
+        // 15 KB and 23 KB wrote empty values once; 40 KB and more produced nothing and said nothing. Up to max.message.bytes, all must arrive.
+        foreach (int size in new[] { 14_903, 22_900, 40_000, 900_000 })
+        {
+            string value = JsonOfSize(size);
+            await page.Locator("[data-testid=produce-key]").FillAsync($"k{size}");
+            await page.Locator("[data-testid=produce-value]").FillAsync(value);
+            await Expect(page.GetByTestId("produce-size")).ToContainTextAsync($"{Encoding.UTF8.GetByteCount(value) + Encoding.UTF8.GetByteCount($"k{size}"):N0} bytes");
+            await page.GetByTestId("produce-send").ClickAsync();
+            await Expect(page.GetByTestId("produce-summary")).ToContainTextAsync("1 sent, 0 failed");
+            await Expect(page.GetByTestId("produce-result-offset")).ToHaveTextAsync(sent.Count.ToString());
+            sent.Add(value);
+        }
+        // Over the topic's max.message.bytes: refused with the reason, and nothing is written.
+        await page.Locator("[data-testid=produce-value]").FillAsync(JsonOfSize(1_100_000));
+        await Expect(page.GetByTestId("produce-size")).ToContainTextAsync("(max.message.bytes)");
+        await page.GetByTestId("produce-send").ClickAsync();
+        await Expect(page.GetByTestId("produce-error")).ToContainTextAsync("accepts batches of at most 1,048,588 bytes (max.message.bytes)");
+
+        using var consumer = new ConsumerBuilder<string, string>(new ConsumerConfig
+        {
+            BootstrapServers = await fixture.App.BootstrapServersAsync(), GroupId = "e2e-large-reader", AutoOffsetReset = AutoOffsetReset.Earliest, EnablePartitionEof = true,
+        }).Build();
+        consumer.Assign(new TopicPartitionOffset("e2e-large", 0, Offset.Beginning));
+        var read = new List<ConsumeResult<string, string>>();
+        while (consumer.Consume(TimeSpan.FromSeconds(30)) is { } r && !r.IsPartitionEOF) read.Add(r);
+        Assert.Equal(sent, read.Select(r => r.Message.Value)); // byte-exact, in order, and nothing more
+        Assert.Equal(["k14903", "k22900", "k40000", "k900000"], read.Select(r => r.Message.Key));
+    }
+
+    /// <summary>A JSON document of exactly <paramref name="bytes"/> UTF-8 bytes, with characters that need escaping in transit.</summary>
+    private static string JsonOfSize(int bytes)
+    {
+        const string head = "{\"note\":\"quotes \\\" and <b>tags</b> é\",\"fill\":\"";
+        const string tail = "\"}";
+        return head + new string('x', bytes - Encoding.UTF8.GetByteCount(head) - tail.Length) + tail;
     }
 }

@@ -131,4 +131,15 @@ public class ProduceConsumeTests
         Assert.True(waits.Woken >= 1);
         Assert.Equal(0, waits.Expired); // the append woke the parked poll; none ran out its wait
     }
+
+    [Fact]
+    public async Task InternalTopicsRefuseRecordsFromClients()
+    {
+        await using var broker = await TestBroker.StartAsync();
+        using (var consumer = Clients.Consumer(broker.BootstrapServers, "creates-offsets")) consumer.Commit([new TopicPartitionOffset("__consumer_offsets", 0, 0)]);
+        using var producer = Clients.Producer(broker.BootstrapServers, c => c.MessageSendMaxRetries = 0);
+        var refused = await Assert.ThrowsAsync<ProduceException<byte[]?, byte[]?>>(() =>
+            producer.ProduceAsync(new TopicPartition("__consumer_offsets", 0), new Message<byte[]?, byte[]?> { Key = [1], Value = [2] }, TestContext.Current.CancellationToken));
+        Assert.Equal(ErrorCode.TopicException, refused.Error.Code); // INVALID_TOPIC_EXCEPTION, as Kafka answers
+    }
 }

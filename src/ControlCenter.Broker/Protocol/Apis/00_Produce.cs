@@ -18,6 +18,9 @@ internal sealed class ProduceApi : ApiHandler
 
     private sealed record PartitionResult(int Partition, AppendResult Result);
 
+    /// <summary>The client id Kafka lets write internal topics (its own tools).</summary>
+    private const string AdminClientId = "__admin_client";
+
     public override ValueTask<bool> HandleAsync(RequestContext context, KafkaReader request, KafkaWriter response)
     {
         short v = context.Version;
@@ -72,6 +75,9 @@ internal sealed class ProduceApi : ApiHandler
         if (acks is not (0 or 1 or -1)) return new AppendResult(ErrorCode.InvalidRequiredAcks, Message: $"acks must be 0, 1 or -1, not {acks}");
         var log = context.Broker.Logs.GetLog(topic, partition);
         if (log is null) return new AppendResult(ErrorCode.UnknownTopicOrPartition, Message: $"Unknown partition {topic}-{partition}");
+        // Internal topics are the broker's own (offsets, transactions): only Kafka's admin client id may write them, as in Kafka.
+        if (context.Broker.Logs.GetTopic(topic) is { IsInternal: true } && context.Header.ClientId != AdminClientId)
+            return new AppendResult(ErrorCode.InvalidTopicException, LogStartOffset: log.LogStartOffset, Message: $"Cannot append to internal topic {topic}");
         if (records is not { Length: > 0 } data) return new AppendResult(ErrorCode.InvalidRecord, LogStartOffset: log.LogStartOffset, Message: "No records");
 
         Memory<byte> batch;

@@ -18,6 +18,9 @@ public static class Format
 
     public static string Count(long value) => value.ToString("N0", CultureInfo.InvariantCulture);
 
+    /// <summary>An offset, the same way everywhere: plain digits, as Kafka's tools print them and as they are typed back (kcat -o 1234).</summary>
+    public static string Offset(long offset) => offset.ToString(CultureInfo.InvariantCulture);
+
     public static string Rate(double? perSecond, string unit = "/s") =>
         perSecond is null ? "—" : perSecond.Value < 10 ? $"{perSecond.Value:0.#}{unit}" : $"{perSecond.Value:N0}{unit}";
 

@@ -1,0 +1,54 @@
+using ControlCenter.Kafka;
+using ControlCenter.Kafka.Messages;
+using Microsoft.AspNetCore.Mvc;
+
+namespace ControlCenter.Web.Endpoints;
+
+/// <summary>The produce form's record, as the browser posts it.</summary>
+public sealed record ProduceBody(string? Key, string Value, bool ValueIsJson, IReadOnlyList<ProduceHeader>? Headers, int? Partition, string Acks, int Count = 1);
+
+public sealed record ProduceHeader(string Key, string Value);
+
+/// <summary>What came of it: each send, or why nothing was sent; and an explanation when Kafka's reason needs one.</summary>
+public sealed record ProduceReply(IReadOnlyList<ProduceOutcome> Outcomes, string? Error, string? Explanation);
+
+/// <summary>
+/// The produce form posts here over plain HTTP, not through the page's live connection: a value
+/// as large as the topic's max.message.bytes (1 MB by default, more where raised) travels as one
+/// request body and arrives byte-exact, while the live connection keeps its small messages.
+/// </summary>
+public static class ProduceEndpoints
+{
+    /// <summary>Largest request accepted: a JSON body holding the biggest record any sane topic allows, escapes included.</summary>
+    public const long MaxBodyBytes = 256L * 1024 * 1024;
+
+    public static void MapProduceEndpoints(this IEndpointRouteBuilder app) =>
+        app.MapPost("/api/topics/{topic}/produce", ProduceAsync).WithMetadata(new RequestSizeLimitAttribute(MaxBodyBytes));
+
+    private static async Task<IResult> ProduceAsync(string topic, ProduceBody body, MessageProducer producer, CancellationToken cancellation)
+    {
+        if (body.Value is null) return Results.BadRequest(new ProduceReply([], "The record has no value.", null));
+        var acks = body.Acks switch
+        {
+            "0" => AcksSetting.None,
+            "1" => AcksSetting.Leader,
+            "all" or "-1" => AcksSetting.All,
+            _ => (AcksSetting?)null,
+        };
+        if (acks is null) return Results.BadRequest(new ProduceReply([], $"acks is 0, 1 or all, not '{body.Acks}'.", null));
+        var form = new ProduceForm(topic, body.Key, body.Value, body.ValueIsJson, body.Headers?.Select(h => (h.Key, h.Value)).ToList() ?? [],
+            body.Partition, acks.Value, body.Count);
+        try
+        {
+            var target = await producer.TargetAsync(topic);
+            if (MessageProducer.Validate(form, target) is { } problem) return Results.BadRequest(new ProduceReply([], problem, null));
+            var outcomes = await producer.ProduceAsync(form, cancellation);
+            string? explanation = outcomes.FirstOrDefault(o => o.Error is not null) is { } failed ? MessageProducer.Explain(failed, form, target) : null;
+            return Results.Ok(new ProduceReply(outcomes, null, explanation));
+        }
+        catch (Exception e) when (e is ClusterException or ArgumentException)
+        {
+            return Results.BadRequest(new ProduceReply([], e.Message, null));
+        }
+    }
+}
