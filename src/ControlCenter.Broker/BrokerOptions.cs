@@ -17,6 +17,9 @@ public sealed class BrokerOptions
     /// <summary>Host name advertised to clients; defaults to the bound address.</summary>
     public string? AdvertisedHost { get; set; }
 
+    /// <summary>Port advertised to clients (behind a proxy or a port mapping); 0 advertises the port actually bound.</summary>
+    public int AdvertisedPort { get; set; }
+
     public int NodeId { get; set; } = 1;
 
     public string? Rack { get; set; }

@@ -63,7 +63,8 @@ public sealed class KafkaBroker : IAsyncDisposable
         Port = _server.LocalEndPoint.Port;
         Host = _options.AdvertisedHost ?? (_options.Host is "0.0.0.0" or "::" ? "127.0.0.1" : _options.Host);
         context.AdvertisedHost = Host;
-        context.AdvertisedPort = Port;
+        context.AdvertisedPort = _options.AdvertisedPort > 0 ? _options.AdvertisedPort : Port;
+        context.BoundPort = Port;
         _background = new BackgroundTasks(_logs, _groups, _loggerFactory.CreateLogger("ControlCenter.Broker.Background"));
         _background.Start();
         IsRunning = true;

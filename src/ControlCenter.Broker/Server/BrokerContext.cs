@@ -14,6 +14,7 @@ internal sealed class BrokerContext(BrokerOptions options, LogManager logs, ILog
     public string ClusterId => Logs.ClusterId;
     public string AdvertisedHost { get; set; } = "127.0.0.1";
     public int AdvertisedPort { get; set; }
+    public int BoundPort { get; set; }
     public GroupCoordinator Groups { get; set; } = null!;
     /// <summary>Requests handled per API key since start (diagnostics and benchmarks).</summary>
     public long[] RequestCounts { get; } = new long[128];

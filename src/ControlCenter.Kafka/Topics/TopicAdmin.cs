@@ -17,11 +17,13 @@ public sealed class TopicAdmin(ClusterAdmin admin, IClusterState cluster, ILogge
 
     public async Task<AdminResult> CreateAsync(TopicSpec spec, bool validateOnly)
     {
+        // Creating partitions takes the cluster time per partition: a big topic gets a longer wait than the admin default.
+        var timeout = CreationTimeout(spec.Partitions * spec.ReplicationFactor);
         try
         {
             await Client.CreateTopicsAsync(
                 [new TopicSpecification { Name = spec.Name, NumPartitions = spec.Partitions, ReplicationFactor = spec.ReplicationFactor, Configs = spec.Configs.ToDictionary() }],
-                new CreateTopicsOptions { ValidateOnly = validateOnly, RequestTimeout = Timeout, OperationTimeout = Timeout });
+                new CreateTopicsOptions { ValidateOnly = validateOnly, RequestTimeout = timeout, OperationTimeout = timeout });
             if (!validateOnly)
             {
                 logger.LogInformation("Created topic {Topic} ({Partitions} partitions, RF {RF})", spec.Name, spec.Partitions, spec.ReplicationFactor);
@@ -29,8 +31,48 @@ public sealed class TopicAdmin(ClusterAdmin admin, IClusterState cluster, ILogge
             }
             return AdminResult.Ok;
         }
+        catch (CreateTopicsException e) when (!validateOnly && IsTimeout(e.Results[0].Error)) { return await AfterTimeoutAsync(spec, e.Results[0].Error); }
+        catch (KafkaException e) when (!validateOnly && IsTimeout(e.Error)) { return await AfterTimeoutAsync(spec, e.Error); }
         catch (CreateTopicsException e) { return Failure(e.Results[0].Error); }
         catch (KafkaException e) { return Failure(e.Error); }
+    }
+
+    /// <summary>The admin timeout, plus a little per partition replica the cluster has to create.</summary>
+    internal TimeSpan CreationTimeout(long replicas) => Timeout + TimeSpan.FromMilliseconds(Math.Min(replicas, 1_000_000) * 2);
+
+    private static bool IsTimeout(Error error) => error.Code is ErrorCode.Local_TimedOut or ErrorCode.RequestTimedOut;
+
+    /// <summary>
+    /// The client gave up waiting, but the cluster may have created the topic anyway (it keeps
+    /// going): look it up before saying anything, instead of "failed" now and "already exists" next.
+    /// </summary>
+    private async Task<AdminResult> AfterTimeoutAsync(TopicSpec spec, Error timeout)
+    {
+        for (int attempt = 0; attempt < 5; attempt++)
+        {
+            int? partitions = await PartitionCountAsync(spec.Name);
+            if (partitions == spec.Partitions)
+            {
+                logger.LogInformation("Created topic {Topic} ({Partitions} partitions): the cluster answered after the client's timeout", spec.Name, spec.Partitions);
+                cluster.RequestRefresh();
+                return AdminResult.Ok;
+            }
+            await Task.Delay(CreationTimeout(spec.Partitions * spec.ReplicationFactor) / 5);
+        }
+        cluster.RequestRefresh();
+        return AdminResult.Failed($"The cluster did not confirm within {CreationTimeout(spec.Partitions * spec.ReplicationFactor).TotalSeconds:0} s ({timeout.Reason}), " +
+            $"and topic '{spec.Name}' does not exist (yet): it may still appear. Check the topics list before trying again.", timeout.Code.ToString());
+    }
+
+    /// <summary>The topic's partition count from a fresh metadata read, or null when it does not exist.</summary>
+    private async Task<int?> PartitionCountAsync(string topic)
+    {
+        try
+        {
+            var described = await Client.DescribeTopicsAsync(TopicCollection.OfTopicNames([topic]), new DescribeTopicsOptions { RequestTimeout = Timeout });
+            return described.TopicDescriptions[0].Partitions.Count;
+        }
+        catch (KafkaException) { return null; } // unknown topic, or the cluster is busy: not confirmed
     }
 
     public async Task<AdminResult> DeleteAsync(string topic)

@@ -12,7 +12,11 @@ public static class TopicSpecValidator
 {
     public const int MaxPartitions = 100_000;
 
-    public static List<FieldIssue> Validate(TopicSpec spec, int brokerCount, IEnumerable<string> existingTopics)
+    /// <summary>Partition replicas one broker handles well (Kafka's own guidance is a few thousand); above it a warning says so.</summary>
+    public const int ComfortablePartitionsPerBroker = 4_000;
+
+    /// <param name="existingReplicas">Partition replicas the cluster holds already (all topics, all replicas).</param>
+    public static List<FieldIssue> Validate(TopicSpec spec, int brokerCount, IEnumerable<string> existingTopics, long existingReplicas = 0)
     {
         var issues = new List<FieldIssue>();
         if (TopicNames.Validate(spec.Name) is { } nameError) issues.Add(new("name", nameError));
@@ -28,6 +32,14 @@ public static class TopicSpecValidator
         }
         if (spec.Partitions < 1) issues.Add(new("partitions", "A topic needs at least 1 partition."));
         else if (spec.Partitions > MaxPartitions) issues.Add(new("partitions", $"At most {MaxPartitions:N0} partitions."));
+        else if (brokerCount > 0 && spec.ReplicationFactor >= 1)
+        {
+            long perBroker = (existingReplicas + (long)spec.Partitions * spec.ReplicationFactor + brokerCount - 1) / brokerCount;
+            if (perBroker > ComfortablePartitionsPerBroker)
+                issues.Add(new("partitions", $"That makes {perBroker:N0} partition replicas per broker ({brokerCount} broker{(brokerCount == 1 ? "" : "s")}), " +
+                    $"well above the ~{ComfortablePartitionsPerBroker:N0} a broker handles comfortably: every partition costs open files, memory, " +
+                    "and time on restarts and leader elections. Fewer partitions, or more brokers, will serve better.", IsWarning: true));
+        }
         if (spec.ReplicationFactor < 1) issues.Add(new("replicationFactor", "The replication factor must be at least 1."));
         else if (brokerCount > 0 && spec.ReplicationFactor > brokerCount)
             issues.Add(new("replicationFactor", $"Replication factor {spec.ReplicationFactor} is more than the {brokerCount} broker(s) in the cluster."));

@@ -244,4 +244,28 @@ public class CreateTopicFormTests : ComponentTest
         Assert.Equal(new Dictionary<string, string> { ["cleanup.policy"] = "compact", ["retention.ms"] = "172800000", ["max.compaction.lag.ms"] = "600000" },
             sent.Configs.ToDictionary());
     }
+
+    [Fact]
+    public void TooManyPartitionsPerBrokerIsAWarningBeforeSending()
+    {
+        var form = RenderForm(Valid(f => { f.Partitions = 100_000; f.ReplicationFactor = 1; }));
+        Submit(form);
+        Assert.Contains("partition replicas per broker (2 brokers)", Text(form));
+        Assert.Single(TopicAdmin.Creates); // a warning, not a refusal: Kafka itself would take it
+
+        var fine = RenderForm(Valid(f => f.Partitions = 600));
+        Assert.DoesNotContain("per broker", Text(fine));
+    }
+
+    [Fact]
+    public void TheAdvisorSaysWhyItHasNoAdviceAndCountsInTheSingular()
+    {
+        var advisor = Render<PartitionAdvisorPanel>();
+        advisor.Find("input[data-testid=advisor-target]").Input("-5");
+        Assert.Contains("must be more than 0 MB/s", advisor.Find("[data-testid=advisor-problem]").TextContent);
+        advisor.Find("input[data-testid=advisor-target]").Input("1");
+        advisor.Find("input[data-testid=advisor-produce]").Input("10");
+        advisor.Find("input[data-testid=advisor-consume]").Input("20");
+        Assert.Equal("Use 1 partition", advisor.Find("[data-testid=advisor-use]").TextContent.Trim());
+    }
 }

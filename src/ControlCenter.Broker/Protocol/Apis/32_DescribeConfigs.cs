@@ -100,7 +100,7 @@ internal sealed class DescribeConfigsApi : ApiHandler
             {
                 "log.dirs" => broker.Logs.DataDir,
                 "node.id" or "broker.id" => broker.NodeId.ToString(),
-                "listeners" => $"PLAINTEXT://{broker.Options.Host}:{broker.AdvertisedPort}",
+                "listeners" => $"PLAINTEXT://{broker.Options.Host}:{broker.BoundPort}",
                 "advertised.listeners" => $"PLAINTEXT://{broker.AdvertisedHost}:{broker.AdvertisedPort}",
                 _ => c.Value,
             };

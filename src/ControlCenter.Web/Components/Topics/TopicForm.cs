@@ -115,7 +115,7 @@ public sealed class TopicForm
     public TopicSpec ToSpec() => new(Name.Trim(), Partitions, ReplicationFactor, Configs());
 
     /// <summary>Form-level checks (on top of <see cref="TopicSpecValidator"/>) for what only the form can get wrong.</summary>
-    public List<FieldIssue> Validate(int brokerCount, IEnumerable<string> existingTopics)
+    public List<FieldIssue> Validate(int brokerCount, IEnumerable<string> existingTopics, long existingReplicas = 0)
     {
         var issues = new List<FieldIssue>();
         if (Name != Name.Trim()) issues.Add(new("name", "The name has leading or trailing spaces."));
@@ -133,7 +133,7 @@ public sealed class TopicForm
             else if (FriendlyKeys.Contains(key)) issues.Add(new($"extra:{i}", $"{key} has its own field above."));
         }
         var spec = ToSpec();
-        issues.AddRange(TopicSpecValidator.Validate(spec, brokerCount, existingTopics)
+        issues.AddRange(TopicSpecValidator.Validate(spec, brokerCount, existingTopics, existingReplicas)
             .Where(i => !issues.Any(existing => existing.Field == i.Field && !existing.IsWarning)));
         return issues;
     }
