@@ -24,7 +24,7 @@ public class SegmentsTests(AppFixture fixture) : IClassFixture<AppFixture>
             await admin.CreateTopicsAsync([new Confluent.Kafka.Admin.TopicSpecification
             {
                 Name = "e2e-segments", NumPartitions = 1, ReplicationFactor = 1,
-                Configs = new() { ["segment.bytes"] = "4096", ["index.interval.bytes"] = "512", ["retention.ms"] = "86400000" },
+                Configs = new() { ["internal.segment.bytes"] = "4096", ["index.interval.bytes"] = "512", ["retention.ms"] = "86400000" },
             }]);
         using (var producer = new ProducerBuilder<string, string>(new ProducerConfig { BootstrapServers = bootstrap, LingerMs = 0 }).Build())
             for (int i = 0; i < 120; i++)

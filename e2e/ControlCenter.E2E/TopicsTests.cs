@@ -48,6 +48,15 @@ public class TopicsTests(AppFixture fixture) : IClassFixture<AppFixture>
         await Expect(row).ToContainTextAsync("3600000");
         await Expect(row).ToContainTextAsync("1 h");
         await Expect(row).ToContainTextAsync("topic");
+        // A list Kafka would refuse is refused as typed, with Kafka's reason, and nothing is sent.
+        var policy = page.GetByTestId("topic-config-table").Locator("tr", new() { Has = page.Locator("[data-config='cleanup.policy']") });
+        await policy.GetByTestId("config-edit").ClickAsync();
+        await Ui.FillAsync(page, "config-edit-value", "compact,,delete");
+        await Expect(policy).ToContainTextAsync("empty item");
+        await Expect(page.GetByTestId("config-save")).ToBeDisabledAsync();
+        await Ui.Input(page, "config-edit-value").PressAsync("Escape");
+        await Expect(policy).ToContainTextAsync("delete");
+        await Expect(policy).Not.ToContainTextAsync("compact");
         await Tab(page, "Overview").ClickAsync();
         await Expect(page.GetByTestId("topic-overridden-configs")).ToContainTextAsync("retention.ms");
 

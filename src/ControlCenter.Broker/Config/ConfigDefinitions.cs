@@ -12,7 +12,10 @@ public enum ConfigSource : sbyte
     StaticBrokerConfig = 4, DefaultConfig = 5,
 }
 
-/// <summary>One configuration key: its type, default, documentation and validation.</summary>
+/// <summary>
+/// One configuration key: its type, default, documentation and validation. <paramref name="Internal"/>
+/// keys (Kafka's defineInternal) are accepted but described only where they are set.
+/// </summary>
 public sealed record ConfigKey(
     string Name,
     ConfigType Type,
@@ -21,7 +24,8 @@ public sealed record ConfigKey(
     string? BrokerSynonym = null,
     Func<string, string?>? Validator = null,
     bool ReadOnly = false,
-    bool Sensitive = false)
+    bool Sensitive = false,
+    bool Internal = false)
 {
     /// <summary>Returns an error message for an invalid value, null when it is acceptable.</summary>
     public string? Validate(string? value)
@@ -52,12 +56,18 @@ internal static class Validators
     public static Func<string, string?> OneOf(params string[] allowed) => v =>
         allowed.Contains(v, StringComparer.Ordinal) ? null : $"String must be one of: {string.Join(", ", allowed)}";
 
+    /// <summary>
+    /// A comma-separated list of allowed values, read the way Kafka's ConfigDef reads a LIST: split on
+    /// commas with the spaces around them, so "compact,,delete" holds an empty item and is refused.
+    /// </summary>
     public static Func<string, string?> ListOf(params string[] allowed) => v =>
     {
-        var items = v.Split(',', StringSplitOptions.TrimEntries | StringSplitOptions.RemoveEmptyEntries);
-        if (items.Length == 0) return "List must not be empty";
+        if (v.Trim().Length == 0) return "List must not be empty";
+        var items = v.Split(',', StringSplitOptions.TrimEntries);
         var bad = items.FirstOrDefault(i => !allowed.Contains(i, StringComparer.Ordinal));
-        return bad is null ? null : $"Invalid value {bad}; allowed: {string.Join(", ", allowed)}";
+        if (bad is not null) return $"String must be one of: {string.Join(", ", allowed)} (found '{bad}')";
+        var twice = items.GroupBy(i => i, StringComparer.Ordinal).FirstOrDefault(g => g.Count() > 1);
+        return twice is null ? null : $"Values must not be duplicated ('{twice.Key}' appears twice)";
     };
 }
 
@@ -80,6 +90,10 @@ public static class TopicConfigs
     public const string RetentionBytes = "retention.bytes";
     public const string RetentionMs = "retention.ms";
     public const string SegmentBytes = "segment.bytes";
+    public const string InternalSegmentBytes = "internal.segment.bytes";
+
+    /// <summary>Kafka 4.0's floor for segment.bytes (KIP-1030); smaller segments only through internal.segment.bytes.</summary>
+    public const int MinSegmentBytes = 1024 * 1024;
     public const string SegmentIndexBytes = "segment.index.bytes";
     public const string SegmentJitterMs = "segment.jitter.ms";
     public const string SegmentMs = "segment.ms";
@@ -107,7 +121,8 @@ public static class TopicConfigs
         new("preallocate", ConfigType.Boolean, "false", "Preallocate the file on disk when creating a new log segment.", "log.preallocate"),
         new(RetentionBytes, ConfigType.Long, "-1", "Maximum size a partition can grow to before old segments are discarded (-1: no limit).", "log.retention.bytes"),
         new(RetentionMs, ConfigType.Long, "604800000", "Maximum time a log segment is retained before it is discarded (-1: no limit).", "log.retention.ms", Validators.AtLeast(-1)),
-        new(SegmentBytes, ConfigType.Int, "1073741824", "Segment file size for the log.", "log.segment.bytes", Validators.AtLeast(14)),
+        new(SegmentBytes, ConfigType.Int, "1073741824", "Segment file size for the log (at least 1 MiB).", "log.segment.bytes", Validators.AtLeast(MinSegmentBytes)),
+        new(InternalSegmentBytes, ConfigType.Int, null, "Segment file size overriding segment.bytes without its 1 MiB floor; for tests and demos.", null, Validators.AtLeast(14), Internal: true),
         new(SegmentIndexBytes, ConfigType.Int, "10485760", "Size of the index that maps offsets to file positions.", "log.index.size.max.bytes", Validators.AtLeast(8)),
         new(SegmentJitterMs, ConfigType.Long, "0", "Maximum random jitter subtracted from segment.ms.", "log.roll.jitter.ms", Validators.AtLeast(0)),
         new(SegmentMs, ConfigType.Long, "604800000", "Time after which a segment is rolled even if not full.", "log.roll.ms", Validators.AtLeast(1)),

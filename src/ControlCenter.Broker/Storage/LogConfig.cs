@@ -56,7 +56,9 @@ public sealed record LogConfig
             MinInSyncReplicas = I(TopicConfigs.MinInSyncReplicas),
             RetentionBytes = L(TopicConfigs.RetentionBytes),
             RetentionMs = L(TopicConfigs.RetentionMs),
-            SegmentBytes = I(TopicConfigs.SegmentBytes),
+            SegmentBytes = topicConfigs.TryGetValue(TopicConfigs.InternalSegmentBytes, out var small)
+                ? int.Parse(small, CultureInfo.InvariantCulture)
+                : I(TopicConfigs.SegmentBytes),
             SegmentIndexBytes = I(TopicConfigs.SegmentIndexBytes),
             SegmentMs = L(TopicConfigs.SegmentMs),
             SegmentJitterMs = L(TopicConfigs.SegmentJitterMs),

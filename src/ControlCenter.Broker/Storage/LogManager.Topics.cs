@@ -1,3 +1,4 @@
+using System.Globalization;
 using ControlCenter.Broker.Config;
 using ControlCenter.LogFormat;
 using ControlCenter.Broker.Protocol;
@@ -25,7 +26,7 @@ internal sealed partial class LogManager
         if (replicationFactor > 1)
             throw Error(ErrorCode.InvalidReplicationFactor,
                 $"Unable to replicate the partition {replicationFactor} time(s): The target replication factor of {replicationFactor} cannot be reached because only 1 broker(s) are registered.");
-        var validated = ValidateTopicConfigs(configs);
+        var validated = ValidateTopicConfigs(configs, replicationFactor);
 
         lock (_metadataLock)
         {
@@ -38,6 +39,7 @@ internal sealed partial class LogManager
 
             var topic = new TopicState(name, Guid.NewGuid(), isInternal || TopicNames.IsInternal(name))
             {
+                ReplicationFactor = replicationFactor,
                 Configs = validated,
                 LogConfig = LogConfig.Create(BrokerConfig, validated),
             };
@@ -106,8 +108,8 @@ internal sealed partial class LogManager
     /// <summary>AlterConfigs semantics: the given set replaces every topic-level override.</summary>
     public void ReplaceTopicConfigs(string name, IReadOnlyDictionary<string, string?> configs, bool validateOnly)
     {
-        var validated = ValidateTopicConfigs(configs);
-        ApplyTopicConfigs(name, validated, validateOnly);
+        var topic = GetTopic(name) ?? throw Error(ErrorCode.UnknownTopicOrPartition, $"The topic '{name}' does not exist.");
+        ApplyTopicConfigs(name, ValidateTopicConfigs(configs, topic.ReplicationFactor), validateOnly);
     }
 
     /// <summary>IncrementalAlterConfigs semantics: SET / DELETE / APPEND / SUBTRACT per key.</summary>
@@ -137,7 +139,7 @@ internal sealed partial class LogManager
                     throw Error(ErrorCode.InvalidRequest, $"Unknown config operation {(int)op}");
             }
         }
-        ApplyTopicConfigs(name, ValidateTopicConfigs(result), validateOnly);
+        ApplyTopicConfigs(name, ValidateTopicConfigs(result, topic.ReplicationFactor), validateOnly);
     }
 
     private void ApplyTopicConfigs(string name, Dictionary<string, string> validated, bool validateOnly)
@@ -154,8 +156,12 @@ internal sealed partial class LogManager
         }
     }
 
-    /// <summary>Every key must be a known topic config and every value valid; returns the cleaned set.</summary>
-    public static Dictionary<string, string> ValidateTopicConfigs(IReadOnlyDictionary<string, string?> configs)
+    /// <summary>
+    /// Every key must be a known topic config and every value valid; returns the cleaned set.
+    /// min.insync.replicas above the replication factor is refused: every acks=all write to
+    /// such a topic would fail with NOT_ENOUGH_REPLICAS.
+    /// </summary>
+    public static Dictionary<string, string> ValidateTopicConfigs(IReadOnlyDictionary<string, string?> configs, short replicationFactor)
     {
         var result = new Dictionary<string, string>(StringComparer.Ordinal);
         foreach (var (key, value) in configs)
@@ -165,6 +171,9 @@ internal sealed partial class LogManager
             if (def.Validate(value) is { } error) throw Error(ErrorCode.InvalidConfig, error);
             result[key] = value!;
         }
+        if (result.TryGetValue(TopicConfigs.MinInSyncReplicas, out var minIsr) && int.Parse(minIsr, CultureInfo.InvariantCulture) > replicationFactor)
+            throw Error(ErrorCode.InvalidConfig,
+                $"Invalid value {minIsr} for configuration {TopicConfigs.MinInSyncReplicas}: must not exceed the replication factor {replicationFactor}, or every acks=all write would fail");
         return result;
     }
 }

@@ -43,16 +43,19 @@ public sealed class ClusterSnapshotReader(ClusterAdmin admin, ClusterConnection 
         var (metadataNow, internalTopics, topics, partitions) = (_metadata, _internalTopics, _topics, _partitions);
         // Low watermarks move only by retention or purge (which asks for a refresh): read them less often.
         bool newPartitions = partitions.Any(tp => !_low.ContainsKey(tp));
-        var high = await _highWatermarks.ReadAsync(partitions, _tick, readAll: forceSizes || newPartitions);
         // Large clusters stretch this like the quiet high watermarks (every 20 ticks at 10,000 partitions).
         bool lowDue = _tick % (LowWatermarkEveryTicks * HighWatermarks.QuietEvery(partitions.Count)) == 0;
         if (forceSizes || newPartitions || lowDue)
             _low = await admin.ListOffsetsAsync(partitions, OffsetSpec.Earliest());
+        var high = await _highWatermarks.ReadAsync(partitions, _tick, readAll: forceSizes || newPartitions);
 
         var logDirs = connection.LogDirs;
         bool sizesAvailable = LogDirScanner.AnyReadable(logDirs);
         if (sizesAvailable && (forceSizes || newPartitions || lowDue))
-            await Task.Run(() => ReadSizes(logDirs, high, full: forceSizes || _tick % FullSizeScanEveryTicks == 0), cancellation);
+        {
+            var read = await Task.Run(() => ReadSizes(logDirs, high, full: forceSizes || _tick % FullSizeScanEveryTicks == 0), cancellation);
+            await UpdateBytesPerRecordAsync(read, high);
+        }
 
         _tick++;
         var snapshots = new Dictionary<string, TopicSnapshot>(topics.Count, StringComparer.Ordinal);
@@ -82,30 +85,40 @@ public sealed class ClusterSnapshotReader(ClusterAdmin admin, ClusterConnection 
         return new ClusterSnapshot(overview, snapshots, sizesAvailable, now);
     }
 
-    /// <summary>Sizes of every partition (full) or of those whose high watermark moved, with size ÷ records as of this read.</summary>
-    private void ReadSizes(IReadOnlyList<string> logDirs, IReadOnlyDictionary<TopicPartition, long> high, bool full)
+    /// <summary>Sizes of every partition (full) or of those whose high watermark moved; returns the sizes read.</summary>
+    private Dictionary<(string Topic, int Partition), long> ReadSizes(IReadOnlyList<string> logDirs, IReadOnlyDictionary<TopicPartition, long> high, bool full)
     {
-        Dictionary<(string Topic, int Partition), long> read;
         if (full)
         {
-            read = _sizes = LogDirScanner.PartitionSizes(logDirs);
             _sizedAt.Clear(); // forget deleted partitions
             _bytesPerRecord.Clear();
+            return _sizes = LogDirScanner.PartitionSizes(logDirs);
         }
-        else
+        var moved = high.Where(h => !_sizedAt.TryGetValue((h.Key.Topic, h.Key.Partition.Value), out long at) || at != h.Value)
+            .Select(h => (h.Key.Topic, h.Key.Partition.Value)).ToList();
+        var read = LogDirScanner.PartitionSizes(logDirs, moved);
+        foreach (var (key, size) in read) _sizes[key] = size;
+        return read;
+    }
+
+    /// <summary>
+    /// Size ÷ records for the partitions just sized, kept only where the high watermark did not move
+    /// while the files were read: a batch landing in between would count its bytes but not its records
+    /// (or the other way round). A partition that was written meanwhile keeps its previous figure.
+    /// </summary>
+    private async Task UpdateBytesPerRecordAsync(Dictionary<(string Topic, int Partition), long> read, IReadOnlyDictionary<TopicPartition, long> high)
+    {
+        var sized = read.Keys.Select(k => new TopicPartition(k.Topic, k.Partition)).Where(high.ContainsKey).ToList();
+        if (sized.Count == 0) return;
+        var after = await admin.ListOffsetsAsync(sized, OffsetSpec.Latest());
+        foreach (var tp in sized)
         {
-            var moved = high.Where(h => !_sizedAt.TryGetValue((h.Key.Topic, h.Key.Partition.Value), out long at) || at != h.Value)
-                .Select(h => (h.Key.Topic, h.Key.Partition.Value)).ToList();
-            read = LogDirScanner.PartitionSizes(logDirs, moved);
-            foreach (var (key, size) in read) _sizes[key] = size;
-        }
-        foreach (var (key, size) in read)
-        {
-            var tp = new TopicPartition(key.Topic, key.Partition);
-            if (!high.TryGetValue(tp, out long hi)) continue;
+            long hi = high[tp];
+            if (!after.TryGetValue(tp, out long now) || now != hi) continue;
+            var key = (tp.Topic, tp.Partition.Value);
             _sizedAt[key] = hi;
             // Low watermarks are read on the same ticks as sizes, so size and record count belong together.
-            if (size > 0 && _low.TryGetValue(tp, out long lo) && hi > lo) _bytesPerRecord[key] = (double)size / (hi - lo);
+            if (read[key] > 0 && _low.TryGetValue(tp, out long lo) && hi > lo) _bytesPerRecord[key] = (double)read[key] / (hi - lo);
         }
     }
 }

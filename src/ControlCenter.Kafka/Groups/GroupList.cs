@@ -12,6 +12,8 @@ public sealed record GroupRow(GroupLag Lag, double? ConsumedRecordsPerSec)
 
 public sealed record GroupPage(IReadOnlyList<GroupRow> Rows, int Total);
 
+public sealed record GroupPartitionPage(IReadOnlyList<PartitionLag> Rows, int Total);
+
 /// <summary>The groups page's server side: search (group or topic), sort and paging over the monitor's lag table.</summary>
 public static class GroupList
 {
@@ -39,5 +41,18 @@ public static class GroupList
             : (query.Descending ? rows.OrderByDescending(key) : rows.OrderBy(key)).ThenBy(r => r.GroupId, StringComparer.Ordinal);
         int pageSize = Math.Clamp(query.PageSize, 1, 1000);
         return new GroupPage(ordered.Skip(Math.Max(0, query.Page) * pageSize).Take(pageSize).ToList(), rows.Count);
+    }
+
+    /// <summary>A page of a group's partitions (of one topic, or all), in topic and partition order or with the most lag first.</summary>
+    public static GroupPartitionPage Partitions(GroupLag lag, string? topic, bool mostLagFirst, int page, int pageSize)
+    {
+        IEnumerable<PartitionLag> rows = lag.Partitions;
+        if (!string.IsNullOrEmpty(topic)) rows = rows.Where(p => p.Topic == topic);
+        var list = rows.ToList();
+        IEnumerable<PartitionLag> ordered = mostLagFirst
+            ? list.OrderByDescending(p => p.LagRecords ?? -1).ThenBy(p => p.Topic, StringComparer.Ordinal).ThenBy(p => p.Partition)
+            : list; // already in topic, partition order
+        pageSize = Math.Clamp(pageSize, 1, 1000);
+        return new GroupPartitionPage(ordered.Skip(Math.Max(0, page) * pageSize).Take(pageSize).ToList(), list.Count);
     }
 }

@@ -40,6 +40,19 @@ public sealed class MessagesView(MessageBrowser browser, MessageSearch search, s
 
     /// <summary>Partitions chosen (none: all of them).</summary>
     public IReadOnlyCollection<int> SelectedPartitions { get; set; } = [];
+
+    /// <summary>The partitions as typed ("0,3,5-9"; empty for all), and what is wrong with them, if anything.</summary>
+    public string PartitionsText { get; private set; } = "";
+    public string? PartitionsError { get; private set; }
+
+    /// <summary>Takes partitions as typed; an invalid text keeps the previous choice and says why.</summary>
+    public void SetPartitions(string? text)
+    {
+        PartitionsText = text ?? "";
+        var parsed = Topics.PartitionSet.Parse(PartitionsText, partitionCount, out string? error);
+        PartitionsError = error;
+        if (parsed is not null) SelectedPartitions = parsed.Count == partitionCount ? [] : parsed;
+    }
     public IReadOnlyList<int> Partitions => SelectedPartitions.Count > 0 ? SelectedPartitions.Order().ToList() : Enumerable.Range(0, partitionCount).ToList();
 
     // ---- browse

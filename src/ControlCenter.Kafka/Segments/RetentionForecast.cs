@@ -16,7 +16,10 @@ public sealed record RetentionSettings(bool Delete, bool Compact, long Retention
         var policy = values.GetValueOrDefault("cleanup.policy", "delete").Split(',', StringSplitOptions.TrimEntries | StringSplitOptions.RemoveEmptyEntries);
         var d = KafkaDefaults;
         return new RetentionSettings(policy.Contains("delete"), policy.Contains("compact"),
-            Long("retention.ms", d.RetentionMs), Long("retention.bytes", d.RetentionBytes), Long("segment.bytes", d.SegmentBytes), Long("segment.ms", d.SegmentMs));
+            Long("retention.ms", d.RetentionMs), Long("retention.bytes", d.RetentionBytes), SegmentBytes(), Long("segment.ms", d.SegmentMs));
+
+        // Kafka's internal.segment.bytes (set only by tests and demos) wins over segment.bytes when present.
+        long SegmentBytes() => Long("internal.segment.bytes", Long("segment.bytes", d.SegmentBytes));
     }
 }
 

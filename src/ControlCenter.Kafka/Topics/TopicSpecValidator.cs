@@ -1,4 +1,3 @@
-using System.Globalization;
 using ControlCenter.LogFormat;
 
 namespace ControlCenter.Kafka.Topics;
@@ -49,52 +48,12 @@ public static class TopicSpecValidator
 
     public static bool HasErrors(IEnumerable<FieldIssue> issues) => issues.Any(i => !i.IsWarning);
 
-    /// <summary>Checks known configs' values the way Kafka's ConfigDef would; unknown keys are left to the broker.</summary>
+    /// <summary>Checks known configs' values the way Kafka's validators would; unknown keys are left to the broker.</summary>
     public static void ValidateConfig(string key, string? value, short replicationFactor, List<FieldIssue> issues)
     {
         string field = "config:" + key;
-        if (string.IsNullOrWhiteSpace(key)) { issues.Add(new(field, "A config needs a name.")); return; }
-        if (value is null) { issues.Add(new(field, $"{key} needs a value.")); return; }
-        switch (key)
-        {
-            case "cleanup.policy":
-                var parts = value.Split(',', StringSplitOptions.TrimEntries | StringSplitOptions.RemoveEmptyEntries);
-                if (parts.Length == 0 || parts.Any(p => p is not ("delete" or "compact")))
-                    issues.Add(new(field, "cleanup.policy is delete, compact, or compact,delete."));
-                break;
-            case "compression.type":
-                if (value is not ("producer" or "uncompressed" or "gzip" or "snappy" or "lz4" or "zstd"))
-                    issues.Add(new(field, "compression.type is one of producer, uncompressed, gzip, snappy, lz4, zstd."));
-                break;
-            case "message.timestamp.type":
-                if (value is not ("CreateTime" or "LogAppendTime")) issues.Add(new(field, "message.timestamp.type is CreateTime or LogAppendTime."));
-                break;
-            case "retention.ms" or "retention.bytes":
-                if (!long.TryParse(value, NumberStyles.Integer, CultureInfo.InvariantCulture, out long l) || l < -1)
-                    issues.Add(new(field, $"{key} is a whole number, -1 for unlimited."));
-                break;
-            case "segment.bytes":
-                if (!int.TryParse(value, NumberStyles.Integer, CultureInfo.InvariantCulture, out int sb) || sb < 14)
-                    issues.Add(new(field, "segment.bytes is a whole number of bytes, at least 14 (and at most 2 GiB)."));
-                break;
-            case "max.message.bytes":
-                if (!int.TryParse(value, NumberStyles.Integer, CultureInfo.InvariantCulture, out int mb) || mb < 0)
-                    issues.Add(new(field, "max.message.bytes is a whole number of bytes (at most 2 GiB)."));
-                break;
-            case "segment.ms" or "delete.retention.ms" or "min.compaction.lag.ms" or "file.delete.delay.ms":
-                if (!long.TryParse(value, NumberStyles.Integer, CultureInfo.InvariantCulture, out long ms) || ms < 0)
-                    issues.Add(new(field, $"{key} is a whole number of milliseconds, 0 or more."));
-                break;
-            case "min.insync.replicas":
-                if (!int.TryParse(value, NumberStyles.Integer, CultureInfo.InvariantCulture, out int isr) || isr < 1)
-                    issues.Add(new(field, "min.insync.replicas is at least 1."));
-                else if (isr > replicationFactor)
-                    issues.Add(new(field, $"min.insync.replicas {isr} is above the replication factor {replicationFactor}: every acks=all write would fail.", IsWarning: true));
-                break;
-            case "min.cleanable.dirty.ratio":
-                if (!double.TryParse(value, NumberStyles.Float, CultureInfo.InvariantCulture, out double ratio) || ratio is < 0 or > 1)
-                    issues.Add(new(field, "min.cleanable.dirty.ratio is between 0 and 1."));
-                break;
-        }
+        if (string.IsNullOrWhiteSpace(key)) issues.Add(new(field, "A config needs a name."));
+        else if (value is null) issues.Add(new(field, $"{key} needs a value."));
+        else if (TopicConfigRules.Check(key, value, replicationFactor) is { } error) issues.Add(new(field, error));
     }
 }

@@ -179,6 +179,46 @@ public class AdminTests : IAsyncLifetime
         Assert.Equal(ConfigSource.DefaultConfig, entry.Source);
     }
 
+    [Theory]
+    [InlineData("segment.bytes", "1048575", "at least 1048576")] // Kafka 4's floor (KIP-1030)
+    [InlineData("cleanup.policy", "compact,,delete", "must be one of")]
+    [InlineData("cleanup.policy", "delete,delete", "duplicated")]
+    [InlineData("min.insync.replicas", "2", "replication factor 1")]
+    [InlineData("retention.ms", "-2", "at least -1")]
+    [InlineData("segment.ms", "0", "at least 1")]
+    public async Task ConfigsAreRefusedAsKafkaRefusesThemAndNothingChanges(string name, string value, string reason)
+    {
+        string topic = "strict-" + Guid.NewGuid().ToString("N")[..8];
+        var create = await Assert.ThrowsAsync<CreateTopicsException>(() => _admin.CreateTopicsAsync(
+            [new TopicSpecification { Name = topic, NumPartitions = 1, ReplicationFactor = 1, Configs = new() { [name] = value } }]));
+        Assert.Equal(ErrorCode.InvalidConfig, create.Results[0].Error.Code);
+        Assert.Contains(reason, create.Results[0].Error.Reason);
+        Assert.DoesNotContain(_admin.GetMetadata(TimeSpan.FromSeconds(5)).Topics, t => t.Topic == topic);
+
+        await _admin.CreateTopicsAsync([new TopicSpecification { Name = topic, NumPartitions = 1, ReplicationFactor = 1 }]);
+        var resource = new ConfigResource { Type = ResourceType.Topic, Name = topic };
+        var before = (await _admin.DescribeConfigsAsync([resource]))[0].Entries[name].Value;
+        var alter = await Assert.ThrowsAsync<IncrementalAlterConfigsException>(() => _admin.IncrementalAlterConfigsAsync(Change(resource, name, value)));
+        Assert.Equal(ErrorCode.InvalidConfig, alter.Results[0].Error.Code);
+        Assert.Equal(before, (await _admin.DescribeConfigsAsync([resource]))[0].Entries[name].Value);
+    }
+
+    [Fact]
+    public async Task InternalSegmentBytesGoesBelowTheFloorAndIsDescribedOnlyWhereSet()
+    {
+        await _admin.CreateTopicsAsync([
+            new TopicSpecification { Name = "tiny-segments", NumPartitions = 1, ReplicationFactor = 1, Configs = new() { ["internal.segment.bytes"] = "1000" } },
+            new TopicSpecification { Name = "plain-segments", NumPartitions = 1, ReplicationFactor = 1 }]);
+        var described = await _admin.DescribeConfigsAsync([
+            new ConfigResource { Type = ResourceType.Topic, Name = "tiny-segments" }, new ConfigResource { Type = ResourceType.Topic, Name = "plain-segments" }]);
+        Assert.Equal("1000", described[0].Entries["internal.segment.bytes"].Value);
+        Assert.DoesNotContain("internal.segment.bytes", described[1].Entries.Keys);
+
+        using (var producer = Clients.Producer(_broker.BootstrapServers))
+            for (int i = 0; i < 20; i++) await producer.ProduceAsync("tiny-segments", new Message<byte[]?, byte[]?> { Value = new byte[200] }, TestContext.Current.CancellationToken);
+        Assert.True(_broker.Broker.Segments("tiny-segments", 0).Count >= 4, "segments roll at internal.segment.bytes");
+    }
+
     private static Dictionary<ConfigResource, List<ConfigEntry>> Change(ConfigResource resource, string name, string? value, AlterConfigOpType op = AlterConfigOpType.Set) =>
         new() { [resource] = [new ConfigEntry { Name = name, Value = value, IncrementalOperation = op }] };
 

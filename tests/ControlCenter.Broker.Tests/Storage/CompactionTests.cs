@@ -10,7 +10,7 @@ public class CompactionTests
     private static Dictionary<string, string> CompactConfig(string deleteRetentionMs = "86400000", string codec = "producer") => new()
     {
         ["cleanup.policy"] = "compact",
-        ["segment.bytes"] = "1024",
+        ["internal.segment.bytes"] = "1024",
         ["delete.retention.ms"] = deleteRetentionMs,
         ["min.cleanable.dirty.ratio"] = "0.01",
         ["compression.type"] = codec,
@@ -98,7 +98,7 @@ public class CompactionTests
         await using var broker = await TestBroker.StartAsync();
         string b = broker.BootstrapServers;
         var config = CompactConfig();
-        config["segment.bytes"] = "104857600";
+        config.Remove("internal.segment.bytes"); // one segment: the active one, never cleaned
         await Clients.CreateTopicAsync(b, "active", 1, config);
         await WriteKeysAsync(b, "active", keys: 3, rounds: 5);
         broker.Broker.RunCleanerNow(force: true);

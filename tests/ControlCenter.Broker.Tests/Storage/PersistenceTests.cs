@@ -92,7 +92,7 @@ public class PersistenceTests
     public async Task SegmentsRollAtSegmentBytes()
     {
         await using var broker = await TestBroker.StartAsync();
-        await Clients.CreateTopicAsync(broker.BootstrapServers, "rolling", 1, new() { ["segment.bytes"] = "2000" });
+        await Clients.CreateTopicAsync(broker.BootstrapServers, "rolling", 1, new() { ["internal.segment.bytes"] = "2000" });
         await ProduceAsync(broker.BootstrapServers, "rolling", 60, valueSize: 100); // ~180 bytes a batch
         var segments = broker.Broker.Segments("rolling", 0);
         Assert.True(segments.Count >= 5, $"expected several segments, got {segments.Count}");
@@ -109,7 +109,7 @@ public class PersistenceTests
     public async Task RetentionByTimeDeletesOldSegmentsAndMovesLogStart()
     {
         await using var broker = await TestBroker.StartAsync(new() { ["log.segment.delete.delay.ms"] = "0" });
-        await Clients.CreateTopicAsync(broker.BootstrapServers, "expiring", 1, new() { ["segment.bytes"] = "1500", ["retention.ms"] = "3600000" });
+        await Clients.CreateTopicAsync(broker.BootstrapServers, "expiring", 1, new() { ["internal.segment.bytes"] = "1500", ["retention.ms"] = "3600000" });
         await ProduceAsync(broker.BootstrapServers, "expiring", 30, valueSize: 100, timestamp: DateTime.UtcNow.AddDays(-2));
         await ProduceAsync(broker.BootstrapServers, "expiring", 10, valueSize: 100, timestamp: DateTime.UtcNow);
         int before = broker.Broker.Segments("expiring", 0).Count;
@@ -131,7 +131,7 @@ public class PersistenceTests
     public async Task RetentionBySizeKeepsTheNewestBytes()
     {
         await using var broker = await TestBroker.StartAsync();
-        await Clients.CreateTopicAsync(broker.BootstrapServers, "sized", 1, new() { ["segment.bytes"] = "1000", ["retention.bytes"] = "3000" });
+        await Clients.CreateTopicAsync(broker.BootstrapServers, "sized", 1, new() { ["internal.segment.bytes"] = "1000", ["retention.bytes"] = "3000" });
         await ProduceAsync(broker.BootstrapServers, "sized", 50, valueSize: 100);
         broker.Broker.RunRetentionNow();
         var segments = broker.Broker.Segments("sized", 0);
@@ -229,7 +229,7 @@ public class PersistenceTests
     {
         var clock = new FakeTimeProvider(DateTimeOffset.UtcNow);
         await using var broker = await TestBroker.StartAsync(new() { ["log.retention.check.interval.ms"] = "300000" }, time: clock);
-        await Clients.CreateTopicAsync(broker.BootstrapServers, "background", 1, new() { ["segment.bytes"] = "1000", ["retention.ms"] = "60000" });
+        await Clients.CreateTopicAsync(broker.BootstrapServers, "background", 1, new() { ["internal.segment.bytes"] = "1000", ["retention.ms"] = "60000" });
         await ProduceAsync(broker.BootstrapServers, "background", 20, timestamp: clock.GetUtcNow().UtcDateTime.AddDays(-1));
         await ProduceAsync(broker.BootstrapServers, "background", 5, timestamp: clock.GetUtcNow().UtcDateTime);
         using var consumer = Clients.Consumer(broker.BootstrapServers);
@@ -244,7 +244,7 @@ public class PersistenceTests
     {
         var clock = new FakeTimeProvider(DateTimeOffset.UtcNow);
         await using var broker = await TestBroker.StartAsync(time: clock);
-        await Clients.CreateTopicAsync(broker.BootstrapServers, "hourly", 1, new() { ["segment.bytes"] = "1500", ["retention.ms"] = "3600000" });
+        await Clients.CreateTopicAsync(broker.BootstrapServers, "hourly", 1, new() { ["internal.segment.bytes"] = "1500", ["retention.ms"] = "3600000" });
         await ProduceAsync(broker.BootstrapServers, "hourly", 40, valueSize: 100, timestamp: clock.GetUtcNow().UtcDateTime);
         int segments = broker.Broker.Segments("hourly", 0).Count;
         Assert.True(segments > 3);
@@ -262,8 +262,8 @@ public class PersistenceTests
     [Fact]
     public async Task ManyPartitionsWorkWithFewFileDescriptors()
     {
-        await using var broker = await TestBroker.StartAsync(new() { ["log.segment.bytes"] = "2000" }, configure: o => o.MaxOpenFiles = 16);
-        await Clients.CreateTopicAsync(broker.BootstrapServers, "wide", 40);
+        await using var broker = await TestBroker.StartAsync(configure: o => o.MaxOpenFiles = 16);
+        await Clients.CreateTopicAsync(broker.BootstrapServers, "wide", 40, new() { ["internal.segment.bytes"] = "2000" });
         using (var producer = Clients.Producer(broker.BootstrapServers))
         {
             for (int i = 0; i < 800; i++)

@@ -83,7 +83,7 @@ public class GroupServiceTests : ClusterTest
         Assert.Equal(TimeSpan.Zero, lag.Partitions[0].LagTime);
 
         // A compacted topic with offset 1 cleaned away: lag counts offsets, time comes from the next record that exists.
-        await Clients.CreateTopicAsync(Bootstrap, "compacted", 1, new() { ["cleanup.policy"] = "compact", ["min.cleanable.dirty.ratio"] = "0.01", ["segment.bytes"] = "100" });
+        await Clients.CreateTopicAsync(Bootstrap, "compacted", 1, new() { ["cleanup.policy"] = "compact", ["min.cleanable.dirty.ratio"] = "0.01", ["internal.segment.bytes"] = "100" });
         var old = Now.AddHours(-2);
         using (var producer = Clients.Producer(Bootstrap))
             foreach (var (key, minutes) in new[] { ("a", 0), ("b", 10), ("a", 20), ("c", 30) })

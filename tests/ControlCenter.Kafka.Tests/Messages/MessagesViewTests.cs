@@ -88,4 +88,22 @@ public class MessagesViewTests : ClusterTest
         await view.StopTailAsync();
         Assert.False(view.Tailing);
     }
+
+    [Fact]
+    public async Task PartitionsAreTypedAsTextAndABadTextKeepsTheChoiceAndSaysWhy()
+    {
+        await Clients.CreateTopicAsync(Bootstrap, "typed", 12);
+        await using var view = View("typed", 12);
+        view.SetPartitions("0, 3,5-7");
+        Assert.Null(view.PartitionsError);
+        Assert.Equal([0, 3, 5, 6, 7], view.Partitions);
+        view.SetPartitions("5-12");
+        Assert.Equal("Partition 12 does not exist: there are 12 (0 to 11).", view.PartitionsError);
+        Assert.Equal([0, 3, 5, 6, 7], view.Partitions);
+        view.SetPartitions("2,,4");
+        Assert.NotNull(view.PartitionsError);
+        view.SetPartitions("");
+        Assert.Equal(Enumerable.Range(0, 12), view.Partitions);
+        Assert.Empty(view.SelectedPartitions); // all: the search and export do not list them
+    }
 }

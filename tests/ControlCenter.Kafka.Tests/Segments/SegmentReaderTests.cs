@@ -34,7 +34,7 @@ public class SegmentReaderTests : ClusterTest
     [Fact]
     public async Task SegmentsAreListedWithExactOffsetsCountsAndTimes()
     {
-        await Clients.CreateTopicAsync(Bootstrap, "seg", 1, new() { ["segment.bytes"] = SegmentBytes.ToString(), ["index.interval.bytes"] = "300" });
+        await Clients.CreateTopicAsync(Bootstrap, "seg", 1, new() { ["internal.segment.bytes"] = SegmentBytes.ToString(), ["index.interval.bytes"] = "300" });
         await ProduceAsync("seg", 300);
         var view = await ListAsync("seg");
         var stats = (await Segments.StatsAsync("seg", 0, view.Segments, TestContext.Current.CancellationToken))!;
@@ -66,7 +66,7 @@ public class SegmentReaderTests : ClusterTest
     [Fact]
     public async Task IndexesMapOffsetsToTheBatchesThatHoldThem()
     {
-        await Clients.CreateTopicAsync(Bootstrap, "indexed", 1, new() { ["segment.bytes"] = "100000", ["index.interval.bytes"] = "500" });
+        await Clients.CreateTopicAsync(Bootstrap, "indexed", 1, new() { ["internal.segment.bytes"] = "100000", ["index.interval.bytes"] = "500" });
         await ProduceAsync("indexed", 200);
         var segment = Assert.Single((await ListAsync("indexed")).Segments);
         var index = (await Segments.ReadOffsetIndexAsync("indexed", 0, 0, 0, 1000, TestContext.Current.CancellationToken))!;
@@ -100,7 +100,7 @@ public class SegmentReaderTests : ClusterTest
     [Fact]
     public async Task RetentionByTimeCutsWhereTheForecastSaid()
     {
-        await Clients.CreateTopicAsync(Bootstrap, "aging", 1, new() { ["segment.bytes"] = SegmentBytes.ToString(), ["retention.ms"] = "-1" });
+        await Clients.CreateTopicAsync(Bootstrap, "aging", 1, new() { ["internal.segment.bytes"] = SegmentBytes.ToString(), ["retention.ms"] = "-1" });
         var now = DateTime.UtcNow;
         // 100 records two hours old, then 100 from the last minute.
         await ProduceAsync("aging", 200, i => i < 100 ? now.AddHours(-2).AddSeconds(i) : now.AddSeconds(i - 260));
@@ -131,7 +131,7 @@ public class SegmentReaderTests : ClusterTest
     [Fact]
     public async Task RetentionBySizeCutsWhereTheForecastSaid()
     {
-        await Clients.CreateTopicAsync(Bootstrap, "sized", 1, new() { ["segment.bytes"] = SegmentBytes.ToString() });
+        await Clients.CreateTopicAsync(Bootstrap, "sized", 1, new() { ["internal.segment.bytes"] = SegmentBytes.ToString() });
         await ProduceAsync("sized", 150);
         var before = await ListAsync("sized");
         long limit = before.TotalBytes / 2;
@@ -154,7 +154,7 @@ public class SegmentReaderTests : ClusterTest
     [Fact]
     public async Task ACorruptedCopyIsReportedAsCrcInvalidAndStillListed()
     {
-        await Clients.CreateTopicAsync(Bootstrap, "pristine", 1, new() { ["segment.bytes"] = SegmentBytes.ToString() });
+        await Clients.CreateTopicAsync(Bootstrap, "pristine", 1, new() { ["internal.segment.bytes"] = SegmentBytes.ToString() });
         await ProduceAsync("pristine", 40);
         var source = Segments.Locate("pristine", 0)!;
         string copyRoot = TempDir.Create("corrupt-copy");
@@ -196,7 +196,7 @@ public class SegmentReaderTests : ClusterTest
     [Fact]
     public async Task ReadingWhileAProducerWritesNeverThrows()
     {
-        await Clients.CreateTopicAsync(Bootstrap, "busy", 1, new() { ["segment.bytes"] = "65536", ["index.interval.bytes"] = "1024" });
+        await Clients.CreateTopicAsync(Bootstrap, "busy", 1, new() { ["internal.segment.bytes"] = "65536", ["index.interval.bytes"] = "1024" });
         using var stop = new CancellationTokenSource(TimeSpan.FromSeconds(4));
         var writing = Task.Run(async () =>
         {

@@ -22,7 +22,7 @@ public class SegmentsViewTests : ClusterTest
     [Fact]
     public async Task PagesNewestFirstAndFollowsThePartitionAtMostEveryTwoSeconds()
     {
-        await Clients.CreateTopicAsync(Bootstrap, "followed", 1, new() { ["segment.bytes"] = "1024" });
+        await Clients.CreateTopicAsync(Bootstrap, "followed", 1, new() { ["internal.segment.bytes"] = "1024" });
         await ProduceAsync("followed", 90);
         await Cluster.RefreshAsync(Cancellation);
         using var view = new SegmentsView(Host.Get<SegmentService>(), Host.Get<ITopicAdmin>(), Cluster, Host.Get<LiveMetrics>(), "followed");

@@ -70,7 +70,9 @@ internal sealed class DescribeConfigsApi : ApiHandler
             case ConfigResourceType.Topic:
                 var topic = broker.Logs.GetTopic(name);
                 if (topic is null) return (ErrorCode.UnknownTopicOrPartition, $"Topic '{name}' does not exist", []);
-                return (ErrorCode.None, null, TopicConfigs.Keys.Select(key => DescribeTopicConfig(broker, topic.Configs, key)).ToList());
+                return (ErrorCode.None, null, TopicConfigs.Keys
+                    .Where(key => !key.Internal || topic.Configs.ContainsKey(key.Name))
+                    .Select(key => DescribeTopicConfig(broker, topic.Configs, key)).ToList());
             case ConfigResourceType.Broker:
                 if (name.Length > 0 && name != broker.NodeId.ToString())
                     return (ErrorCode.InvalidRequest, $"Unexpected broker id, expected {broker.NodeId} or empty string, but received {name}", []);

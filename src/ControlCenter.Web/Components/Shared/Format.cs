@@ -1,4 +1,5 @@
 using System.Globalization;
+using ControlCenter.Kafka.Topics;
 
 namespace ControlCenter.Web.Components.Shared;
 
@@ -80,8 +81,10 @@ public static class Format
     public static string? ConfigHint(string name, string? value)
     {
         if (value is null || !long.TryParse(value, NumberStyles.Integer, CultureInfo.InvariantCulture, out long n)) return null;
+        // A negative number is "unlimited" only where Kafka reads it so; elsewhere it is an error, not a hint.
+        if (n < 0) return TopicConfigRules.MeansUnlimited(name, n) ? "unlimited" : null;
         if (name.EndsWith(".ms", StringComparison.Ordinal)) return Duration(n);
-        if (name.EndsWith(".bytes", StringComparison.Ordinal)) return n < 0 ? "unlimited" : Bytes(n);
+        if (name.EndsWith(".bytes", StringComparison.Ordinal)) return Bytes(n);
         return null;
     }
 }
