@@ -31,6 +31,14 @@ public class GroupsTests(AppFixture fixture) : IClassFixture<AppFixture>
         await page.GetByTestId("reset-apply").ClickAsync();
         await page.Locator(".mud-dialog").GetByRole(AriaRole.Button, new() { Name = "Apply" }).ClickAsync();
 
+        await Expect(page.Locator(".mud-snackbar", new() { HasText = "Offsets of g-e2e-group reset" })).ToBeVisibleAsync();
+
+        // The tab is in the URL: a reload stays on it.
+        Assert.EndsWith("/groups/g-e2e-group?tab=reset", page.Url);
+        await page.ReloadAsync();
+        await ControlCenter.Testing.Browser.WaitInteractiveAsync(page); // a click on the prerendered page would be lost
+        await Expect(page.GetByTestId("reset-preview")).ToBeVisibleAsync();
+
         await page.Locator(".mud-tab", new() { HasText = "Partitions" }).ClickAsync();
         await Expect(page.GetByTestId("lag-records")).ToHaveTextAsync("50");
         await Expect(page.GetByTestId("lag-time")).Not.ToHaveTextAsync("0 ms");

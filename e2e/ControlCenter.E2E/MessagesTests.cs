@@ -73,6 +73,15 @@ public class MessagesTests(AppFixture fixture) : IClassFixture<AppFixture>
         await Expect(page.GetByTestId("inspect-headers")).ToContainTextAsync("playwright");
         await page.GetByTestId("inspect-value-format").Locator(".mud-toggle-item", new() { HasText = "Hex" }).ClickAsync();
         await Expect(page.GetByTestId("inspect-value-text")).ToContainTextAsync("00000000  7b 22 6f 72");
+
+        // A reload (or the link, shared) lands on the same tab, mode and search, run again.
+        await page.Keyboard.PressAsync("Escape");
+        Assert.Contains("tab=messages", page.Url);
+        Assert.Contains("mode=search", page.Url);
+        await page.ReloadAsync();
+        await Expect(Ui.Input(page, "filter-pattern")).ToHaveValueAsync("E2E-4711");
+        await Expect(page.GetByTestId("search-matches")).ToHaveTextAsync("1");
+        await Expect(page.GetByTestId("message-table").Locator("tbody tr").First.GetByTestId("message-offset")).ToHaveTextAsync(landedOffset);
     }
 
     [Fact]

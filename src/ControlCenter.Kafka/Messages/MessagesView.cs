@@ -5,7 +5,7 @@ namespace ControlCenter.Kafka.Messages;
 public enum MessagesMode { Browse, Search, Live }
 
 /// <summary>The search form as typed: conditions and an optional time range (the export link uses exactly this).</summary>
-public sealed class FilterDraft
+public sealed partial class FilterDraft
 {
     public List<FilterCondition> Conditions { get; } = [new(FilterTarget.Value, FilterKind.Contains, "")];
     public bool UseRange { get; set; }
@@ -22,7 +22,7 @@ public sealed class FilterDraft
 /// threads (search progress, records arriving in the tail) is applied through
 /// <c>dispatch</c>, which the page points at its renderer.
 /// </summary>
-public sealed class MessagesView(MessageBrowser browser, MessageSearch search, string topic, int partitionCount, Func<Action, Task> dispatch, TimeProvider time)
+public sealed partial class MessagesView(MessageBrowser browser, MessageSearch search, string topic, int partitionCount, Func<Action, Task> dispatch, TimeProvider time)
     : IAsyncDisposable
 {
     public const int TailLimit = 500;

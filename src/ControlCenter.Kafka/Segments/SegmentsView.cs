@@ -51,8 +51,10 @@ public sealed class SegmentsView(SegmentService segments, ITopicAdmin topics, IC
     }
 
     /// <summary>Reads the topic's retention settings (Kafka's defaults when the cluster will not say) and lists partition 0.</summary>
-    public async Task InitializeAsync()
+    /// <summary>Reads the topic's retention settings and lists <paramref name="partition"/> (from the URL; 0 by default).</summary>
+    public async Task InitializeAsync(int partition = 0)
     {
+        Partition = partition;
         try { Settings = RetentionSettings.From(await topics.DescribeConfigsAsync(topic)); }
         catch (ClusterException) { /* defaults: the forecast says it assumes them */ }
         await ListAsync(force: true);

@@ -8,16 +8,14 @@ namespace ControlCenter.Web.Endpoints;
 /// <summary>The search and export query, carried in the export URL (base64url JSON).</summary>
 public sealed record ExportQuery(MessageFilter Filter, IReadOnlyList<int>? Partitions)
 {
-    public string Encode() => Convert.ToBase64String(JsonSerializer.SerializeToUtf8Bytes(this)).TrimEnd('=').Replace('+', '-').Replace('/', '_');
+    public string Encode() => Base64Url.Encode(JsonSerializer.SerializeToUtf8Bytes(this));
 
     public static ExportQuery? Decode(string? text)
     {
         if (string.IsNullOrEmpty(text)) return new ExportQuery(MessageFilter.None, null);
         try
         {
-            string b64 = text.Replace('-', '+').Replace('_', '/');
-            b64 = b64.PadRight(b64.Length + (4 - b64.Length % 4) % 4, '=');
-            return JsonSerializer.Deserialize<ExportQuery>(Convert.FromBase64String(b64));
+            return JsonSerializer.Deserialize<ExportQuery>(Base64Url.Decode(text));
         }
         catch (Exception e) when (e is FormatException or JsonException) { return null; }
     }

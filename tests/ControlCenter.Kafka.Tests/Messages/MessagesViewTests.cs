@@ -106,4 +106,52 @@ public class MessagesViewTests : ClusterTest
         Assert.Equal(Enumerable.Range(0, 12), view.Partitions);
         Assert.Empty(view.SelectedPartitions); // all: the search and export do not list them
     }
+
+    [Fact]
+    public async Task AViewOpenedFromAnotherViewsUrlShowsTheSameSearch()
+    {
+        await ProduceAsync("linked", 200, i => i % 40 == 3 ? $"{{\"hit\":{i}}}" : $"miss {i}");
+        await using var first = View("linked", 1);
+        await first.OpenAsync(new Dictionary<string, string?>());
+        await first.SetModeAsync(MessagesMode.Search);
+        first.Draft.Conditions[0] = new FilterCondition(FilterTarget.Value, FilterKind.Contains, "hit");
+        first.MaxMatches = 3;
+        await first.SearchAsync(resume: false);
+        var query = first.ToQuery();
+        Assert.Equal("search", query["mode"]);
+        Assert.Equal(3, query["max"]);
+
+        await using var second = View("linked", 1);
+        await second.OpenAsync(query.ToDictionary(kv => kv.Key, kv => kv.Value?.ToString()));
+        Assert.Equal(MessagesMode.Search, second.Mode);
+        Assert.Equal("hit", second.Draft.Conditions.Single().Pattern);
+        Assert.Equal(Offsets(first), Offsets(second));
+        Assert.Equal([3L, 43, 83], Offsets(second));
+    }
+
+    [Fact]
+    public async Task BrowseStateRoundTripsThroughTheUrlAndBadValuesKeepTheDefaults()
+    {
+        await ProduceAsync("browse-linked", 50);
+        await using var first = View("browse-linked", 1);
+        first.Start = BrowseStart.Offset;
+        first.Offset = 12;
+        first.PageSize = 5;
+        first.NewestFirst = true; // not the default when starting from an offset
+        await first.LoadAsync();
+        var query = first.ToQuery();
+        Assert.Null(query["mode"]);
+        Assert.Equal("newest", query["order"]);
+
+        await using var second = View("browse-linked", 1);
+        await second.OpenAsync(query.ToDictionary(kv => kv.Key, kv => kv.Value?.ToString()));
+        Assert.Equal([16L, 15, 14, 13, 12], Offsets(second));
+
+        await using var third = View("browse-linked", 1);
+        await third.OpenAsync(new Dictionary<string, string?> { ["mode"] = "sideways", ["start"] = "yesterday", ["count"] = "-4", ["q"] = "%%%", ["partitions"] = "7" });
+        Assert.Equal(MessagesMode.Browse, third.Mode);
+        Assert.Equal(BrowseStart.Newest, third.Start);
+        Assert.NotNull(third.PartitionsError);
+        Assert.Equal(Enumerable.Range(30, 20).Reverse().Select(i => (long)i), Offsets(third));
+    }
 }
