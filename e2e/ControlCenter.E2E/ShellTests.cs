@@ -47,4 +47,77 @@ public class ShellTests(AppFixture fixture) : IClassFixture<AppFixture>
         await page.GetByTestId("theme-toggle").ClickAsync();
         await Expect(theme).ToHaveAttributeAsync("data-theme", "light");
     }
+
+    [Fact]
+    public async Task ADroppedConnectionShowsTheStyledReconnectDialogAndGreysTheClusterChipUntilItIsBack()
+    {
+        // The page's live connection goes through a route the test controls: it can cut it and refuse reconnects.
+        var context = await fixture.Browser.Instance.NewContextAsync(new() { ViewportSize = new() { Width = 1200, Height = 800 } });
+        bool reachable = true;
+        var sockets = new List<IWebSocketRoute>();
+        await context.RouteWebSocketAsync(new System.Text.RegularExpressions.Regex("/_blazor"), ws =>
+        {
+            if (!reachable) { _ = ws.CloseAsync(); return; }
+            lock (sockets) sockets.Add(ws);
+            ws.ConnectToServer();
+        });
+        var page = await fixture.Browser.OpenAsync(fixture.App.BaseUrl, context);
+        var chip = page.GetByTestId("connection-indicator").Locator(".mud-chip");
+        await Expect(page.GetByTestId("connection-indicator")).ToHaveAttributeAsync("data-state", "Connected");
+        string liveColor = await chip.EvaluateAsync<string>("e => getComputedStyle(e).color");
+        var dialog = page.GetByTestId("reconnect-dialog");
+        await Expect(dialog).ToBeHiddenAsync();
+
+        reachable = false;
+        IWebSocketRoute[] open;
+        lock (sockets) open = [.. sockets];
+        foreach (var ws in open) await ws.CloseAsync();
+
+        await Expect(dialog).ToBeVisibleAsync();
+        await Expect(dialog).ToContainTextAsync("Connection to the dashboard lost");
+        // One line for the state it is in, not every state's text at once.
+        await Expect(dialog.Locator("p:visible")).ToHaveCountAsync(1);
+        await Expect(dialog.Locator("p:visible")).ToContainTextAsync(new System.Text.RegularExpressions.Regex("Reconnecting|Still trying|Could not reconnect"));
+        Assert.Equal("8px", await dialog.EvaluateAsync<string>("e => getComputedStyle(e).borderTopLeftRadius"));
+        await Expect(page.Locator("html.circuit-down")).ToHaveCountAsync(1);
+        Assert.NotEqual(liveColor, await chip.EvaluateAsync<string>("e => getComputedStyle(e).color"));
+
+        // Back: Blazor's next attempt resumes the same circuit, the dialog goes, the chip is live again.
+        reachable = true;
+        await Expect(dialog).ToBeHiddenAsync();
+        await Expect(page.Locator("html.circuit-down")).ToHaveCountAsync(0);
+        Assert.Equal(liveColor, await chip.EvaluateAsync<string>("e => getComputedStyle(e).color"));
+        await page.GetByTestId("nav-brokers").ClickAsync();
+        await Expect(page.GetByText("Select a broker to see its configuration.")).ToBeVisibleAsync();
+        await context.CloseAsync();
+    }
+
+    [Theory]
+    [InlineData("")]
+    [InlineData("/topics")]
+    [InlineData("/groups")]
+    [InlineData("/brokers/1")]
+    public async Task At400PixelsWideTheAppBarFitsAndTablesScrollInsideTheirCards(string path)
+    {
+        var context = await fixture.Browser.Instance.NewContextAsync(new() { ViewportSize = new() { Width = 400, Height = 800 } });
+        var page = await fixture.Browser.OpenAsync(fixture.App.BaseUrl + path, context);
+        await Expect(page.GetByTestId("connection-indicator")).ToHaveAttributeAsync("data-state", "Connected");
+        if (path == "/brokers/1") await Expect(page.GetByTestId("config-table")).ToContainTextAsync("log.dirs");
+
+        // The theme toggle is on screen and clickable; the title does not run under the cluster chip.
+        var toggle = page.GetByTestId("theme-toggle");
+        var box = await toggle.BoundingBoxAsync();
+        Assert.NotNull(box);
+        Assert.InRange(box.X + box.Width, 0, 400);
+        var title = (await page.Locator(".product-name").BoundingBoxAsync())!;
+        var chip = (await page.GetByTestId("connection-indicator").BoundingBoxAsync())!;
+        Assert.True(title.X + title.Width <= chip.X + 0.5, $"title ends at {title.X + title.Width}, chip starts at {chip.X}");
+        // Nothing makes the page itself wider than the screen: wide tables scroll inside their cards.
+        Assert.True(await page.EvaluateAsync<bool>("() => document.documentElement.scrollWidth <= window.innerWidth"),
+            $"page is {await page.EvaluateAsync<int>("() => document.documentElement.scrollWidth")} px wide at 400");
+        await toggle.ClickAsync();
+        await Expect(page.Locator("[data-theme]")).ToHaveAttributeAsync("data-theme", "dark");
+        await page.ScreenshotAsync(new() { Path = Path.Combine(Path.GetTempPath(), $"narrow{path.Replace('/', '-')}.png"), FullPage = false });
+        await context.CloseAsync();
+    }
 }

@@ -1,4 +1,4 @@
-// Set up event handlers
+// Blazor's reconnect dialog: shown while the circuit is down, retried by hand once Blazor gives up.
 const reconnectModal = document.getElementById("components-reconnect-modal");
 reconnectModal.addEventListener("components-reconnect-state-changed", handleReconnectStateChanged);
 
@@ -8,7 +8,11 @@ retryButton.addEventListener("click", retry);
 const resumeButton = document.getElementById("components-resume-button");
 resumeButton.addEventListener("click", resume);
 
+document.getElementById("reconnect-reload-button").addEventListener("click", () => location.reload());
+
 function handleReconnectStateChanged(event) {
+    // Everything that shows live state greys out while the connection is down (app.css: .circuit-down).
+    document.documentElement.classList.toggle("circuit-down", event.detail.state !== "hide");
     if (event.detail.state === "show") {
         reconnectModal.showModal();
     } else if (event.detail.state === "hide") {
