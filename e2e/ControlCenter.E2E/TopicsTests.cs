@@ -64,8 +64,13 @@ public class TopicsTests(AppFixture fixture) : IClassFixture<AppFixture>
         await page.GetByTestId("topic-actions").ClickAsync();
         await page.GetByTestId("action-add-partitions").ClickAsync();
         await Expect(page.GetByTestId("add-partitions-dialog")).ToContainTextAsync("hash(key) mod partitions");
-        await Ui.FillAsync(page, "new-partition-count", "4");
-        await page.GetByTestId("add-partitions-confirm").ClickAsync();
+        await Expect(Ui.Input(page, "new-partition-count")).ToBeFocusedAsync();
+        await page.Keyboard.PressAsync("Escape"); // Esc closes it, nothing changes
+        await Expect(page.GetByTestId("add-partitions-dialog")).ToHaveCountAsync(0);
+        await page.GetByTestId("topic-actions").ClickAsync();
+        await page.GetByTestId("action-add-partitions").ClickAsync();
+        await Ui.Input(page, "new-partition-count").FillAsync("4");
+        await Ui.Input(page, "new-partition-count").PressAsync("Enter"); // Enter confirms
         await Expect(page.GetByTestId("topic-partition-count")).ToContainTextAsync("4");
         await Tab(page, "Partitions").ClickAsync();
         await Expect(page.GetByTestId("partitions-table").Locator("tbody tr")).ToHaveCountAsync(4);
@@ -82,8 +87,11 @@ public class TopicsTests(AppFixture fixture) : IClassFixture<AppFixture>
         await page.GetByTestId("topic-actions").ClickAsync();
         await page.GetByTestId("action-delete").ClickAsync();
         await Expect(page.GetByTestId("delete-confirm")).ToBeDisabledAsync();
-        await Ui.FillAsync(page, "delete-confirm-name", "e2e-orders");
-        await page.GetByTestId("delete-confirm").ClickAsync();
+        await Ui.Input(page, "delete-confirm-name").FillAsync("e2e-order");
+        await Ui.Input(page, "delete-confirm-name").PressAsync("Enter"); // not the name yet: nothing happens
+        await Expect(page.GetByTestId("delete-confirm")).ToBeDisabledAsync();
+        await Ui.Input(page, "delete-confirm-name").FillAsync("e2e-orders");
+        await Ui.Input(page, "delete-confirm-name").PressAsync("Enter");
         await page.WaitForURLAsync("**/topics");
         await Ui.FillAsync(page, "topic-search", "e2e-ord");
         await Expect(page.GetByTestId("topic-grid")).ToContainTextAsync("No topic matches");

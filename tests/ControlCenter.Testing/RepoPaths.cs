@@ -14,6 +14,9 @@ public static class RepoPaths
         }
     }
 
+    /// <summary>The build configuration the tests were built with (Debug or Release).</summary>
+    public static string Configuration => new DirectoryInfo(AppContext.BaseDirectory.TrimEnd(Path.DirectorySeparatorChar)).Parent!.Name;
+
     /// <summary>bin/&lt;Configuration&gt;/&lt;tfm&gt; of another project, matching the caller's configuration.</summary>
     public static string BuildOutput(string projectDir, string file)
     {

@@ -15,6 +15,9 @@ public sealed class GroupAdmin(ClusterAdmin admin, GroupReader reader, IClusterS
 {
     public async Task<ResetPlan> PlanResetAsync(ResetRequest request)
     {
+        // Without a valid time there is nothing to look up: never fall back to "now" or to the end.
+        if (request.Strategy == ResetStrategy.ToTimestamp && request.Timestamp is null)
+            return new ResetPlan(request, [], ["Choose a valid date and time (UTC) to reset to."]);
         var problems = new List<string>();
         var committed = await reader.CommittedAsync(request.GroupId);
         var partitions = Scope(request, committed, problems);

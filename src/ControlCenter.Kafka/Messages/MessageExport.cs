@@ -1,4 +1,5 @@
 using System.Text;
+using System.Text.Encodings.Web;
 using System.Text.Json;
 
 namespace ControlCenter.Kafka.Messages;
@@ -13,6 +14,12 @@ public static class MessageExport
 {
     private static readonly UTF8Encoding StrictUtf8 = new(false, throwOnInvalidBytes: true);
 
+    /// <summary>
+    /// Values as they are ("a+b" stays a+b, not a\u002Bb): the file is a download, never embedded
+    /// in HTML, so the HTML-safe default escaping only garbles it. JSON's own escapes remain.
+    /// </summary>
+    private static readonly JsonSerializerOptions Literal = new() { Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping };
+
     public static string ContentType(ExportFormat format) => format == ExportFormat.Csv ? "text/csv; charset=utf-8" : "application/x-ndjson";
 
     public static string Header(ExportFormat format) => format == ExportFormat.Csv ? "partition,offset,timestamp,timestamp_type,key,value,headers\n" : "";
@@ -21,7 +28,7 @@ public static class MessageExport
     {
         if (format == ExportFormat.Csv)
         {
-            string headers = JsonSerializer.Serialize(m.Headers?.Select(h => new { key = h.Key, value = Text(h.Value).Text }) ?? []);
+            string headers = JsonSerializer.Serialize(m.Headers?.Select(h => new { key = h.Key, value = Text(h.Value).Text }) ?? [], Literal);
             return string.Join(',', m.Partition, m.Offset, m.Timestamp?.ToString("O") ?? "", m.TimestampType,
                 Csv(Text(m.Key).Text), Csv(Text(m.Value).Text), Csv(headers)) + "\n";
         }
@@ -39,7 +46,7 @@ public static class MessageExport
             value,
             valueEncoding,
             headers = m.Headers?.Select(h => new { key = h.Key, value = Text(h.Value).Text, encoding = Text(h.Value).Encoding }),
-        }) + "\n";
+        }, Literal) + "\n";
     }
 
     private static (string? Text, string Encoding) Text(byte[]? data)

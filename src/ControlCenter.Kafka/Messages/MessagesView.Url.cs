@@ -58,7 +58,7 @@ public sealed partial class MessagesView
         var mode = Enum.TryParse(Get("mode"), ignoreCase: true, out MessagesMode m) && Enum.IsDefined(m) ? m : MessagesMode.Browse;
         if (mode == MessagesMode.Browse) await LoadAsync();
         else await SetModeAsync(mode);
-        if (mode == MessagesMode.Search && hasQuery && Draft.ToFilter().Validate() is null) await SearchAsync(resume: false);
+        if (mode == MessagesMode.Search && hasQuery && Draft.Problem is null) await SearchAsync(resume: false);
     }
 }
 

@@ -13,6 +13,11 @@ public sealed partial class FilterDraft
     public DateTimeOffset? To { get; set; }
 
     public MessageFilter ToFilter() => new(Conditions.ToList(), UseRange ? From : null, UseRange ? To : null);
+
+    /// <summary>What stops this draft from being searched or exported as typed (a range end that is not a valid time), if anything.</summary>
+    public string? Problem => UseRange && (From is null || To is null)
+        ? "The time range needs a valid date and time (UTC) at both ends."
+        : ToFilter().Validate();
 }
 
 /// <summary>
@@ -102,7 +107,16 @@ public sealed partial class MessagesView(MessageBrowser browser, MessageSearch s
 
     // ------------------------------------------------------------------ browse
 
-    public Task LoadAsync() => BrowseAsync(() => browser.FirstPageAsync(topic, Partitions, Start, PageSize, Offset, Timestamp));
+    public Task LoadAsync()
+    {
+        // A start time that is not a valid time is said, not replaced by "now".
+        if (Start == BrowseStart.Timestamp && Timestamp is null)
+        {
+            Error = "Choose a valid date and time (UTC) to start from.";
+            return Task.CompletedTask;
+        }
+        return BrowseAsync(() => browser.FirstPageAsync(topic, Partitions, Start, PageSize, Offset, Timestamp));
+    }
     public Task NewerAsync() => Page is null ? Task.CompletedTask : BrowseAsync(() => browser.NewerAsync(topic, Page, PageSize));
     public Task OlderAsync() => Page is null ? Task.CompletedTask : BrowseAsync(() => browser.OlderAsync(topic, Page, PageSize));
 
@@ -134,7 +148,7 @@ public sealed partial class MessagesView(MessageBrowser browser, MessageSearch s
     public async Task SearchAsync(bool resume)
     {
         var filter = Draft.ToFilter();
-        SearchError = filter.Validate();
+        SearchError = Draft.Problem;
         if (SearchError is not null) return;
         Searching = true;
         if (!resume) _records = [];

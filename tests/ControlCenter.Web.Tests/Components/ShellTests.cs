@@ -57,4 +57,19 @@ public class ShellTests : ComponentTest
         var shell = RenderShell(dark: true);
         Assert.Equal("dark", shell.Find("[data-theme]").GetAttribute("data-theme"));
     }
+
+    [Fact]
+    public void DemoPanelSaysWhatRunsAndWhatAPauseMeans()
+    {
+        Demo.Enabled = true;
+        var panel = Render<ControlCenter.Web.Components.Shared.DemoPanel>();
+        Assert.StartsWith("Demo traffic is on: JSON records flow into", Normalized(panel.Find("[data-testid=demo-text]").TextContent));
+
+        panel.Find("input[data-testid=demo-switch], [data-testid=demo-switch] input").Change(false);
+        string paused = Normalized(panel.Find("[data-testid=demo-text]").TextContent);
+        Assert.StartsWith("Demo traffic is paused: nothing is produced or consumed until it is switched back on.", paused);
+        Assert.DoesNotContain("flow into", paused);
+    }
+
+    private static string Normalized(string text) => System.Text.RegularExpressions.Regex.Replace(text, @"\s+", " ").Trim();
 }

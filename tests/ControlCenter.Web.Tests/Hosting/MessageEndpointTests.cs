@@ -23,7 +23,7 @@ public class MessageEndpointTests : AppTest
         {
             var headers = new Headers();
             if (Gold(i)) headers.Add("tier", "gold"u8.ToArray());
-            string order = Planted.Contains(i) ? "ORD-1234-X" : "ORD-12-X";
+            string order = Planted.Contains(i) ? "ORD-1234-X" : "ORD-12+<X>";
             producer.Produce(new TopicPartition(topic, i % 2), new Message<byte[]?, byte[]?>
             {
                 Key = Encoding.UTF8.GetBytes($"key-{i}"), Value = Encoding.UTF8.GetBytes($$"""{"id":{{i}},"order":"{{order}}"}"""), Headers = headers,
@@ -53,6 +53,9 @@ public class MessageEndpointTests : AppTest
             return id;
         }).Order().ToList();
         Assert.Equal(Enumerable.Range(0, Records).Where(Gold).ToList(), ids);
+        // Quotes, plus signs and angle brackets are written as they are (JSON's own \" aside), not as \u0022, \u002B, \u003C.
+        Assert.Contains("""{\"id\":0,\"order\":\"ORD-12+<X>\"}""", string.Concat(lines));
+        Assert.DoesNotContain(@"\u00", string.Concat(lines));
 
         var regex = new ExportQuery(new MessageFilter([new FilterCondition(FilterTarget.Value, FilterKind.Regex, @"ORD-\d{4}-X")]), null).Encode();
         var csv = (await http.GetStringAsync($"api/topics/exported/export?format=csv&q={regex}", Cancellation)).Split('\n', StringSplitOptions.RemoveEmptyEntries);

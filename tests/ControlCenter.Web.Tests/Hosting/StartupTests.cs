@@ -69,7 +69,8 @@ public class StartupTests
         Assert.Empty(StartupChecks.Run(Config(("RestProxy:Url", url), ("RestProxy:Enabled", "false"))));
     }
 
-    private static async Task<(int ExitCode, string Output)> RunAppAsync(params (string Key, string Value)[] environment)
+    /// <param name="viaDotnetRun">Start it the README's way (dotnet run, which applies launchSettings.json) rather than from the built dll.</param>
+    private static async Task<(int ExitCode, string Output)> RunAppAsync((string Key, string Value)[] environment, bool viaDotnetRun = false)
     {
         var info = new ProcessStartInfo("dotnet")
         {
@@ -77,7 +78,10 @@ public class StartupTests
             RedirectStandardError = true,
             WorkingDirectory = Path.Combine(RepoPaths.Root, "src", "ControlCenter.Web"),
         };
-        info.ArgumentList.Add(RepoPaths.BuildOutput("src/ControlCenter.Web", "ControlCenter.Web.dll"));
+        if (viaDotnetRun)
+            foreach (var arg in new[] { "run", "--project", Path.Combine(RepoPaths.Root, "src", "ControlCenter.Web"), "-c", RepoPaths.Configuration, "--no-build" })
+                info.ArgumentList.Add(arg);
+        else info.ArgumentList.Add(RepoPaths.BuildOutput("src/ControlCenter.Web", "ControlCenter.Web.dll"));
         if (!environment.Any(e => e.Key == "ASPNETCORE_URLS"))
         {
             info.ArgumentList.Add("--urls");
@@ -89,15 +93,21 @@ public class StartupTests
         using var process = Process.Start(info)!;
         var output = process.StandardOutput.ReadToEndAsync();
         var error = process.StandardError.ReadToEndAsync();
+        // These runs must end on their own (they refuse to start); one that serves instead is a failure, not a leftover.
         using var cts = new CancellationTokenSource(TimeSpan.FromSeconds(60));
-        await process.WaitForExitAsync(cts.Token);
+        try { await process.WaitForExitAsync(cts.Token); }
+        catch (OperationCanceledException)
+        {
+            process.Kill(entireProcessTree: true);
+            throw new Xunit.Sdk.XunitException("The app kept running instead of refusing to start:\n" + await output + await error);
+        }
         return (process.ExitCode, await output + await error);
     }
 
     [Fact]
     public async Task AppRefusesToStartWithOneClearMessage()
     {
-        var (exit, output) = await RunAppAsync(("Kafka__BootstrapServers", "broker:notaport"), ("Kafka__Client__sasl.password", "hunter2-secret"));
+        var (exit, output) = await RunAppAsync([("Kafka__BootstrapServers", "broker:notaport"), ("Kafka__Client__sasl.password", "hunter2-secret")]);
         Assert.Equal(2, exit);
         Assert.Contains("Kafka Control Center cannot start", output);
         Assert.Contains("'broker:notaport' is not host:port", output);
@@ -106,12 +116,12 @@ public class StartupTests
     }
 
     /// <summary>Starts the app with a port that another socket holds; the app must exit 2 with the given words and no stack trace.</summary>
-    private static async Task AssertPortInUseExplainedAsync(Func<int, (string Key, string Value)[]> environment, Func<int, string[]> expected)
+    private static async Task AssertPortInUseExplainedAsync(Func<int, (string Key, string Value)[]> environment, Func<int, string[]> expected, bool viaDotnetRun = false)
     {
         using var blocker = new TcpListener(IPAddress.Loopback, 0);
         blocker.Start();
         int port = ((IPEndPoint)blocker.LocalEndpoint).Port;
-        var (exit, output) = await RunAppAsync(environment(port));
+        var (exit, output) = await RunAppAsync(environment(port), viaDotnetRun);
         Assert.Equal(2, exit);
         Assert.All(expected(port), words => Assert.Contains(words, output));
         Assert.DoesNotContain("   at ", output);
@@ -126,6 +136,15 @@ public class StartupTests
     public Task DashboardPortInUseIsExplained() => AssertPortInUseExplainedAsync(
         port => [("ASPNETCORE_URLS", $"http://127.0.0.1:{port}"), ("EmbeddedBroker__Port", "0")],
         port => [$"127.0.0.1:{port}", "--urls"]);
+
+    /// <summary>
+    /// The README's ASPNETCORE_URLS works with the README's own command: under dotnet run,
+    /// launchSettings.json must not put its own URL first. A held port proves which URL was used.
+    /// </summary>
+    [Fact]
+    public Task DotnetRunListensWhereAspNetCoreUrlsSays() => AssertPortInUseExplainedAsync(
+        port => [("ASPNETCORE_URLS", $"http://127.0.0.1:{port}"), ("EmbeddedBroker__Port", "0")],
+        port => [$"127.0.0.1:{port}", "--urls"], viaDotnetRun: true);
 
     [Fact]
     public Task RestProxyPortInUseIsExplained() => AssertPortInUseExplainedAsync(

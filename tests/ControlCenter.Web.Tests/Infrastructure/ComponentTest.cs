@@ -19,6 +19,8 @@ public abstract class ComponentTest : BunitContext
     protected FakeTopicAdmin TopicAdmin { get; } = new();
     /// <summary>Kafka:LogDirs of the fake external cluster (the Segments tab reads them); empty unless a test adds some.</summary>
     protected List<string> LogDirs { get; } = [];
+    /// <summary>The demo's options, read when a component asks: off unless a test turns it on.</summary>
+    protected DemoOptions Demo { get; } = new() { Enabled = false };
 
     protected ComponentTest()
     {
@@ -34,7 +36,7 @@ public abstract class ComponentTest : BunitContext
         // A connection to an external cluster that is never contacted: the demo is off for it.
         var connection = new ClusterConnection(Options.Create(new KafkaOptions { BootstrapServers = "broker-a:9092", LogDirs = LogDirs }));
         Services.AddSingleton(new ControlCenter.Kafka.Segments.SegmentService(connection, TimeProvider.System));
-        Services.AddSingleton(new DemoTraffic(connection, new ClusterAdmin(connection), Options.Create(new DemoOptions()), TimeProvider.System,
+        Services.AddSingleton(new DemoTraffic(connection, new ClusterAdmin(connection), Options.Create(Demo), TimeProvider.System,
             NullLogger<DemoTraffic>.Instance));
         SetRendererInfo(new RendererInfo("Server", true));
     }
