@@ -59,6 +59,7 @@ public class MessagesTests(AppFixture fixture) : IClassFixture<AppFixture>
         await page.GetByTestId("search-run").ClickAsync();
         await Expect(page.GetByTestId("search-stop")).ToHaveTextAsync("scanned the whole range");
         await Expect(page.GetByTestId("search-scanned")).ToHaveTextAsync("21");
+        await Expect(page.GetByTestId("search-from-files")).ToHaveTextAsync("read from the segment files");
         await Expect(page.GetByTestId("search-matches")).ToHaveTextAsync("1");
         var rows = page.GetByTestId("message-table").Locator("tbody tr");
         await Expect(rows).ToHaveCountAsync(1);

@@ -1,8 +1,7 @@
-using System.Collections.Concurrent;
-using System.Diagnostics;
 using Confluent.Kafka;
 using Confluent.Kafka.Admin;
 using ControlCenter.Kafka.Cluster;
+using ControlCenter.Kafka.Segments;
 using Microsoft.Extensions.Logging;
 
 namespace ControlCenter.Kafka.Messages;
@@ -31,6 +30,9 @@ public enum SearchStop { EndOfRange, MaxMatches, TimeBudget, Cancelled }
 
 public sealed record SearchResult(IReadOnlyList<KafkaMessage> Matches, SearchProgress Final, SearchStop Stop)
 {
+    /// <summary>Records read straight from segment files (the rest came through a consumer).</summary>
+    public long ScannedFromFiles { get; init; }
+
     /// <summary>Where each partition stopped: pass as <see cref="SearchRequest.ResumeFrom"/> to continue.</summary>
     public IReadOnlyDictionary<int, long> Positions => Final.Partitions.ToDictionary(p => p.Partition, p => p.Position);
     public bool CanContinue => Stop != SearchStop.EndOfRange && Final.Partitions.Any(p => p.Position < p.End);
@@ -57,43 +59,31 @@ public sealed class MessageSearch(ClusterConnection connection, ClusterAdmin adm
     {
         if (request.Filter.Validate() is { } error) throw new ArgumentException(error);
         var ranges = await RangesAsync(request);
-        // Indexed by partition id, written with Volatile by the scanning thread that owns the partition.
-        var positions = new long[ranges.Keys.DefaultIfEmpty(-1).Max() + 1];
-        foreach (var (p, range) in ranges) positions[p] = range.Start;
-        var matches = new ConcurrentQueue<KafkaMessage>();
-        long scanned = 0;
-        int matchCount = 0;
-        var watch = Stopwatch.StartNew();
-        using var stop = CancellationTokenSource.CreateLinkedTokenSource(cancellation);
-        if (request.TimeBudget is { } budget) stop.CancelAfter(budget);
-
-        SearchProgress Snapshot() => new(Interlocked.Read(ref scanned), Interlocked.Read(ref scanned) / Math.Max(watch.Elapsed.TotalSeconds, 1e-3),
-            Math.Min(Volatile.Read(ref matchCount), request.MaxMatches),
-            ranges.OrderBy(r => r.Key).Select(r => new PartitionProgress(r.Key, r.Value.Start, r.Value.End, Volatile.Read(ref positions[r.Key]))).ToList(),
-            watch.Elapsed);
+        using var run = new SearchRun(request, ranges, onMatch, cancellation);
+        using var reporter = progress is null ? null : new Timer(_ => progress.Report(run.Snapshot()), null, 200, 250);
 
         var pending = ranges.Where(r => r.Value.Start < r.Value.End).Select(r => r.Key).ToList();
         int workers = Math.Clamp(pending.Count, 1, Math.Clamp(Environment.ProcessorCount, 2, 4));
-        using var reporter = progress is null ? null : new Timer(_ => progress.Report(Snapshot()), null, 200, 250);
+        var logDirs = connection.LogDirs;
         var threads = Enumerable.Range(0, workers).Select(w =>
         {
             var mine = pending.Where((_, i) => i % workers == w).ToList();
-            var thread = new Thread(() => Scan(request, mine, ranges, positions, matches, ref scanned, ref matchCount, onMatch, stop))
-            { IsBackground = true, Name = $"search-{request.Topic}-{w}" };
+            var thread = new Thread(() => Scan(run, mine, logDirs)) { IsBackground = true, Name = $"search-{request.Topic}-{w}" };
             thread.Start();
             return thread;
         }).ToList();
         await Task.Run(() => threads.ForEach(t => t.Join()), CancellationToken.None);
 
-        var final = Snapshot();
+        var final = run.Snapshot();
         progress?.Report(final);
-        var reason = matchCount >= request.MaxMatches ? SearchStop.MaxMatches
+        var reason = run.MatchCount >= request.MaxMatches ? SearchStop.MaxMatches
             : cancellation.IsCancellationRequested ? SearchStop.Cancelled
-            : stop.IsCancellationRequested ? SearchStop.TimeBudget
+            : run.Stop.IsCancellationRequested ? SearchStop.TimeBudget
             : SearchStop.EndOfRange;
-        logger.LogDebug("Search of {Topic}: {Scanned} records in {Elapsed}, {Matches} matches ({Stop})", request.Topic, final.Scanned, final.Elapsed, matchCount, reason);
-        var ordered = matches.OrderBy(m => m.Partition).ThenBy(m => m.Offset).Take(request.MaxMatches).ToList();
-        return new SearchResult(ordered, final, reason);
+        logger.LogDebug("Search of {Topic}: {Scanned} records in {Elapsed} ({FromFiles} from segment files), {Matches} matches ({Stop})",
+            request.Topic, final.Scanned, final.Elapsed, run.ScannedFromFiles, run.MatchCount, reason);
+        var ordered = run.Matches.OrderBy(m => m.Partition).ThenBy(m => m.Offset).Take(request.MaxMatches).ToList();
+        return new SearchResult(ordered, final, reason) { ScannedFromFiles = run.ScannedFromFiles };
     }
 
     /// <summary>[start, end) per partition: end = high watermark now; start = resume point, the From time, or the log start.</summary>
@@ -122,17 +112,26 @@ public sealed class MessageSearch(ClusterConnection connection, ClusterAdmin adm
         return ranges;
     }
 
-    private void Scan(SearchRequest request, List<int> partitions, Dictionary<int, (long Start, long End)> ranges, long[] positions,
-        ConcurrentQueue<KafkaMessage> matches, ref long scanned, ref int matchCount, Action<KafkaMessage>? onMatch, CancellationTokenSource stop)
+    /// <summary>
+    /// One worker's partitions: read from the segment files where this machine has them (far
+    /// cheaper than fetching), then whatever is left through a consumer.
+    /// </summary>
+    private void Scan(SearchRun run, List<int> partitions, IReadOnlyList<string> logDirs)
     {
-        if (partitions.Count == 0) return;
-        var filter = request.Filter;
-        var scratch = new MatchScratch(request.PreviewLimit);
-        var keyConditions = filter.Conditions.Where(c => c.Target == FilterTarget.Key).Select(c => new ByteMatcher(c)).ToList();
-        var valueConditions = filter.Conditions.Where(c => c.Target == FilterTarget.Value).Select(c => new ByteMatcher(c)).ToList();
-        var headerConditions = filter.Conditions.Where(c => c.Target == FilterTarget.Header).Select(c => (c.HeaderName!, new ByteMatcher(c))).ToList();
-        long fromMs = filter.From?.ToUnixTimeMilliseconds() ?? long.MinValue, toMs = filter.To?.ToUnixTimeMilliseconds() ?? long.MaxValue;
+        var rest = new List<int>();
+        foreach (int p in partitions)
+        {
+            if (run.Stop.IsCancellationRequested) return;
+            string? dir = logDirs.Count == 0 ? null : PartitionLogReader.FindPartitionDir(logDirs, run.Request.Topic, p);
+            if (dir is null || !run.ScanFiles(p, dir)) rest.Add(p);
+        }
+        if (rest.Count > 0 && !run.Stop.IsCancellationRequested) ScanWithConsumer(run, rest);
+    }
 
+    private void ScanWithConsumer(SearchRun run, List<int> partitions)
+    {
+        var request = run.Request;
+        var scratch = new MatchScratch(request.PreviewLimit);
         using var consumer = connection.CreateConsumer<Verdict, Verdict>("search", "control-center-search", c =>
             {
                 c.EnablePartitionEof = true;
@@ -142,58 +141,44 @@ public sealed class MessageSearch(ClusterConnection connection, ClusterAdmin adm
                 // Only what the filter and the result rows need is marshalled per record (the topic name is not:
                 // it is the request's). Headers are needed for matches and cost nothing on records without any.
                 c.ConsumeResultFields = "timestamp,headers";
-            }, b => b.SetKeyDeserializer(new KeyMatcher(scratch, keyConditions)).SetValueDeserializer(new ValueMatcher(scratch, valueConditions)));
-        consumer.Assign(partitions.Select(p => new TopicPartitionOffset(request.Topic, p, ranges[p].Start)));
+            }, b => b.SetKeyDeserializer(new KeyMatcher(scratch, run.KeyConditions)).SetValueDeserializer(new ValueMatcher(scratch, run.ValueConditions)));
+        // From where the files left off, when they did.
+        consumer.Assign(partitions.Select(p => new TopicPartitionOffset(request.Topic, p, run.Position(p))));
         var open = new HashSet<int>(partitions);
-        long local = 0;
+        var counter = run.Counter();
         try
         {
-            while (open.Count > 0 && !stop.IsCancellationRequested)
+            while (open.Count > 0 && !run.Stop.IsCancellationRequested)
             {
                 ConsumeResult<Verdict, Verdict>? r;
                 try { r = consumer.Consume(TimeSpan.FromMilliseconds(200)); }
                 catch (ConsumeException e) { logger.LogDebug("search: {Error}", e.Error.Reason); continue; }
                 if (r is null) continue;
                 int p = r.Partition.Value;
-                long end = ranges[p].End;
+                long end = run.Ranges[p].End;
                 if (r.IsPartitionEOF || r.Offset.Value >= end)
                 {
-                    Volatile.Write(ref positions[p], end);
+                    run.Reached(p, end);
                     if (open.Remove(p)) consumer.Pause([new TopicPartition(request.Topic, p)]); // r.Topic is not marshalled (ConsumeResultFields)
                     continue;
                 }
-                if (++local % 1024 == 0) Interlocked.Add(ref scanned, 1024);
-                if (!IsMatch(r, fromMs, toMs, headerConditions))
+                counter.Add();
+                if (!r.Message.Value.Matched || !run.InTimeRange(r.Message.Timestamp.UnixTimestampMs)
+                    || (run.HasHeaderConditions && !run.HeadersMatch(r.Message.Headers?.Select(h => new MessageHeader(h.Key, h.GetValueBytes())))))
                 {
-                    Volatile.Write(ref positions[p], r.Offset.Value + 1);
+                    run.Reached(p, r.Offset.Value + 1);
                     continue;
                 }
-                // A match past the limit (another worker got there first) stays unscanned, so a resumed search finds it.
-                if (Interlocked.Increment(ref matchCount) > request.MaxMatches) { local--; stop.Cancel(); break; }
-                Volatile.Write(ref positions[p], r.Offset.Value + 1);
                 var message = new KafkaMessage(request.Topic, p, r.Offset.Value, r.Message.Timestamp.UtcDateTime, r.Message.Timestamp.Type.ToString(),
                     scratch.Key.ToArray(), scratch.Key.FullSize, scratch.Value.ToArray(), scratch.Value.FullSize,
                     r.Message.Headers?.Select(h => new MessageHeader(h.Key, h.GetValueBytes())).ToList());
-                if (onMatch is null) matches.Enqueue(message);
-                else onMatch(message); // streamed (export): the caller keeps what it needs, memory stays flat
-                if (Volatile.Read(ref matchCount) >= request.MaxMatches) stop.Cancel();
+                if (!run.Found(p, message)) { counter.Undo(); break; }
             }
         }
         finally
         {
-            Interlocked.Add(ref scanned, local % 1024);
+            counter.Dispose();
             consumer.Close();
         }
     }
-
-    private static bool IsMatch(ConsumeResult<Verdict, Verdict> r, long fromMs, long toMs, List<(string Name, ByteMatcher Matcher)> headerConditions)
-    {
-        if (!r.Message.Value.Matched) return false;
-        long ts = r.Message.Timestamp.UnixTimestampMs;
-        if (ts < fromMs || ts >= toMs) return false;
-        return headerConditions.Count == 0 || HeadersMatch(r.Message.Headers, headerConditions);
-    }
-
-    private static bool HeadersMatch(Headers? headers, List<(string Name, ByteMatcher Matcher)> conditions) =>
-        headers is not null && conditions.All(c => headers.Any(h => h.Key == c.Name && h.GetValueBytes() is { } v && c.Matcher.IsMatch(v)));
 }
