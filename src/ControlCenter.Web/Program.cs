@@ -30,6 +30,7 @@ builder.Services.AddRestProxy(builder.Configuration);
 
 builder.Services.AddRazorComponents().AddInteractiveServerComponents();
 builder.Services.AddMudServices();
+builder.Services.AddSingleton<CircuitCount>();
 builder.Services.AddScoped<CircuitConnection>();
 builder.Services.AddScoped<Microsoft.AspNetCore.Components.Server.Circuits.CircuitHandler>(sp => sp.GetRequiredService<CircuitConnection>());
 builder.Services.AddSignalR();

@@ -7,6 +7,7 @@ var benchmarks = new Dictionary<string, (string Description, Func<Options, Task>
     ["broker-throughput"] = ("one producer (acks=1, linger 5 ms, 100-byte values) then one consumer against the broker process; records/s, MB/s, peak broker memory", BrokerThroughput.RunAsync),
     ["group-throughput"] = ("3 group members consuming a 6-partition topic of 1M records; records/s and rebalance time", GroupThroughput.RunAsync),
     ["topics-page"] = ("topics page with 2,000 topics × 10 partitions (--topics, --partitions) and groups page with 5,000 groups (--groups): server time, Chromium time to first row, admin requests per page load", TopicsPage.RunAsync),
+    ["partitions-tab"] = ("Partitions tab of a 10,000-partition topic (--partitions) beside a 100-partition one: Chromium first row on load and on tab switch, managed heap per open page", PartitionsTab.RunAsync),
     ["search-scan"] = ("Messages search over 1M records (6 partitions, one match near the end) vs kcat -C -e -q to /dev/null, alternating", SearchScan.RunAsync),
     ["live-latency"] = ("produce → first hub message showing it, at the default 1 s tick (p50/p95/max)", LiveMetricsBenchmarks.LatencyAsync),
     ["monitor-cost"] = ("the app's CPU per tick, RSS and history memory with 1,000 topics × 10 partitions, all busy", LiveMetricsBenchmarks.CostAsync),

@@ -67,7 +67,7 @@ public static class TopicsPage
 
         // In Chromium: navigation → first row on screen (includes the circuit handshake).
         await using var browser = await Browser.LaunchAsync();
-        await FirstRowAsync(browser, new Uri(baseUri, "/topics"), "[data-testid=topic-grid] tbody tr a.topic-link", "topics page");
+        await PageTiming.FirstRowAsync(browser, new Uri(baseUri, "/topics"), "[data-testid=topic-grid] tbody tr a.topic-link", "topics page", "class=\"mud-link mud-primary-text topic-link\"");
 
         int groups = options.GetInt("groups", 5000);
         if (groups > 0)
@@ -76,47 +76,8 @@ public static class TopicsPage
             await SeedGroupsAsync(app.Bootstrap, groups);
             await Wait.UntilAsync(() => app.Monitor.GroupLags.Count >= groups, $"{groups} groups read by the monitor", TimeSpan.FromSeconds(600));
             Report.Line($"seeded {groups:N0} consumer groups in", seedGroups.Elapsed.TotalSeconds, "s");
-            await FirstRowAsync(browser, new Uri(baseUri, "/groups"), "[data-testid=group-grid] tbody tr a.group-link", "groups page");
+            await PageTiming.FirstRowAsync(browser, new Uri(baseUri, "/groups"), "[data-testid=group-grid] tbody tr a.group-link", "groups page", "class=\"mud-link mud-primary-text group-link\"");
         }
-    }
-
-    /// <summary>
-    /// Chromium: navigation → first row painted. The rows are rendered on the server into the page
-    /// itself (checked here on the HTML), so they appear with the page's first paint: the time is
-    /// the browser's first contentful paint (its own clock), with where the time went around it.
-    /// </summary>
-    private static async Task FirstRowAsync(Browser browser, Uri url, string rowSelector, string what)
-    {
-        using (var http = new HttpClient())
-        {
-            var html = await http.GetStringAsync(url);
-            string link = rowSelector.Split(' ')[^1]; // e.g. a.topic-link
-            if (!html.Contains($"class=\"mud-link mud-primary-text {link.Split('.')[1]}\"", StringComparison.Ordinal))
-                throw new InvalidOperationException($"The {what}'s first rows are not in the served HTML");
-        }
-        var phases = new List<double[]>();
-        for (int i = 0; i < 9; i++)
-        {
-            var context = await browser.Instance.NewContextAsync();
-            var page = await context.NewPageAsync();
-            await page.GotoAsync(url.ToString(), new() { WaitUntil = Microsoft.Playwright.WaitUntilState.Commit });
-            await page.WaitForSelectorAsync(rowSelector);
-            phases.Add(await page.EvaluateAsync<double[]>("""
-                async () => {
-                  const nav = performance.getEntriesByType('navigation')[0];
-                  let paint;
-                  while (!(paint = performance.getEntriesByName('first-contentful-paint')[0])) await new Promise(r => setTimeout(r, 10));
-                  while (!document.querySelector('[data-interactive=true]')) await new Promise(r => setTimeout(r, 10));
-                  return [paint.startTime, nav.responseEnd, nav.domContentLoadedEventEnd, performance.now()];
-                }
-                """));
-            await context.CloseAsync();
-        }
-        Report.Line($"Chromium {what}: navigation → first row, median", Median(phases.Select(p => p[0]).ToList()), "ms");
-        Report.Line($"Chromium {what}: navigation → first row, max", phases.Max(p => p[0]), "ms");
-        Report.Line("  response received (median)", Median(phases.Select(p => p[1]).ToList()), "ms");
-        Report.Line("  DOM content loaded (median)", Median(phases.Select(p => p[2]).ToList()), "ms");
-        Report.Line("  circuit interactive (median, ≤)", Median(phases.Select(p => p[3]).ToList()), "ms");
     }
 
     /// <summary>Groups that committed an offset (simple groups, as admin tools and assign-mode consumers make them).</summary>
@@ -128,11 +89,7 @@ public static class TopicsPage
                 [new ConsumerGroupTopicPartitionOffsets($"bench-group-{i:D5}", [new TopicPartitionOffset("bench-00000", 0, 0)])])));
     }
 
-    private static double Median(List<double> values)
-    {
-        var sorted = values.Order().ToList();
-        return sorted[sorted.Count / 2];
-    }
+    private static double Median(List<double> values) => PageTiming.Median(values);
 
     /// <summary>Broker requests during exactly <paramref name="ticks"/> monitor ticks, running <paramref name="work"/> meanwhile.</summary>
     private static async Task<long> RequestsOverTicksAsync(AppFactory app, int ticks, Func<Task>? work)

@@ -8,7 +8,7 @@ namespace ControlCenter.Web.Hosting;
 /// screen, and renders would queue up in memory) and catch up once it is back. Drops and
 /// returns are logged: a page that stopped updating has a reason in the log.
 /// </summary>
-public sealed class CircuitConnection(ILogger<CircuitConnection> logger) : CircuitHandler
+public sealed class CircuitConnection(ILogger<CircuitConnection> logger, CircuitCount count) : CircuitHandler
 {
     public bool IsConnected { get; private set; } = true;
 
@@ -34,9 +34,25 @@ public sealed class CircuitConnection(ILogger<CircuitConnection> logger) : Circu
         return Task.CompletedTask;
     }
 
+    public override Task OnCircuitOpenedAsync(Circuit circuit, CancellationToken cancellationToken)
+    {
+        count.Opened();
+        return Task.CompletedTask;
+    }
+
     public override Task OnCircuitClosedAsync(Circuit circuit, CancellationToken cancellationToken)
     {
+        count.Closed();
         logger.LogDebug("Circuit {Circuit} closed", circuit.Id);
         return Task.CompletedTask;
     }
+}
+
+/// <summary>Circuits (open browser tabs, connected or waiting to reconnect) the app holds now.</summary>
+public sealed class CircuitCount
+{
+    private int _open;
+    public int Open => Volatile.Read(ref _open);
+    internal void Opened() => Interlocked.Increment(ref _open);
+    internal void Closed() => Interlocked.Decrement(ref _open);
 }

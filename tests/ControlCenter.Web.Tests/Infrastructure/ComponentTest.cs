@@ -26,7 +26,7 @@ public abstract class ComponentTest : BunitContext
     {
         JSInterop.Mode = JSRuntimeMode.Loose;
         Services.AddMudServices();
-        Services.AddScoped(_ => new ControlCenter.Web.Hosting.CircuitConnection(NullLogger<ControlCenter.Web.Hosting.CircuitConnection>.Instance));
+        Services.AddScoped(_ => new ControlCenter.Web.Hosting.CircuitConnection(NullLogger<ControlCenter.Web.Hosting.CircuitConnection>.Instance, new ControlCenter.Web.Hosting.CircuitCount()));
         Services.AddSingleton(TimeProvider.System);
         Services.AddSingleton<IClusterState>(Cluster);
         Services.AddSingleton<ITopicAdmin>(TopicAdmin);
