@@ -72,6 +72,20 @@ public class SegmentsTabTests : ComponentTest
     }
 
     [Fact]
+    public void TheClustersPartitionListShowsThePageOfTheChosenPartition()
+    {
+        UseLogDirs();
+        Cluster.Connect();
+        var fallback = Render<SegmentsUnavailable>(p => p.Add(t => t.TopicName, "__consumer_offsets").Add(t => t.Partition, 37)
+            .Add(t => t.Settings, ControlCenter.Kafka.Segments.RetentionSettings.KafkaDefaults));
+        var rows = fallback.FindAll("[data-testid=segments-fallback] tbody tr");
+        Assert.Equal(25, rows.Count); // of 50: a page, not all of them
+        Assert.Equal("25", rows[0].QuerySelector("td")!.TextContent.Trim());
+        Assert.Contains("mud-selected-item", rows[12].ClassName);
+        Assert.Equal("26–50 of 50", fallback.Find("[data-testid=segments-fallback-pager-range]").TextContent.Trim());
+    }
+
+    [Fact]
     public void APartitionOnAnotherBrokersDiskIsExplained()
     {
         WriteOrders(1);
