@@ -17,7 +17,8 @@ public sealed class AppFixture : IAsyncLifetime
 
     public async ValueTask DisposeAsync()
     {
-        await Browser.DisposeAsync();
-        await App.DisposeAsync();
+        // Either may be missing when InitializeAsync failed part way: the first failure is the one to report.
+        if (Browser is not null) await Browser.DisposeAsync();
+        if (App is not null) await App.DisposeAsync();
     }
 }
