@@ -9,6 +9,7 @@ public sealed class TestBroker : IAsyncDisposable
     private readonly bool _ownsDir;
 
     private readonly TimeProvider? _time;
+    private ILoggerFactory _logging = Logging;
 
     private TestBroker(KafkaBroker broker, string dataDir, bool ownsDir, TimeProvider? time)
     {
@@ -24,16 +25,17 @@ public sealed class TestBroker : IAsyncDisposable
     public Dictionary<string, string> Config { get; } = new();
 
     /// <param name="time">The broker's clock: a FakeTimeProvider where a test moves time itself (retention, sessions, expiry).</param>
+    /// <param name="logging">Where the broker logs (a <see cref="LogRecorder"/> to assert on it); warnings to the console by default.</param>
     public static async Task<TestBroker> StartAsync(Dictionary<string, string>? config = null, string? dataDir = null, Action<BrokerOptions>? configure = null,
-        TimeProvider? time = null)
+        TimeProvider? time = null, ILoggerFactory? logging = null)
     {
         bool owns = dataDir is null;
         dataDir ??= TempDir.Create("broker");
         var options = Options(dataDir, 0, config);
         configure?.Invoke(options);
-        var broker = new KafkaBroker(options, Logging, time);
+        var broker = new KafkaBroker(options, logging ?? Logging, time);
         await broker.StartAsync();
-        var test = new TestBroker(broker, dataDir, owns, time);
+        var test = new TestBroker(broker, dataDir, owns, time) { _logging = logging ?? Logging };
         foreach (var kv in config ?? []) test.Config[kv.Key] = kv.Value;
         return test;
     }
@@ -53,7 +55,7 @@ public sealed class TestBroker : IAsyncDisposable
     {
         int port = Broker.Port;
         await Broker.StopAsync();
-        Broker = new KafkaBroker(Options(DataDir, port, Config), Logging, _time);
+        Broker = new KafkaBroker(Options(DataDir, port, Config), _logging, _time);
         await Broker.StartAsync();
     }
 

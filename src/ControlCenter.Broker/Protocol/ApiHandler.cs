@@ -1,3 +1,4 @@
+using ControlCenter.Broker.Protocol.Messages;
 using ControlCenter.Broker.Server;
 using ControlCenter.LogFormat;
 
@@ -16,6 +17,9 @@ internal abstract class ApiHandler
     public virtual short FirstFlexibleVersion => short.MaxValue;
 
     public bool IsFlexible(short version) => version >= FirstFlexibleVersion;
+
+    /// <summary>The request body's definition: what each version carries (the protocol fuzzer builds requests from it).</summary>
+    public abstract MessageSpec Request { get; }
 
     public abstract ValueTask<bool> HandleAsync(RequestContext context, KafkaReader request, KafkaWriter response);
 }

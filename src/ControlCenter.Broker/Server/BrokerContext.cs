@@ -20,6 +20,8 @@ internal sealed class BrokerContext(BrokerOptions options, LogManager logs, ILog
     public long[] RequestCounts { get; } = new long[128];
     /// <summary>Fetches long-polling right now, and how the ones that waited ended.</summary>
     public FetchWaitCounters FetchWaits { get; } = new();
+    /// <summary>Rate-limited warnings about what clients send.</summary>
+    public ConnectionLog ConnectionLog { get; } = new(loggerFactory.CreateLogger("ControlCenter.Broker.Connections"), logs.Time);
     /// <summary>Now on the broker's clock (the log manager's <see cref="TimeProvider"/>).</summary>
     public long NowMs => Logs.NowMs;
 }

@@ -38,7 +38,7 @@ internal sealed class KafkaConnection(Socket socket, BrokerContext broker, ApiRe
         }
         catch (Exception e)
         {
-            logger.LogError(e, "Unexpected error handling a request from {Client}; closing the connection", RemoteEndPoint);
+            broker.ConnectionLog.Error(e, "Unexpected error handling a request from {Client}; closing the connection", RemoteEndPoint);
         }
         finally
         {
@@ -62,7 +62,7 @@ internal sealed class KafkaConnection(Socket socket, BrokerContext broker, ApiRe
                 if (size < MinFrameSize || size > maxSize)
                 {
                     // Never allocate what a frame claims before checking it: a bogus 2 GiB size closes the connection.
-                    logger.LogWarning("Closing connection from {Client}: request size {Size} outside [{Min}, {Max}] (socket.request.max.bytes)",
+                    broker.ConnectionLog.Warning("Closing connection from {Client}: request size {Size} outside [{Min}, {Max}] (socket.request.max.bytes)",
                         RemoteEndPoint, size, MinFrameSize, maxSize);
                     break;
                 }
@@ -128,7 +128,7 @@ internal sealed class KafkaConnection(Socket socket, BrokerContext broker, ApiRe
             {
                 // A storage failure (disk full, too many open files…) or a bug: say so, then close,
                 // because a half-written response would be misread by the client.
-                logger.LogError(e, "{Api} v{Version} from {Client} failed; closing the connection", header.ApiKey, header.ApiVersion, RemoteEndPoint);
+                broker.ConnectionLog.Error(e, "{Api} v{Version} from {Client} failed; closing the connection", header.ApiKey, header.ApiVersion, RemoteEndPoint);
                 return false;
             }
         }

@@ -70,14 +70,15 @@ internal sealed partial class LogManager
     {
         if (!BrokerConfig.GetBool(BrokerConfigKeys.DeleteTopicEnable))
             throw Error(ErrorCode.TopicAuthorizationFailed, "Topic deletion is disabled (delete.topic.enable=false)");
-        TopicState? topic;
         lock (_metadataLock)
         {
-            if (!_topics.TryRemove(name, out topic))
+            if (!_topics.TryRemove(name, out var topic))
                 throw Error(ErrorCode.UnknownTopicOrPartition, $"This server does not host this topic: {name}");
             SaveMetadata();
+            // Under the lock: each partition dir is renamed away ("-delete") before a create of the
+            // same name can make a new one, which the rename would otherwise take with it.
+            foreach (var log in topic.Partitions) log.Delete();
         }
-        foreach (var log in topic.Partitions) log.Delete();
         _logger.LogInformation("Deleted topic {Topic}", name);
     }
 

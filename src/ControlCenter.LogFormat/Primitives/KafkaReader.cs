@@ -103,8 +103,20 @@ public sealed class KafkaReader(ReadOnlyMemory<byte> buffer)
     {
         uint length = ReadUVarint();
         if (length == 0) return null;
-        return Encoding.UTF8.GetString(Take(checked((int)length - 1)));
+        return Encoding.UTF8.GetString(Take(CheckedLength(length - 1, "string")));
     }
+
+    /// <summary>Compact bytes (unsigned varint length + 1; 0 is null).</summary>
+    public ReadOnlyMemory<byte>? ReadCompactNullableBytes()
+    {
+        uint length = ReadUVarint();
+        if (length == 0) return null;
+        return ReadBytesMemory(CheckedLength(length - 1, "bytes"));
+    }
+
+    /// <summary>A length read from the wire, as an int no larger than what is left: anything else is a malformed request.</summary>
+    private int CheckedLength(uint length, string what) =>
+        length <= (uint)Remaining ? (int)length : throw new ProtocolException($"Invalid {what} length {length} at {Position}, {Remaining} bytes left");
 
     public string ReadCompactString() =>
         ReadCompactNullableString() ?? throw new ProtocolException("Non-nullable compact string was null");
@@ -124,7 +136,7 @@ public sealed class KafkaReader(ReadOnlyMemory<byte> buffer)
         {
             ReadUVarint();
             uint size = ReadUVarint();
-            Take(checked((int)size));
+            Take(CheckedLength(size, "tagged field"));
         }
     }
 }

@@ -3,6 +3,8 @@ using ControlCenter.Broker.Server;
 using ControlCenter.Broker.Storage;
 using ControlCenter.LogFormat;
 using ControlCenter.LogFormat.Records;
+using ControlCenter.Broker.Protocol.Messages;
+using static ControlCenter.Broker.Protocol.Messages.Schema;
 
 namespace ControlCenter.Broker.Protocol.Apis;
 
@@ -14,6 +16,15 @@ namespace ControlCenter.Broker.Protocol.Apis;
 internal sealed class ProduceApi : ApiHandler
 {
     public override ApiKey Key => ApiKey.Produce;
+
+    /// <summary>The request as Kafka defines it (clients/src/main/resources/common/message).</summary>
+    public override MessageSpec Request { get; } = Message("ProduceRequest", "0-11", "9+",
+        String("TransactionalId", "3+").NullableIn("3+"),
+        Int16("Acks"),
+        Int32("TimeoutMs"),
+        Array("TopicData", "0+",
+            String("Name"),
+            Array("PartitionData", "0+", Int32("Index"), Records("Records").NullableIn("0+"))));
     public override short MaxVersion => 8;
 
     private sealed record PartitionResult(int Partition, AppendResult Result);

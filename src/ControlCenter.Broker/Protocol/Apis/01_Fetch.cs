@@ -2,6 +2,8 @@ using ControlCenter.Broker.Server;
 using ControlCenter.Broker.Storage;
 using ControlCenter.LogFormat;
 using ControlCenter.LogFormat.Records;
+using ControlCenter.Broker.Protocol.Messages;
+using static ControlCenter.Broker.Protocol.Messages.Schema;
 
 namespace ControlCenter.Broker.Protocol.Apis;
 
@@ -14,6 +16,33 @@ namespace ControlCenter.Broker.Protocol.Apis;
 internal sealed class FetchApi : ApiHandler
 {
     public override ApiKey Key => ApiKey.Fetch;
+
+    /// <summary>The request as Kafka defines it (clients/src/main/resources/common/message).</summary>
+    public override MessageSpec Request { get; } = Message("FetchRequest", "0-16", "12+",
+        String("ClusterId", "12+").NullableIn("12+").TaggedAs(0, "12+"),
+        Int32("ReplicaId", "0-14"),
+        Struct("ReplicaState", "15+", Int32("ReplicaId"), Int64("ReplicaEpoch")).TaggedAs(1, "15+"),
+        Int32("MaxWaitMs"),
+        Int32("MinBytes"),
+        Int32("MaxBytes", "3+"),
+        Int8("IsolationLevel", "4+"),
+        Int32("SessionId", "7+"),
+        Int32("SessionEpoch", "7+"),
+        Array("Topics", "0+",
+            String("Topic", "0-12"),
+            Uuid("TopicId", "13+"),
+            Array("Partitions", "0+",
+                Int32("Partition"),
+                Int32("CurrentLeaderEpoch", "9+"),
+                Int64("FetchOffset"),
+                Int32("LastFetchedEpoch", "12+"),
+                Int64("LogStartOffset", "5+"),
+                Int32("PartitionMaxBytes"))),
+        Array("ForgottenTopicsData", "7+",
+            String("Topic", "7-12"),
+            Uuid("TopicId", "13+"),
+            ArrayOf(FieldKind.Int32, "Partitions", "7+")),
+        String("RackId", "11+"));
     public override short MaxVersion => 11;
 
     private sealed record PartitionRequest(int Partition, long FetchOffset, int MaxBytes);

@@ -1,5 +1,7 @@
 using ControlCenter.Broker.Server;
 using ControlCenter.LogFormat;
+using ControlCenter.Broker.Protocol.Messages;
+using static ControlCenter.Broker.Protocol.Messages.Schema;
 
 namespace ControlCenter.Broker.Protocol.Apis;
 
@@ -11,6 +13,18 @@ namespace ControlCenter.Broker.Protocol.Apis;
 internal sealed class ListOffsetsApi : ApiHandler
 {
     public override ApiKey Key => ApiKey.ListOffsets;
+
+    /// <summary>The request as Kafka defines it (clients/src/main/resources/common/message).</summary>
+    public override MessageSpec Request { get; } = Message("ListOffsetsRequest", "0-9", "6+",
+        Int32("ReplicaId"),
+        Int8("IsolationLevel", "2+"),
+        Array("Topics", "0+",
+            String("Name"),
+            Array("Partitions", "0+",
+                Int32("PartitionIndex"),
+                Int32("CurrentLeaderEpoch", "4+"),
+                Int64("Timestamp"),
+                Int32("MaxNumOffsets", "0"))));
     public override short MaxVersion => 5;
 
     public override ValueTask<bool> HandleAsync(RequestContext context, KafkaReader request, KafkaWriter response)

@@ -1,6 +1,8 @@
 using ControlCenter.LogFormat;
 using ControlCenter.Broker.Server;
 using ControlCenter.Broker.Storage;
+using ControlCenter.Broker.Protocol.Messages;
+using static ControlCenter.Broker.Protocol.Messages.Schema;
 
 namespace ControlCenter.Broker.Protocol.Apis;
 
@@ -12,6 +14,13 @@ namespace ControlCenter.Broker.Protocol.Apis;
 internal sealed class MetadataApi : ApiHandler
 {
     public override ApiKey Key => ApiKey.Metadata;
+
+    /// <summary>The request as Kafka defines it (clients/src/main/resources/common/message).</summary>
+    public override MessageSpec Request { get; } = Message("MetadataRequest", "0-12", "9+",
+        Array("Topics", "0+", Uuid("TopicId", "10+"), String("Name").NullableIn("10+")).NullableIn("1+"),
+        Bool("AllowAutoTopicCreation", "4+"),
+        Bool("IncludeClusterAuthorizedOperations", "8-10"),
+        Bool("IncludeTopicAuthorizedOperations", "8+"));
     public override short MaxVersion => 8;
 
     public override ValueTask<bool> HandleAsync(RequestContext context, KafkaReader request, KafkaWriter response)

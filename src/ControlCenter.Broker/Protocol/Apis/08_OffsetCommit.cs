@@ -1,6 +1,8 @@
 using ControlCenter.Broker.Groups;
 using ControlCenter.Broker.Server;
 using ControlCenter.LogFormat;
+using ControlCenter.Broker.Protocol.Messages;
+using static ControlCenter.Broker.Protocol.Messages.Schema;
 
 namespace ControlCenter.Broker.Protocol.Apis;
 
@@ -8,6 +10,22 @@ namespace ControlCenter.Broker.Protocol.Apis;
 internal sealed class OffsetCommitApi : ApiHandler
 {
     public override ApiKey Key => ApiKey.OffsetCommit;
+
+    /// <summary>The request as Kafka defines it (clients/src/main/resources/common/message).</summary>
+    public override MessageSpec Request { get; } = Message("OffsetCommitRequest", "0-9", "8+",
+        String("GroupId"),
+        Int32("GenerationIdOrMemberEpoch", "1+"),
+        String("MemberId", "1+"),
+        String("GroupInstanceId", "7+").NullableIn("7+"),
+        Int64("RetentionTimeMs", "2-4"),
+        Array("Topics", "0+",
+            String("Name"),
+            Array("Partitions", "0+",
+                Int32("PartitionIndex"),
+                Int64("CommittedOffset"),
+                Int32("CommittedLeaderEpoch", "6+"),
+                Int64("CommitTimestamp", "1"),
+                String("CommittedMetadata").NullableIn("0+"))));
     public override short MaxVersion => 7;
 
     public override ValueTask<bool> HandleAsync(RequestContext context, KafkaReader request, KafkaWriter response)

@@ -1,5 +1,7 @@
 using ControlCenter.Broker.Server;
 using ControlCenter.LogFormat;
+using ControlCenter.Broker.Protocol.Messages;
+using static ControlCenter.Broker.Protocol.Messages.Schema;
 
 namespace ControlCenter.Broker.Protocol.Apis;
 
@@ -7,6 +9,12 @@ namespace ControlCenter.Broker.Protocol.Apis;
 internal sealed class OffsetFetchApi : ApiHandler
 {
     public override ApiKey Key => ApiKey.OffsetFetch;
+
+    /// <summary>The request as Kafka defines it (clients/src/main/resources/common/message).</summary>
+    public override MessageSpec Request { get; } = Message("OffsetFetchRequest", "0-7", "6+",
+        String("GroupId"),
+        Array("Topics", "0+", String("Name"), ArrayOf(FieldKind.Int32, "PartitionIndexes")).NullableIn("2+"),
+        Bool("RequireStable", "7+"));
     public override short MaxVersion => 5;
 
     public override ValueTask<bool> HandleAsync(RequestContext context, KafkaReader request, KafkaWriter response)

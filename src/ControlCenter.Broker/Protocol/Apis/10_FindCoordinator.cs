@@ -1,5 +1,7 @@
 using ControlCenter.Broker.Server;
 using ControlCenter.LogFormat;
+using ControlCenter.Broker.Protocol.Messages;
+using static ControlCenter.Broker.Protocol.Messages.Schema;
 
 namespace ControlCenter.Broker.Protocol.Apis;
 
@@ -7,6 +9,12 @@ namespace ControlCenter.Broker.Protocol.Apis;
 internal sealed class FindCoordinatorApi : ApiHandler
 {
     public override ApiKey Key => ApiKey.FindCoordinator;
+
+    /// <summary>The request as Kafka defines it (clients/src/main/resources/common/message).</summary>
+    public override MessageSpec Request { get; } = Message("FindCoordinatorRequest", "0-6", "3+",
+        String("Key", "0-3"),
+        Int8("KeyType", "1+"),
+        ArrayOf(FieldKind.String, "CoordinatorKeys", "4+"));
     public override short MaxVersion => 2;
 
     public override ValueTask<bool> HandleAsync(RequestContext context, KafkaReader request, KafkaWriter response)

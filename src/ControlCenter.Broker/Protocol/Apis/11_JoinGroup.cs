@@ -1,6 +1,8 @@
 using ControlCenter.Broker.Groups;
 using ControlCenter.Broker.Server;
 using ControlCenter.LogFormat;
+using ControlCenter.Broker.Protocol.Messages;
+using static ControlCenter.Broker.Protocol.Messages.Schema;
 
 namespace ControlCenter.Broker.Protocol.Apis;
 
@@ -11,6 +13,17 @@ namespace ControlCenter.Broker.Protocol.Apis;
 internal sealed class JoinGroupApi : ApiHandler
 {
     public override ApiKey Key => ApiKey.JoinGroup;
+
+    /// <summary>The request as Kafka defines it (clients/src/main/resources/common/message).</summary>
+    public override MessageSpec Request { get; } = Message("JoinGroupRequest", "0-9", "6+",
+        String("GroupId"),
+        Int32("SessionTimeoutMs"),
+        Int32("RebalanceTimeoutMs", "1+"),
+        String("MemberId"),
+        String("GroupInstanceId", "5+").NullableIn("5+"),
+        String("ProtocolType"),
+        Array("Protocols", "0+", String("Name"), Bytes("Metadata")),
+        String("Reason", "8+").NullableIn("8+"));
     public override short MaxVersion => 5;
 
     public override async ValueTask<bool> HandleAsync(RequestContext context, KafkaReader request, KafkaWriter response)

@@ -1,5 +1,7 @@
 using ControlCenter.Broker.Server;
 using ControlCenter.LogFormat;
+using ControlCenter.Broker.Protocol.Messages;
+using static ControlCenter.Broker.Protocol.Messages.Schema;
 
 namespace ControlCenter.Broker.Protocol.Apis;
 
@@ -7,6 +9,13 @@ namespace ControlCenter.Broker.Protocol.Apis;
 internal sealed class HeartbeatApi : ApiHandler
 {
     public override ApiKey Key => ApiKey.Heartbeat;
+
+    /// <summary>The request as Kafka defines it (clients/src/main/resources/common/message).</summary>
+    public override MessageSpec Request { get; } = Message("HeartbeatRequest", "0-4", "4+",
+        String("GroupId"),
+        Int32("GenerationId"),
+        String("MemberId"),
+        String("GroupInstanceId", "3+").NullableIn("3+"));
     public override short MaxVersion => 3;
 
     public override ValueTask<bool> HandleAsync(RequestContext context, KafkaReader request, KafkaWriter response)

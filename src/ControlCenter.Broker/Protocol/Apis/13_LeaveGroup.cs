@@ -1,5 +1,7 @@
 using ControlCenter.Broker.Server;
 using ControlCenter.LogFormat;
+using ControlCenter.Broker.Protocol.Messages;
+using static ControlCenter.Broker.Protocol.Messages.Schema;
 
 namespace ControlCenter.Broker.Protocol.Apis;
 
@@ -7,6 +9,12 @@ namespace ControlCenter.Broker.Protocol.Apis;
 internal sealed class LeaveGroupApi : ApiHandler
 {
     public override ApiKey Key => ApiKey.LeaveGroup;
+
+    /// <summary>The request as Kafka defines it (clients/src/main/resources/common/message).</summary>
+    public override MessageSpec Request { get; } = Message("LeaveGroupRequest", "0-5", "4+",
+        String("GroupId"),
+        String("MemberId", "0-2"),
+        Array("Members", "3+", String("MemberId"), String("GroupInstanceId").NullableIn("0+"), String("Reason", "5+").NullableIn("5+")));
     public override short MaxVersion => 3;
 
     public override ValueTask<bool> HandleAsync(RequestContext context, KafkaReader request, KafkaWriter response)

@@ -1,5 +1,7 @@
 using ControlCenter.Broker.Server;
 using ControlCenter.LogFormat;
+using ControlCenter.Broker.Protocol.Messages;
+using static ControlCenter.Broker.Protocol.Messages.Schema;
 
 namespace ControlCenter.Broker.Protocol.Apis;
 
@@ -7,6 +9,16 @@ namespace ControlCenter.Broker.Protocol.Apis;
 internal sealed class SyncGroupApi : ApiHandler
 {
     public override ApiKey Key => ApiKey.SyncGroup;
+
+    /// <summary>The request as Kafka defines it (clients/src/main/resources/common/message).</summary>
+    public override MessageSpec Request { get; } = Message("SyncGroupRequest", "0-5", "4+",
+        String("GroupId"),
+        Int32("GenerationId"),
+        String("MemberId"),
+        String("GroupInstanceId", "3+").NullableIn("3+"),
+        String("ProtocolType", "5+").NullableIn("5+"),
+        String("ProtocolName", "5+").NullableIn("5+"),
+        Array("Assignments", "0+", String("MemberId"), Bytes("Assignment")));
     public override short MaxVersion => 3;
 
     public override async ValueTask<bool> HandleAsync(RequestContext context, KafkaReader request, KafkaWriter response)

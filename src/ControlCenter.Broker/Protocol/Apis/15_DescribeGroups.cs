@@ -1,6 +1,8 @@
 using ControlCenter.Broker.Groups;
 using ControlCenter.Broker.Server;
 using ControlCenter.LogFormat;
+using ControlCenter.Broker.Protocol.Messages;
+using static ControlCenter.Broker.Protocol.Messages.Schema;
 
 namespace ControlCenter.Broker.Protocol.Apis;
 
@@ -11,6 +13,11 @@ namespace ControlCenter.Broker.Protocol.Apis;
 internal sealed class DescribeGroupsApi : ApiHandler
 {
     public override ApiKey Key => ApiKey.DescribeGroups;
+
+    /// <summary>The request as Kafka defines it (clients/src/main/resources/common/message).</summary>
+    public override MessageSpec Request { get; } = Message("DescribeGroupsRequest", "0-5", "5+",
+        ArrayOf(FieldKind.String, "Groups"),
+        Bool("IncludeAuthorizedOperations", "3+"));
     public override short MaxVersion => 4;
 
     public override ValueTask<bool> HandleAsync(RequestContext context, KafkaReader request, KafkaWriter response)

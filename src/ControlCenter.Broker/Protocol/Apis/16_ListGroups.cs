@@ -1,5 +1,7 @@
 using ControlCenter.Broker.Server;
 using ControlCenter.LogFormat;
+using ControlCenter.Broker.Protocol.Messages;
+using static ControlCenter.Broker.Protocol.Messages.Schema;
 
 namespace ControlCenter.Broker.Protocol.Apis;
 
@@ -10,6 +12,11 @@ namespace ControlCenter.Broker.Protocol.Apis;
 internal sealed class ListGroupsApi : ApiHandler
 {
     public override ApiKey Key => ApiKey.ListGroups;
+
+    /// <summary>The request as Kafka defines it (clients/src/main/resources/common/message).</summary>
+    public override MessageSpec Request { get; } = Message("ListGroupsRequest", "0-5", "3+",
+        ArrayOf(FieldKind.String, "StatesFilter", "4+"),
+        ArrayOf(FieldKind.String, "TypesFilter", "5+"));
     public override short MaxVersion => 4;
     public override short FirstFlexibleVersion => 3;
 

@@ -1,6 +1,8 @@
 using System.Text.RegularExpressions;
 using ControlCenter.Broker.Server;
 using ControlCenter.LogFormat;
+using ControlCenter.Broker.Protocol.Messages;
+using static ControlCenter.Broker.Protocol.Messages.Schema;
 
 namespace ControlCenter.Broker.Protocol.Apis;
 
@@ -8,6 +10,11 @@ namespace ControlCenter.Broker.Protocol.Apis;
 internal sealed partial class ApiVersionsApi(Func<IEnumerable<ApiHandler>> catalog) : ApiHandler
 {
     public override ApiKey Key => ApiKey.ApiVersions;
+
+    /// <summary>The request as Kafka defines it (clients/src/main/resources/common/message).</summary>
+    public override MessageSpec Request { get; } = Message("ApiVersionsRequest", "0-4", "3+",
+        String("ClientSoftwareName", "3+"),
+        String("ClientSoftwareVersion", "3+"));
     public override short MaxVersion => 3;
     public override short FirstFlexibleVersion => 3;
 

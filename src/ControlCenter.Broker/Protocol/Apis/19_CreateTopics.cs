@@ -1,5 +1,7 @@
 using ControlCenter.Broker.Server;
 using ControlCenter.LogFormat;
+using ControlCenter.Broker.Protocol.Messages;
+using static ControlCenter.Broker.Protocol.Messages.Schema;
 
 namespace ControlCenter.Broker.Protocol.Apis;
 
@@ -7,6 +9,17 @@ namespace ControlCenter.Broker.Protocol.Apis;
 internal sealed class CreateTopicsApi : ApiHandler
 {
     public override ApiKey Key => ApiKey.CreateTopics;
+
+    /// <summary>The request as Kafka defines it (clients/src/main/resources/common/message).</summary>
+    public override MessageSpec Request { get; } = Message("CreateTopicsRequest", "0-7", "5+",
+        Array("Topics", "0+",
+            String("Name"),
+            Int32("NumPartitions"),
+            Int16("ReplicationFactor"),
+            Array("Assignments", "0+", Int32("PartitionIndex"), ArrayOf(FieldKind.Int32, "BrokerIds")),
+            Array("Configs", "0+", String("Name"), String("Value").NullableIn("0+"))),
+        Int32("TimeoutMs"),
+        Bool("ValidateOnly", "1+"));
     public override short MaxVersion => 4;
 
     private sealed record Creatable(string Name, int Partitions, short ReplicationFactor,

@@ -1,5 +1,7 @@
 using ControlCenter.Broker.Server;
 using ControlCenter.LogFormat;
+using ControlCenter.Broker.Protocol.Messages;
+using static ControlCenter.Broker.Protocol.Messages.Schema;
 
 namespace ControlCenter.Broker.Protocol.Apis;
 
@@ -7,6 +9,12 @@ namespace ControlCenter.Broker.Protocol.Apis;
 internal sealed class DeleteTopicsApi : ApiHandler
 {
     public override ApiKey Key => ApiKey.DeleteTopics;
+
+    /// <summary>The request as Kafka defines it (clients/src/main/resources/common/message).</summary>
+    public override MessageSpec Request { get; } = Message("DeleteTopicsRequest", "0-6", "4+",
+        Array("Topics", "6+", String("Name").NullableIn("6+"), Uuid("TopicId")),
+        ArrayOf(FieldKind.String, "TopicNames", "0-5"),
+        Int32("TimeoutMs"));
     public override short MaxVersion => 3;
 
     public override ValueTask<bool> HandleAsync(RequestContext context, KafkaReader request, KafkaWriter response)

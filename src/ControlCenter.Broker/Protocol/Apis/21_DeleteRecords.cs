@@ -1,5 +1,7 @@
 using ControlCenter.Broker.Server;
 using ControlCenter.LogFormat;
+using ControlCenter.Broker.Protocol.Messages;
+using static ControlCenter.Broker.Protocol.Messages.Schema;
 
 namespace ControlCenter.Broker.Protocol.Apis;
 
@@ -7,6 +9,13 @@ namespace ControlCenter.Broker.Protocol.Apis;
 internal sealed class DeleteRecordsApi : ApiHandler
 {
     public override ApiKey Key => ApiKey.DeleteRecords;
+
+    /// <summary>The request as Kafka defines it (clients/src/main/resources/common/message).</summary>
+    public override MessageSpec Request { get; } = Message("DeleteRecordsRequest", "0-2", "2+",
+        Array("Topics", "0+",
+            String("Name"),
+            Array("Partitions", "0+", Int32("PartitionIndex"), Int64("Offset"))),
+        Int32("TimeoutMs"));
     public override short MaxVersion => 1;
 
     public override ValueTask<bool> HandleAsync(RequestContext context, KafkaReader request, KafkaWriter response)

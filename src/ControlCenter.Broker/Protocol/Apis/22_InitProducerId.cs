@@ -1,5 +1,7 @@
 using ControlCenter.Broker.Server;
 using ControlCenter.LogFormat;
+using ControlCenter.Broker.Protocol.Messages;
+using static ControlCenter.Broker.Protocol.Messages.Schema;
 
 namespace ControlCenter.Broker.Protocol.Apis;
 
@@ -10,6 +12,13 @@ namespace ControlCenter.Broker.Protocol.Apis;
 internal sealed class InitProducerIdApi : ApiHandler
 {
     public override ApiKey Key => ApiKey.InitProducerId;
+
+    /// <summary>The request as Kafka defines it (clients/src/main/resources/common/message).</summary>
+    public override MessageSpec Request { get; } = Message("InitProducerIdRequest", "0-5", "2+",
+        String("TransactionalId").NullableIn("0+"),
+        Int32("TransactionTimeoutMs"),
+        Int64("ProducerId", "3+"),
+        Int16("ProducerEpoch", "3+"));
     public override short MaxVersion => 1;
 
     public override ValueTask<bool> HandleAsync(RequestContext context, KafkaReader request, KafkaWriter response)

@@ -1,5 +1,7 @@
 using ControlCenter.Broker.Server;
 using ControlCenter.LogFormat;
+using ControlCenter.Broker.Protocol.Messages;
+using static ControlCenter.Broker.Protocol.Messages.Schema;
 
 namespace ControlCenter.Broker.Protocol.Apis;
 
@@ -10,6 +12,13 @@ namespace ControlCenter.Broker.Protocol.Apis;
 internal sealed class OffsetForLeaderEpochApi : ApiHandler
 {
     public override ApiKey Key => ApiKey.OffsetForLeaderEpoch;
+
+    /// <summary>The request as Kafka defines it (clients/src/main/resources/common/message).</summary>
+    public override MessageSpec Request { get; } = Message("OffsetForLeaderEpochRequest", "0-4", "4+",
+        Int32("ReplicaId", "3+"),
+        Array("Topics", "0+",
+            String("Topic"),
+            Array("Partitions", "0+", Int32("Partition"), Int32("CurrentLeaderEpoch", "2+"), Int32("LeaderEpoch"))));
     public override short MaxVersion => 3;
 
     public override ValueTask<bool> HandleAsync(RequestContext context, KafkaReader request, KafkaWriter response)

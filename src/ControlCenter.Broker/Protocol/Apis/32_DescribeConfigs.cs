@@ -1,6 +1,8 @@
 using ControlCenter.Broker.Config;
 using ControlCenter.Broker.Server;
 using ControlCenter.LogFormat;
+using ControlCenter.Broker.Protocol.Messages;
+using static ControlCenter.Broker.Protocol.Messages.Schema;
 
 namespace ControlCenter.Broker.Protocol.Apis;
 
@@ -14,6 +16,15 @@ internal enum ConfigResourceType : sbyte { Unknown = 0, Topic = 2, Broker = 4, B
 internal sealed class DescribeConfigsApi : ApiHandler
 {
     public override ApiKey Key => ApiKey.DescribeConfigs;
+
+    /// <summary>The request as Kafka defines it (clients/src/main/resources/common/message).</summary>
+    public override MessageSpec Request { get; } = Message("DescribeConfigsRequest", "0-4", "4+",
+        Array("Resources", "0+",
+            Int8("ResourceType"),
+            String("ResourceName"),
+            ArrayOf(FieldKind.String, "ConfigurationKeys").NullableIn("0+")),
+        Bool("IncludeSynonyms", "1+"),
+        Bool("IncludeDocumentation", "3+"));
     public override short MaxVersion => 3;
 
     public override ValueTask<bool> HandleAsync(RequestContext context, KafkaReader request, KafkaWriter response)

@@ -1,5 +1,7 @@
 using ControlCenter.Broker.Server;
 using ControlCenter.LogFormat;
+using ControlCenter.Broker.Protocol.Messages;
+using static ControlCenter.Broker.Protocol.Messages.Schema;
 
 namespace ControlCenter.Broker.Protocol.Apis;
 
@@ -10,6 +12,14 @@ namespace ControlCenter.Broker.Protocol.Apis;
 internal sealed class AlterConfigsApi : ApiHandler
 {
     public override ApiKey Key => ApiKey.AlterConfigs;
+
+    /// <summary>The request as Kafka defines it (clients/src/main/resources/common/message).</summary>
+    public override MessageSpec Request { get; } = Message("AlterConfigsRequest", "0-2", "2+",
+        Array("Resources", "0+",
+            Int8("ResourceType"),
+            String("ResourceName"),
+            Array("Configs", "0+", String("Name"), String("Value").NullableIn("0+"))),
+        Bool("ValidateOnly"));
     public override short MaxVersion => 1;
 
     public override ValueTask<bool> HandleAsync(RequestContext context, KafkaReader request, KafkaWriter response)

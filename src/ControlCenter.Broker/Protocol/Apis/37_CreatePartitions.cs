@@ -1,5 +1,7 @@
 using ControlCenter.Broker.Server;
 using ControlCenter.LogFormat;
+using ControlCenter.Broker.Protocol.Messages;
+using static ControlCenter.Broker.Protocol.Messages.Schema;
 
 namespace ControlCenter.Broker.Protocol.Apis;
 
@@ -7,6 +9,15 @@ namespace ControlCenter.Broker.Protocol.Apis;
 internal sealed class CreatePartitionsApi : ApiHandler
 {
     public override ApiKey Key => ApiKey.CreatePartitions;
+
+    /// <summary>The request as Kafka defines it (clients/src/main/resources/common/message).</summary>
+    public override MessageSpec Request { get; } = Message("CreatePartitionsRequest", "0-3", "2+",
+        Array("Topics", "0+",
+            String("Name"),
+            Int32("Count"),
+            Array("Assignments", "0+", ArrayOf(FieldKind.Int32, "BrokerIds")).NullableIn("0+")),
+        Int32("TimeoutMs"),
+        Bool("ValidateOnly"));
     public override short MaxVersion => 1;
 
     public override ValueTask<bool> HandleAsync(RequestContext context, KafkaReader request, KafkaWriter response)

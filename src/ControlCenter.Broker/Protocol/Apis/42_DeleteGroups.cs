@@ -1,5 +1,7 @@
 using ControlCenter.Broker.Server;
 using ControlCenter.LogFormat;
+using ControlCenter.Broker.Protocol.Messages;
+using static ControlCenter.Broker.Protocol.Messages.Schema;
 
 namespace ControlCenter.Broker.Protocol.Apis;
 
@@ -7,6 +9,10 @@ namespace ControlCenter.Broker.Protocol.Apis;
 internal sealed class DeleteGroupsApi : ApiHandler
 {
     public override ApiKey Key => ApiKey.DeleteGroups;
+
+    /// <summary>The request as Kafka defines it (clients/src/main/resources/common/message).</summary>
+    public override MessageSpec Request { get; } = Message("DeleteGroupsRequest", "0-2", "2+",
+        ArrayOf(FieldKind.String, "GroupsNames"));
     public override short MaxVersion => 1;
 
     public override ValueTask<bool> HandleAsync(RequestContext context, KafkaReader request, KafkaWriter response)

@@ -1,6 +1,8 @@
 using ControlCenter.Broker.Server;
 using ControlCenter.Broker.Storage;
 using ControlCenter.LogFormat;
+using ControlCenter.Broker.Protocol.Messages;
+using static ControlCenter.Broker.Protocol.Messages.Schema;
 
 namespace ControlCenter.Broker.Protocol.Apis;
 
@@ -8,6 +10,14 @@ namespace ControlCenter.Broker.Protocol.Apis;
 internal sealed class IncrementalAlterConfigsApi : ApiHandler
 {
     public override ApiKey Key => ApiKey.IncrementalAlterConfigs;
+
+    /// <summary>The request as Kafka defines it (clients/src/main/resources/common/message).</summary>
+    public override MessageSpec Request { get; } = Message("IncrementalAlterConfigsRequest", "0-1", "1+",
+        Array("Resources", "0+",
+            Int8("ResourceType"),
+            String("ResourceName"),
+            Array("Configs", "0+", String("Name"), Int8("ConfigOperation"), String("Value").NullableIn("0+"))),
+        Bool("ValidateOnly"));
     public override short MaxVersion => 0;
 
     public override ValueTask<bool> HandleAsync(RequestContext context, KafkaReader request, KafkaWriter response)

@@ -1,5 +1,7 @@
 using ControlCenter.Broker.Server;
 using ControlCenter.LogFormat;
+using ControlCenter.Broker.Protocol.Messages;
+using static ControlCenter.Broker.Protocol.Messages.Schema;
 
 namespace ControlCenter.Broker.Protocol.Apis;
 
@@ -7,6 +9,11 @@ namespace ControlCenter.Broker.Protocol.Apis;
 internal sealed class OffsetDeleteApi : ApiHandler
 {
     public override ApiKey Key => ApiKey.OffsetDelete;
+
+    /// <summary>The request as Kafka defines it (clients/src/main/resources/common/message).</summary>
+    public override MessageSpec Request { get; } = Message("OffsetDeleteRequest", "0", "none",
+        String("GroupId"),
+        Array("Topics", "0+", String("Name"), Array("Partitions", "0+", Int32("PartitionIndex"))));
     public override short MaxVersion => 0;
 
     public override ValueTask<bool> HandleAsync(RequestContext context, KafkaReader request, KafkaWriter response)

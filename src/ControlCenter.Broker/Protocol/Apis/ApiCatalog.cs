@@ -1,9 +1,17 @@
+using ControlCenter.Broker.Protocol.Messages;
+
 namespace ControlCenter.Broker.Protocol.Apis;
 
-/// <summary>Every API the broker serves. Adding an API = adding its file and a line here.</summary>
-internal static class ApiCatalog
+/// <summary>One API this broker serves: its versions, which of them are flexible, and its request's definition.</summary>
+public sealed record ApiDefinition(ApiKey Key, short MinVersion, short MaxVersion, MessageSpec Request)
 {
-    public static List<ApiHandler> Create()
+    public IEnumerable<short> Versions => Enumerable.Range(MinVersion, MaxVersion - MinVersion + 1).Select(v => (short)v);
+}
+
+/// <summary>Every API the broker serves. Adding an API = adding its file and a line here.</summary>
+public static class ApiCatalog
+{
+    internal static List<ApiHandler> Create()
     {
         var handlers = new List<ApiHandler>
         {
@@ -36,4 +44,8 @@ internal static class ApiCatalog
         handlers.Add(new ApiVersionsApi(() => handlers));
         return handlers;
     }
+
+    /// <summary>What the broker serves, for tools and tests that speak the protocol by hand (the fuzzer).</summary>
+    public static IReadOnlyList<ApiDefinition> Definitions { get; } =
+        Create().OrderBy(h => h.Key).Select(h => new ApiDefinition(h.Key, h.MinVersion, h.MaxVersion, h.Request)).ToList();
 }

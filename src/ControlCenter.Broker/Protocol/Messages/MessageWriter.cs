@@ -1,0 +1,124 @@
+using System.Text;
+using ControlCenter.LogFormat;
+
+namespace ControlCenter.Broker.Protocol.Messages;
+
+/// <summary>A message's fields by name: primitives, strings, byte[] (bytes and records), Guid, List&lt;object?&gt; for arrays, nested StructValues.</summary>
+public sealed class StructValue() : Dictionary<string, object?>(StringComparer.Ordinal);
+
+/// <summary>What a span of an encoded message is, for tools that need to know (the protocol fuzzer mutates exactly these).</summary>
+public enum SpanKind
+{
+    /// <summary>INT16 length of a string (-1: null).</summary>
+    Int16Length,
+    /// <summary>INT32 length of bytes or count of an array (-1: null).</summary>
+    Int32Length,
+    /// <summary>Unsigned varint length + 1 of a compact string, bytes or array (0: null).</summary>
+    UVarintLength,
+    /// <summary>Unsigned varint count of a tagged-field section.</summary>
+    TagCount,
+    /// <summary>Unsigned varint size of one tagged field.</summary>
+    TagSize,
+    /// <summary>A whole field's encoding.</summary>
+    Field,
+}
+
+/// <summary>Where <paramref name="Path"/>'s encoding (or its length prefix) lies in the written bytes.</summary>
+public readonly record struct FieldSpan(string Path, SpanKind Kind, int Start, int Length);
+
+/// <summary>
+/// Writes a <see cref="StructValue"/> as the given version of a <see cref="MessageSpec"/>:
+/// fields absent in that version are skipped, flexible versions use compact encodings and
+/// a tagged-field section after every struct. Missing values are written as Kafka's defaults
+/// (0, "", empty array; null where the version allows it).
+/// </summary>
+public static class MessageWriter
+{
+    public static void Write(MessageSpec spec, short version, StructValue value, KafkaWriter writer, List<FieldSpan>? spans = null) =>
+        WriteStruct(spec.Fields, version, spec.IsFlexible(version), value, writer, spans, spec.Name);
+
+    private static void WriteStruct(IReadOnlyList<Field> fields, short version, bool flexible, StructValue value, KafkaWriter w, List<FieldSpan>? spans, string path)
+    {
+        var tagged = new List<Field>();
+        foreach (var field in fields)
+        {
+            if (!field.IsPresentIn(version)) continue;
+            if (flexible && field.IsTaggedIn(version))
+            {
+                if (value.GetValueOrDefault(field.Name) is not null) tagged.Add(field);
+                continue;
+            }
+            int start = w.Length;
+            WriteField(field, version, flexible, value.GetValueOrDefault(field.Name), w, spans, path + "." + field.Name);
+            spans?.Add(new FieldSpan(path + "." + field.Name, SpanKind.Field, start, w.Length - start));
+        }
+        if (!flexible) return;
+        Mark(spans, path + ".tags", SpanKind.TagCount, w, () => w.WriteUVarint((uint)tagged.Count));
+        foreach (var field in tagged.OrderBy(f => f.Tag))
+        {
+            using var body = new KafkaWriter();
+            WriteField(field, version, flexible, value[field.Name], body, null, path + "." + field.Name);
+            w.WriteUVarint((uint)field.Tag);
+            Mark(spans, path + "." + field.Name, SpanKind.TagSize, w, () => w.WriteUVarint((uint)body.Length));
+            w.WriteRaw(body.WrittenSpan);
+        }
+    }
+
+    private static void WriteField(Field field, short version, bool flexible, object? value, KafkaWriter w, List<FieldSpan>? spans, string path)
+    {
+        bool nullable = field.IsNullableIn(version);
+        if (field.IsArray)
+        {
+            var items = value as IList<object?>;
+            if (items is null && !nullable) items = [];
+            WriteLength(items?.Count ?? -1, flexible, SpanKind.Int32Length, w, spans, path);
+            for (int i = 0; i < (items?.Count ?? 0); i++)
+            {
+                if (field.Kind == FieldKind.Struct) WriteStruct(field.Fields!, version, flexible, items![i] as StructValue ?? [], w, spans, $"{path}[{i}]");
+                else WriteValue(field.Kind, false, flexible, items![i], w, spans, $"{path}[{i}]");
+            }
+        }
+        else if (field.Kind == FieldKind.Struct) WriteStruct(field.Fields!, version, flexible, value as StructValue ?? [], w, spans, path);
+        else WriteValue(field.Kind, nullable, flexible, value, w, spans, path);
+    }
+
+    private static void WriteValue(FieldKind kind, bool nullable, bool flexible, object? value, KafkaWriter w, List<FieldSpan>? spans, string path)
+    {
+        switch (kind)
+        {
+            case FieldKind.Bool: w.WriteBool(value is true); break;
+            case FieldKind.Int8: w.WriteInt8(Convert.ToSByte(value ?? 0)); break;
+            case FieldKind.Int16: w.WriteInt16(Convert.ToInt16(value ?? 0)); break;
+            case FieldKind.Int32: w.WriteInt32(Convert.ToInt32(value ?? 0)); break;
+            case FieldKind.Int64: w.WriteInt64(Convert.ToInt64(value ?? 0L)); break;
+            case FieldKind.Float64: w.WriteInt64(BitConverter.DoubleToInt64Bits(Convert.ToDouble(value ?? 0d))); break;
+            case FieldKind.Uuid: w.WriteUuid(value as Guid? ?? Guid.Empty); break;
+            case FieldKind.String:
+                var text = value as string ?? (nullable ? null : "");
+                var bytes = text is null ? null : Encoding.UTF8.GetBytes(text);
+                WriteLength(bytes?.Length ?? -1, flexible, SpanKind.Int16Length, w, spans, path);
+                if (bytes is not null) w.WriteRaw(bytes);
+                break;
+            default: // bytes and records
+                var data = value as byte[] ?? (nullable ? null : []);
+                WriteLength(data?.Length ?? -1, flexible, SpanKind.Int32Length, w, spans, path);
+                if (data is not null) w.WriteRaw(data);
+                break;
+        }
+    }
+
+    /// <summary>A length or count, -1 for null: INT16/INT32 in classic versions, unsigned varint + 1 in flexible ones.</summary>
+    private static void WriteLength(int length, bool flexible, SpanKind classic, KafkaWriter w, List<FieldSpan>? spans, string path)
+    {
+        if (flexible) Mark(spans, path, SpanKind.UVarintLength, w, () => w.WriteUVarint((uint)(length + 1)));
+        else if (classic == SpanKind.Int16Length) Mark(spans, path, classic, w, () => w.WriteInt16((short)length));
+        else Mark(spans, path, classic, w, () => w.WriteInt32(length));
+    }
+
+    private static void Mark(List<FieldSpan>? spans, string path, SpanKind kind, KafkaWriter w, Action write)
+    {
+        int start = w.Length;
+        write();
+        spans?.Add(new FieldSpan(path, kind, start, w.Length - start));
+    }
+}

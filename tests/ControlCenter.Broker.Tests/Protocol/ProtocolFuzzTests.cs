@@ -1,0 +1,149 @@
+using System.Collections.Concurrent;
+using System.Text;
+using Confluent.Kafka;
+using ControlCenter.Broker.Protocol.Apis;
+using ControlCenter.Broker.Protocol.Messages;
+using ControlCenter.Broker.Server;
+using ControlCenter.LogFormat;
+using ControlCenter.Testing.Fuzz;
+using Microsoft.Extensions.Logging;
+
+namespace ControlCenter.Broker.Tests.Protocol;
+
+/// <summary>
+/// The broker against structure-aware fuzzing: requests of every API and version built from
+/// their definitions, most of them broken where parsers break, while well-behaved clients keep
+/// working on other connections.
+/// </summary>
+public class ProtocolFuzzTests
+{
+    private static CancellationToken Cancellation => TestContext.Current.CancellationToken;
+
+    [Fact]
+    public void EveryApiHasADefinitionForEveryVersionItServes()
+    {
+        foreach (var handler in ApiCatalog.Create())
+            foreach (short v in Enumerable.Range(handler.MinVersion, handler.MaxVersion - handler.MinVersion + 1).Select(v => (short)v))
+            {
+                Assert.True(handler.Request.Valid.Contains(v), $"{handler.Key} v{v} is served but not defined ({handler.Request.Valid})");
+                Assert.True(handler.Request.IsFlexible(v) == handler.IsFlexible(v), $"{handler.Key} v{v}: the definition and the handler disagree on flexible versions");
+            }
+    }
+
+    [Fact]
+    public void GeneratedRequestsReadBackAsWritten()
+    {
+        var random = new Random(7);
+        var generator = new RequestGenerator(random, FuzzVocabulary.Default);
+        foreach (var api in ApiCatalog.Definitions)
+            foreach (short v in api.Versions)
+            {
+                var value = generator.Generate(api.Request, v);
+                using var w = new KafkaWriter();
+                MessageWriter.Write(api.Request, v, value, w);
+                var reader = new KafkaReader(w.ToArray());
+                var read = MessageReader.Read(api.Request, v, reader);
+                Assert.Equal(0, reader.Remaining);
+                using var again = new KafkaWriter();
+                MessageWriter.Write(api.Request, v, read, again);
+                Assert.Equal(w.ToArray(), again.ToArray());
+            }
+    }
+
+    [Fact]
+    public async Task WellFormedRequestsOfEveryApiAndVersionAreAnswered()
+    {
+        var recorder = new LogRecorder();
+        await using var broker = await TestBroker.StartAsync(logging: recorder.Factory());
+        await CreateFuzzTopicsAsync(broker.BootstrapServers);
+        var result = await new ProtocolFuzzer(broker.BootstrapServers, seed: 1, mutatedPercent: 0).RunAsync(3_000, connections: 8, Cancellation);
+
+        Assert.Empty(result.ValidRequestsNotAnswered);
+        var missing = ApiCatalog.Definitions.SelectMany(a => a.Versions.Select(v => $"{a.Key} v{v}")).Where(k => !result.ValidRequestsAnswered.ContainsKey(k)).ToList();
+        Assert.True(missing.Count == 0, "never answered: " + string.Join(", ", missing));
+        Assert.DoesNotContain(recorder.Entries, e => e.Level >= LogLevel.Warning);
+    }
+
+    [Fact]
+    public async Task AHundredThousandBrokenRequestsMeanNoErrorNoGrowthAndNoAcknowledgedRecordLost()
+    {
+        var recorder = new LogRecorder();
+        await using var broker = await TestBroker.StartAsync(logging: recorder.Factory());
+        string bootstrap = broker.BootstrapServers;
+        await CreateFuzzTopicsAsync(bootstrap);
+        await Clients.CreateTopicAsync(bootstrap, "soak", 3);
+
+        // Well-behaved clients on their own connections all along: they must not notice.
+        using var stop = new CancellationTokenSource();
+        var acknowledged = new ConcurrentQueue<string>();
+        long consumed = 0;
+        var producing = Task.Run(() => Produce(bootstrap, acknowledged, stop.Token), Cancellation);
+        var consuming = Task.Run(() => Consume(bootstrap, ref consumed, stop.Token), Cancellation);
+
+        var fuzzer = new ProtocolFuzzer(bootstrap, seed: 20261202);
+        var warmUp = await fuzzer.RunAsync(10_000, connections: 16, Cancellation);
+        long heapAfterWarmUp = Heap();
+        var soak = await new ProtocolFuzzer(bootstrap, seed: 20261203).RunAsync(90_000, connections: 16, Cancellation);
+        long heapAfterSoak = Heap();
+        long consumedDuringSoak = Interlocked.Read(ref consumed);
+        stop.Cancel();
+        await producing;
+        await consuming;
+
+        var output = TestContext.Current.TestOutputHelper!;
+        output.WriteLine($"{warmUp.Sent + soak.Sent:N0} requests ({warmUp.Mutated + soak.Mutated:N0} broken) in {(warmUp.Elapsed + soak.Elapsed).TotalSeconds:0.0} s: " +
+            $"{warmUp.Responses + soak.Responses:N0} answered, {warmUp.ConnectionsClosed + soak.ConnectionsClosed:N0} connections closed, {soak.TimedOut + warmUp.TimedOut} timed out");
+        output.WriteLine($"managed heap after 10,000 requests {heapAfterWarmUp / 1048576.0:0.0} MiB, after 100,000 {heapAfterSoak / 1048576.0:0.0} MiB");
+        Assert.Equal(100_000, warmUp.Sent + soak.Sent);
+        Assert.True(soak.Mutated > 70_000);
+        Assert.Empty(soak.ValidRequestsNotAnswered);
+        // No request, however broken, is an unexpected error: each is a clean protocol error or an answer.
+        Assert.DoesNotContain(recorder.Entries, e => e.Level >= LogLevel.Error);
+        // A flood of bad frames is summarised, not written line by line.
+        Assert.True(recorder.Entries.Count(e => e.Level == LogLevel.Warning) <= (ConnectionLog.PerMinute + 1) * 10);
+        Assert.True(heapAfterSoak - heapAfterWarmUp < 32 * 1024 * 1024, $"heap grew by {(heapAfterSoak - heapAfterWarmUp) / 1048576.0:0.0} MiB");
+        Assert.True(consumedDuringSoak > 0, "the well-behaved consumer made progress");
+
+        var stored = Clients.ReadAll(bootstrap, "soak", 3, TimeSpan.FromSeconds(60)).Select(r => Encoding.UTF8.GetString(r.Message.Value!)).ToHashSet();
+        Assert.True(acknowledged.Count > 100, $"{acknowledged.Count} records acknowledged");
+        var lost = acknowledged.Where(v => !stored.Contains(v)).ToList();
+        Assert.True(lost.Count == 0, $"{lost.Count} acknowledged records lost, e.g. {string.Join(", ", lost.Take(3))}");
+    }
+
+    private static void Produce(string bootstrap, ConcurrentQueue<string> acknowledged, CancellationToken stop)
+    {
+        using var producer = Clients.Producer(bootstrap, c => { c.Acks = Acks.All; c.EnableIdempotence = true; c.LingerMs = 5; });
+        for (int i = 0; !stop.IsCancellationRequested; i++)
+        {
+            string value = $"soak-{i}";
+            producer.Produce("soak", new Message<byte[]?, byte[]?> { Value = Encoding.UTF8.GetBytes(value) }, report =>
+            {
+                if (report.Error.Code == ErrorCode.NoError) acknowledged.Enqueue(value);
+            });
+            if (i % 100 == 99) producer.Flush(TimeSpan.FromSeconds(30));
+        }
+        producer.Flush(TimeSpan.FromSeconds(30));
+    }
+
+    private static void Consume(string bootstrap, ref long consumed, CancellationToken stop)
+    {
+        using var consumer = Clients.Consumer(bootstrap, "soak-readers", c => c.AutoOffsetReset = AutoOffsetReset.Earliest);
+        consumer.Subscribe("soak");
+        while (!stop.IsCancellationRequested)
+            if (consumer.Consume(TimeSpan.FromMilliseconds(200)) is { Message: not null }) Interlocked.Increment(ref consumed);
+        consumer.Close();
+    }
+
+    private static long Heap()
+    {
+        GC.Collect(2, GCCollectionMode.Forced, blocking: true, compacting: true);
+        GC.WaitForPendingFinalizers();
+        GC.Collect(2, GCCollectionMode.Forced, blocking: true, compacting: true);
+        return GC.GetTotalMemory(forceFullCollection: true);
+    }
+
+    private static async Task CreateFuzzTopicsAsync(string bootstrap)
+    {
+        foreach (var topic in FuzzVocabulary.Default.Topics) await Clients.CreateTopicAsync(bootstrap, topic, 4);
+    }
+}
