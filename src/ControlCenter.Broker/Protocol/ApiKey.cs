@@ -29,4 +29,7 @@ public enum ApiKey : short
     DeleteGroups = 42,
     IncrementalAlterConfigs = 44,
     OffsetDelete = 47,
+    DescribeCluster = 60,
+    DescribeProducers = 61,
+    DescribeTopicPartitions = 75,
 }

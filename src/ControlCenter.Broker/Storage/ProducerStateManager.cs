@@ -9,6 +9,9 @@ internal readonly record struct ProducerCheck(ErrorCode Error, long? DuplicateBa
     public static readonly ProducerCheck Ok = new(ErrorCode.None);
 }
 
+/// <summary>An active producer of a partition, as DescribeProducers reports it.</summary>
+internal readonly record struct ActiveProducer(long ProducerId, short Epoch, int LastSequence, long LastTimestamp);
+
 /// <summary>
 /// Idempotent-producer state of one partition (Kafka's ProducerStateManager): per producer id
 /// the epoch and the metadata of its last five batches, so that a retried batch is answered
@@ -76,4 +79,10 @@ internal sealed class ProducerStateManager
     }
 
     public void Clear() => _producers.Clear();
+
+    /// <summary>Every producer with state here, by id: its epoch, last sequence written and last batch's max timestamp.</summary>
+    public List<ActiveProducer> Describe() =>
+        _producers.OrderBy(p => p.Key)
+            .Select(p => new ActiveProducer(p.Key, p.Value.Epoch, p.Value.Batches.Last?.Value.LastSeq ?? -1, p.Value.LastTimestamp))
+            .ToList();
 }

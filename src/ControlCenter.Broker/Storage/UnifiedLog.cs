@@ -170,6 +170,9 @@ internal sealed partial class UnifiedLog : IDisposable
 
     // ------------------------------------------------------------------ roll
 
+    /// <summary>The idempotent producers this partition has state for (DescribeProducers).</summary>
+    public List<ActiveProducer> ActiveProducers() { lock (_lock) return _producers.Describe(); }
+
     public void Roll() { lock (_lock) RollLocked(_time.GetUtcNow().ToUnixTimeMilliseconds()); }
 
     private LogSegment RollLocked(long nowMs)

@@ -109,7 +109,7 @@ public sealed class RequestGenerator(Random random, FuzzVocabulary vocabulary)
         "Value" => random.Next(2) == 0 ? "604800000" : "delete",
         "Name" when path.Contains(".Configs.", StringComparison.Ordinal) => Pick(Configs),
         "Name" when path.Contains(".Protocols.", StringComparison.Ordinal) => "range",
-        "Name" or "Topic" or "TopicNames" => Pick(vocabulary.Topics),
+        "Name" or "Topic" or "TopicName" or "TopicNames" => Pick(vocabulary.Topics),
         "ClientSoftwareName" => "fuzz",
         "ClientSoftwareVersion" => "1.0",
         "StatesFilter" => random.Next(2) == 0 ? "Stable" : "Empty",

@@ -9,7 +9,9 @@ namespace ControlCenter.Broker.Protocol.Apis;
 /// <summary>
 /// Metadata v0–8 (capped below v9 so librdkafka does not start KIP-320 epoch validation).
 /// v0: an empty list means all topics; v1+: null means all, empty means none. Missing topics
-/// are auto-created when the client allows it and auto.create.topics.enable is on.
+/// are auto-created when the client allows it and auto.create.topics.enable is on. Asked for
+/// authorized operations (v8, what admin clients' DescribeCluster and DescribeTopics use), it
+/// reports all that apply, as Kafka does without an authorizer.
 /// </summary>
 internal sealed class MetadataApi : ApiHandler
 {
@@ -28,7 +30,8 @@ internal sealed class MetadataApi : ApiHandler
         short v = context.Version;
         var requested = request.ReadNullableArray(r => r.ReadString());
         bool allowAutoCreate = v < 4 || request.ReadBool();
-        if (v >= 8) { request.ReadBool(); request.ReadBool(); } // authorized-operations flags
+        bool clusterOperations = false, topicOperations = false;
+        if (v >= 8) (clusterOperations, topicOperations) = (request.ReadBool(), request.ReadBool());
         if (v == 0 && requested is { Count: 0 }) requested = null;
 
         var broker = context.Broker;
@@ -66,9 +69,9 @@ internal sealed class MetadataApi : ApiHandler
                 response.WriteInt32Array([broker.NodeId]);
                 if (v >= 5) response.WriteArrayLength(0);
             }
-            if (v >= 8) response.WriteInt32(int.MinValue);
+            if (v >= 8) response.WriteInt32(topicOperations && error == ErrorCode.None ? AuthorizedOperations.Topic : AuthorizedOperations.NotRequested);
         }
-        if (v >= 8) response.WriteInt32(int.MinValue);
+        if (v >= 8) response.WriteInt32(clusterOperations ? AuthorizedOperations.Cluster : AuthorizedOperations.NotRequested);
         return ValueTask.FromResult(true);
     }
 

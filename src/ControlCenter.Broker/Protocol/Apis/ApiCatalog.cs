@@ -2,8 +2,8 @@ using ControlCenter.Broker.Protocol.Messages;
 
 namespace ControlCenter.Broker.Protocol.Apis;
 
-/// <summary>One API this broker serves: its versions, which of them are flexible, and its request's definition.</summary>
-public sealed record ApiDefinition(ApiKey Key, short MinVersion, short MaxVersion, MessageSpec Request)
+/// <summary>One API this broker serves: its versions, which of them are flexible, its request's definition and, where the API is served from definitions, its response's.</summary>
+public sealed record ApiDefinition(ApiKey Key, short MinVersion, short MaxVersion, MessageSpec Request, MessageSpec? Response = null)
 {
     public IEnumerable<short> Versions => Enumerable.Range(MinVersion, MaxVersion - MinVersion + 1).Select(v => (short)v);
 }
@@ -40,6 +40,9 @@ public static class ApiCatalog
             new DeleteGroupsApi(),
             new IncrementalAlterConfigsApi(),
             new OffsetDeleteApi(),
+            new DescribeClusterApi(),
+            new DescribeProducersApi(),
+            new DescribeTopicPartitionsApi(),
         };
         handlers.Add(new ApiVersionsApi(() => handlers));
         return handlers;
@@ -47,5 +50,5 @@ public static class ApiCatalog
 
     /// <summary>What the broker serves, for tools and tests that speak the protocol by hand (the fuzzer).</summary>
     public static IReadOnlyList<ApiDefinition> Definitions { get; } =
-        Create().OrderBy(h => h.Key).Select(h => new ApiDefinition(h.Key, h.MinVersion, h.MaxVersion, h.Request)).ToList();
+        Create().OrderBy(h => h.Key).Select(h => new ApiDefinition(h.Key, h.MinVersion, h.MaxVersion, h.Request, (h as DefinedApi)?.Response)).ToList();
 }

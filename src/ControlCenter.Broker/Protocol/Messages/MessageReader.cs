@@ -17,8 +17,12 @@ public static class MessageReader
     {
         var value = new StructValue();
         foreach (var field in fields)
+        {
             if (field.IsPresentIn(version) && !(flexible && field.IsTaggedIn(version)))
                 value[field.Name] = ReadField(field, version, flexible, r);
+            else if (field.Default is not null)
+                value[field.Name] = field.Default; // what the field means in versions that lack it (or when the tag is absent)
+        }
         if (!flexible) return value;
         uint count = r.ReadUVarint();
         if (count > (uint)r.Remaining) throw new ProtocolException($"Invalid tagged field count {count}");
@@ -48,7 +52,15 @@ public static class MessageReader
                 items.Add(field.Kind == FieldKind.Struct ? ReadStruct(field.Fields!, version, flexible, r) : ReadValue(field, false, flexible, r));
             return items;
         }
-        return field.Kind == FieldKind.Struct ? ReadStruct(field.Fields!, version, flexible, r) : ReadValue(field, nullable, flexible, r);
+        if (field.Kind != FieldKind.Struct) return ReadValue(field, nullable, flexible, r);
+        if (nullable)
+        {
+            // A nullable struct is preceded by INT8 -1 (null) or 1 (present).
+            sbyte marker = r.ReadInt8();
+            if (marker < 0) return null;
+            if (marker != 1) throw new ProtocolException($"Invalid presence marker {marker} for {field.Name}");
+        }
+        return ReadStruct(field.Fields!, version, flexible, r);
     }
 
     private static object? ReadValue(Field field, bool nullable, bool flexible, KafkaReader r)

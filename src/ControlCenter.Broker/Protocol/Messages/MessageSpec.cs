@@ -38,6 +38,8 @@ public sealed record Field(string Name, FieldKind Kind, Versions Versions, bool 
     public Versions Nullable { get; init; } = Versions.None;
     public int Tag { get; init; } = -1;
     public Versions Tagged { get; init; } = Versions.None;
+    /// <summary>The value written when none is given and read when the version lacks the field (Kafka's "default").</summary>
+    public object? Default { get; init; }
 
     public bool IsPresentIn(short version) => Versions.Contains(version);
     public bool IsNullableIn(short version) => Nullable.Contains(version);
@@ -45,6 +47,9 @@ public sealed record Field(string Name, FieldKind Kind, Versions Versions, bool 
 
     /// <summary>This field, null allowed in <paramref name="versions"/>.</summary>
     public Field NullableIn(string versions) => this with { Nullable = Messages.Versions.Parse(versions) };
+
+    /// <summary>This field with a default other than Kafka's zero values (e.g. -1 for an unknown epoch).</summary>
+    public Field WithDefault(object value) => this with { Default = value };
 
     /// <summary>This field as tagged field <paramref name="tag"/> in <paramref name="versions"/> (flexible versions only).</summary>
     public Field TaggedAs(int tag, string versions) => this with { Tag = tag, Tagged = Messages.Versions.Parse(versions) };

@@ -3,9 +3,6 @@ using ControlCenter.LogFormat;
 
 namespace ControlCenter.Broker.Protocol.Messages;
 
-/// <summary>A message's fields by name: primitives, strings, byte[] (bytes and records), Guid, List&lt;object?&gt; for arrays, nested StructValues.</summary>
-public sealed class StructValue() : Dictionary<string, object?>(StringComparer.Ordinal);
-
 /// <summary>What a span of an encoded message is, for tools that need to know (the protocol fuzzer mutates exactly these).</summary>
 public enum SpanKind
 {
@@ -30,7 +27,7 @@ public readonly record struct FieldSpan(string Path, SpanKind Kind, int Start, i
 /// Writes a <see cref="StructValue"/> as the given version of a <see cref="MessageSpec"/>:
 /// fields absent in that version are skipped, flexible versions use compact encodings and
 /// a tagged-field section after every struct. Missing values are written as Kafka's defaults
-/// (0, "", empty array; null where the version allows it).
+/// (the field's declared default, else 0, "", empty array; null where the version allows it).
 /// </summary>
 public static class MessageWriter
 {
@@ -49,7 +46,7 @@ public static class MessageWriter
                 continue;
             }
             int start = w.Length;
-            WriteField(field, version, flexible, value.GetValueOrDefault(field.Name), w, spans, path + "." + field.Name);
+            WriteField(field, version, flexible, value.GetValueOrDefault(field.Name) ?? field.Default, w, spans, path + "." + field.Name);
             spans?.Add(new FieldSpan(path + "." + field.Name, SpanKind.Field, start, w.Length - start));
         }
         if (!flexible) return;
@@ -78,7 +75,11 @@ public static class MessageWriter
                 else WriteValue(field.Kind, false, flexible, items![i], w, spans, $"{path}[{i}]");
             }
         }
-        else if (field.Kind == FieldKind.Struct) WriteStruct(field.Fields!, version, flexible, value as StructValue ?? [], w, spans, path);
+        else if (field.Kind == FieldKind.Struct)
+        {
+            if (nullable) w.WriteInt8(value is null ? (sbyte)-1 : (sbyte)1); // presence marker of a nullable struct
+            if (value is not null || !nullable) WriteStruct(field.Fields!, version, flexible, value as StructValue ?? [], w, spans, path);
+        }
         else WriteValue(field.Kind, nullable, flexible, value, w, spans, path);
     }
 

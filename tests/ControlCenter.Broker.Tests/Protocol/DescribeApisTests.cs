@@ -1,0 +1,205 @@
+using System.Text;
+using Confluent.Kafka;
+using Confluent.Kafka.Admin;
+using ControlCenter.Broker.Protocol;
+using ControlCenter.Broker.Protocol.Apis;
+using ControlCenter.Broker.Protocol.Messages;
+using ControlCenter.LogFormat;
+using ErrorCode = ControlCenter.Broker.Protocol.ErrorCode;
+
+namespace ControlCenter.Broker.Tests.Protocol;
+
+/// <summary>
+/// The APIs served from their definitions alone (flexible from v0): DescribeCluster through a real
+/// admin client and byte by byte, DescribeTopicPartitions paging, DescribeProducers after a real
+/// idempotent producer.
+/// </summary>
+public class DescribeApisTests : IAsyncLifetime
+{
+    private TestBroker _broker = null!;
+    private string Bootstrap => _broker.BootstrapServers;
+
+    public async ValueTask InitializeAsync() => _broker = await TestBroker.StartAsync();
+    public async ValueTask DisposeAsync() => await _broker.DisposeAsync();
+
+    [Fact]
+    public async Task DescribeClusterAndMetadataAgreeAndReportAuthorizedOperations()
+    {
+        // librdkafka's DescribeCluster and DescribeTopics ask Metadata (v8+) for authorized operations.
+        using var admin = Clients.Admin(Bootstrap);
+        await Clients.CreateTopicAsync(Bootstrap, "ops", 1);
+        var cluster = await admin.DescribeClusterAsync(new DescribeClusterOptions { IncludeAuthorizedOperations = true });
+        var topic = Assert.Single((await admin.DescribeTopicsAsync(TopicCollection.OfTopicNames(["ops"]), new DescribeTopicsOptions { IncludeAuthorizedOperations = true })).TopicDescriptions);
+        Assert.Contains(AclOperation.Read, topic.AuthorizedOperations);
+        Assert.Contains(AclOperation.Write, topic.AuthorizedOperations);
+        Assert.DoesNotContain(AclOperation.ClusterAction, topic.AuthorizedOperations);
+
+        Assert.Equal(_broker.Broker.ClusterId, cluster.ClusterId);
+        var node = Assert.Single(cluster.Nodes);
+        Assert.Equal(node.Id, cluster.Controller.Id);
+        Assert.Equal(_broker.Broker.Port, node.Port);
+        // No authorizer: every operation that applies to a cluster is allowed.
+        Assert.Contains(AclOperation.Describe, cluster.AuthorizedOperations);
+        Assert.Contains(AclOperation.IdempotentWrite, cluster.AuthorizedOperations);
+        Assert.Contains(AclOperation.ClusterAction, cluster.AuthorizedOperations);
+        Assert.DoesNotContain(AclOperation.Read, cluster.AuthorizedOperations);
+
+        // DescribeCluster itself (what Java's admin client sends) says the same.
+        var described = await SendAsync(ApiKey.DescribeCluster, 2, new() { ["IncludeClusterAuthorizedOperations"] = true, ["EndpointType"] = (sbyte)1 });
+        Assert.Equal(cluster.ClusterId, described.String("ClusterId"));
+        Assert.Equal(cluster.Controller.Id, described.Int32("ControllerId"));
+        var broker = Assert.Single(described.Structs("Brokers")!);
+        Assert.Equal((node.Id, node.Host, node.Port), (broker.Int32("BrokerId"), broker.String("Host"), broker.Int32("Port")));
+        Assert.False(broker.Bool("IsFenced"));
+        int bits = described.Int32("ClusterAuthorizedOperations");
+        Assert.Equal(cluster.AuthorizedOperations.Select(o => 1 << (int)o).Sum(), bits);
+    }
+
+    [Fact]
+    public async Task DescribeClusterV0IsAnsweredByteForByteAsKafkaEncodesIt()
+    {
+        using var client = await RawKafkaClient.ConnectAsync(Bootstrap);
+        // Body: IncludeClusterAuthorizedOperations = false, no tagged fields.
+        var reader = await client.SendAsync(60, 0, w => w.WriteRaw([0x00, 0x00]), flexibleHeader: true);
+        var rest = reader.ReadBytesMemory(reader.Remaining).ToArray();
+
+        string clusterId = _broker.Broker.ClusterId, host = "127.0.0.1";
+        int port = _broker.Broker.Port;
+        var expected = new List<byte> { 0x00 };                                  // response header v1: no tagged fields
+        expected.AddRange([0, 0, 0, 0]);                                          // ThrottleTimeMs
+        expected.AddRange([0, 0]);                                                // ErrorCode
+        expected.Add(0x00);                                                       // ErrorMessage: null compact string
+        expected.Add((byte)(clusterId.Length + 1)); expected.AddRange(Encoding.ASCII.GetBytes(clusterId));
+        expected.AddRange([0, 0, 0, 1]);                                          // ControllerId (node 1)
+        expected.Add(2);                                                          // Brokers: one
+        expected.AddRange([0, 0, 0, 1]);                                          //   BrokerId
+        expected.Add((byte)(host.Length + 1)); expected.AddRange(Encoding.ASCII.GetBytes(host));
+        expected.AddRange([(byte)(port >> 24), (byte)(port >> 16), (byte)(port >> 8), (byte)port]);
+        expected.Add(0x00);                                                       //   Rack: null
+        expected.Add(0x00);                                                       //   broker tagged fields
+        expected.AddRange([0x80, 0, 0, 0]);                                       // ClusterAuthorizedOperations: not asked
+        expected.Add(0x00);                                                       // tagged fields
+        Assert.Equal(expected.ToArray(), rest);
+    }
+
+    [Theory]
+    [InlineData(2, ErrorCode.MismatchedEndpointType)]
+    [InlineData(7, ErrorCode.UnsupportedEndpointType)]
+    public async Task DescribeClusterForAnotherEndpointTypeSaysWhy(sbyte endpointType, ErrorCode expected)
+    {
+        var response = await SendAsync(ApiKey.DescribeCluster, 1, new() { ["EndpointType"] = endpointType });
+        Assert.Equal((short)expected, response.Int16("ErrorCode"));
+        Assert.False(string.IsNullOrEmpty(response.String("ErrorMessage")));
+        Assert.Empty(response.Structs("Brokers")!);
+    }
+
+    [Fact]
+    public async Task DescribeTopicPartitionsPagesThroughEveryTopicInOrder()
+    {
+        await Clients.CreateTopicAsync(Bootstrap, "dtp-a", 5);
+        await Clients.CreateTopicAsync(Bootstrap, "dtp-b", 3);
+        await Clients.CreateTopicAsync(Bootstrap, "dtp-c", 1);
+        var seen = new List<string>();
+        StructValue? cursor = null;
+        int pages = 0;
+        do
+        {
+            var response = await SendAsync(ApiKey.DescribeTopicPartitions, 0, new()
+            {
+                ["Topics"] = StructValue.List(new[] { "dtp-c", "dtp-a", "dtp-b" }.Select(n => new StructValue { ["Name"] = n })),
+                ["ResponsePartitionLimit"] = 4,
+                ["Cursor"] = cursor,
+            });
+            var topics = response.Structs("Topics")!;
+            Assert.True(topics.Sum(t => t.Structs("Partitions")!.Count) <= 4);
+            foreach (var topic in topics)
+            {
+                Assert.Equal(0, topic.Int16("ErrorCode"));
+                Assert.NotEqual(Guid.Empty, topic.Uuid("TopicId"));
+                foreach (var p in topic.Structs("Partitions")!)
+                {
+                    Assert.Equal([1], p.Array<int>("IsrNodes")!);
+                    seen.Add($"{topic.String("Name")}-{p.Int32("PartitionIndex")}");
+                }
+            }
+            cursor = response.Struct("NextCursor");
+            pages++;
+        } while (cursor is not null && pages < 10);
+
+        Assert.Equal(3, pages);
+        Assert.Equal(["dtp-a-0", "dtp-a-1", "dtp-a-2", "dtp-a-3", "dtp-a-4", "dtp-b-0", "dtp-b-1", "dtp-b-2", "dtp-c-0"], seen);
+    }
+
+    [Fact]
+    public async Task DescribeTopicPartitionsReadsAHandWrittenCursorAndNamesUnknownTopics()
+    {
+        await Clients.CreateTopicAsync(Bootstrap, "dtp-cursor", 4);
+        using var client = await RawKafkaClient.ConnectAsync(Bootstrap);
+        var reader = await client.SendAsync(75, 0, w =>
+        {
+            w.WriteRaw([3]);                                                      // Topics: two
+            w.WriteRaw([11, .. "dtp-cursor"u8, 0]);                               //   Name, tagged fields
+            w.WriteRaw([8, .. "missing"u8, 0]);
+            w.WriteRaw([0, 0, 0, 100]);                                           // ResponsePartitionLimit
+            w.WriteRaw([1, 11, .. "dtp-cursor"u8, 0, 0, 0, 2, 0]);                // Cursor: present, TopicName, PartitionIndex 2, tagged fields
+            w.WriteRaw([0]);                                                      // tagged fields
+        }, flexibleHeader: true);
+        reader.SkipTaggedFields(); // response header v1
+        var response = MessageReader.Read(Definition(ApiKey.DescribeTopicPartitions).Response!, 0, reader);
+        var topics = response.Structs("Topics")!;
+        Assert.Equal(["dtp-cursor", "missing"], topics.Select(t => t.String("Name")));
+        Assert.Equal([2, 3], topics[0].Structs("Partitions")!.Select(p => p.Int32("PartitionIndex")));
+        Assert.Equal((short)ErrorCode.UnknownTopicOrPartition, topics[1].Int16("ErrorCode"));
+        Assert.Null(response.Struct("NextCursor"));
+
+        // A cursor on a topic not asked for is an invalid request.
+        var invalid = await SendAsync(ApiKey.DescribeTopicPartitions, 0, new()
+        {
+            ["Topics"] = StructValue.List([new StructValue { ["Name"] = "dtp-cursor" }]),
+            ["Cursor"] = new StructValue { ["TopicName"] = "elsewhere", ["PartitionIndex"] = 0 },
+        });
+        Assert.Equal((short)ErrorCode.InvalidRequest, Assert.Single(invalid.Structs("Topics")!).Int16("ErrorCode"));
+    }
+
+    [Fact]
+    public async Task DescribeProducersListsTheIdempotentProducerWithItsLastSequence()
+    {
+        await Clients.CreateTopicAsync(Bootstrap, "producers", 2);
+        long before = DateTimeOffset.UtcNow.ToUnixTimeMilliseconds();
+        using (var idempotent = Clients.Producer(Bootstrap, c => c.EnableIdempotence = true))
+            for (int i = 0; i < 3; i++)
+                await idempotent.ProduceAsync(new TopicPartition("producers", 0), new Message<byte[]?, byte[]?> { Value = [(byte)i] }, TestContext.Current.CancellationToken);
+        using (var plain = Clients.Producer(Bootstrap, c => c.EnableIdempotence = false))
+            await plain.ProduceAsync(new TopicPartition("producers", 1), new Message<byte[]?, byte[]?> { Value = [9] }, TestContext.Current.CancellationToken);
+
+        var response = await SendAsync(ApiKey.DescribeProducers, 0, new()
+        {
+            ["Topics"] = StructValue.List([
+                new StructValue { ["Name"] = "producers", ["PartitionIndexes"] = StructValue.List([0, 1, 5]) },
+            ]),
+        });
+        var partitions = Assert.Single(response.Structs("Topics")!).Structs("Partitions")!;
+        var producer = Assert.Single(partitions[0].Structs("ActiveProducers")!);
+        Assert.True(producer.Int64("ProducerId") >= 0);
+        Assert.Equal(0, producer.Int32("ProducerEpoch"));
+        Assert.Equal(2, producer.Int32("LastSequence"));
+        Assert.InRange(producer.Int64("LastTimestamp"), before - 1000, DateTimeOffset.UtcNow.ToUnixTimeMilliseconds() + 1000);
+        Assert.Equal(-1, producer.Int64("CurrentTxnStartOffset"));
+        Assert.Empty(partitions[1].Structs("ActiveProducers")!); // a producer without an id keeps no state
+        Assert.Equal((short)ErrorCode.UnknownTopicOrPartition, partitions[2].Int16("ErrorCode"));
+    }
+
+    private static ApiDefinition Definition(ApiKey key) => ApiCatalog.Definitions.Single(d => d.Key == key);
+
+    /// <summary>Sends a request built from the API's definition and reads the response with it.</summary>
+    private async Task<StructValue> SendAsync(ApiKey key, short version, StructValue request)
+    {
+        var api = Definition(key);
+        using var client = await RawKafkaClient.ConnectAsync(Bootstrap);
+        var reader = await client.SendAsync((short)key, version, w => MessageWriter.Write(api.Request, version, request, w), flexibleHeader: true);
+        reader.SkipTaggedFields();
+        var response = MessageReader.Read(api.Response!, version, reader);
+        Assert.Equal(0, reader.Remaining);
+        return response;
+    }
+}
