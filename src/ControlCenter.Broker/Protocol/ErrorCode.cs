@@ -66,6 +66,7 @@ public enum ErrorCode : short
     GroupSubscribedToTopic = 86,
     InvalidRecord = 87,
     UnstableOffsetCommit = 88,
+    UnknownTopicId = 100,
     MismatchedEndpointType = 114,
     UnsupportedEndpointType = 115,
     InvalidTimestamp = 32,

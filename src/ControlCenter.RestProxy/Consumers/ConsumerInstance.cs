@@ -120,13 +120,16 @@ public sealed class ConsumerInstance : IDisposable
     /// <summary>
     /// Moves positions (explicit offsets, or Offset.Beginning / Offset.End). The partitions must be
     /// assigned. A manually assigned consumer is re-assigned with the new positions (librdkafka may
-    /// refuse a seek before its first fetch); a subscribed one seeks.
+    /// refuse a seek before its first fetch); a subscribed one seeks. Beginning and end are resolved
+    /// here, to the log start and high watermark: "the end" is where the log ended when the request
+    /// came, so a record produced right after it is read (librdkafka would look the end up later).
     /// </summary>
     public void Seek(IReadOnlyList<TopicPartitionOffset> positions)
     {
         var assigned = SafeAssignment().ToHashSet();
         if (positions.FirstOrDefault(p => !assigned.Contains(p.TopicPartition)) is { } missing)
             throw RestException.IllegalState($"No current assignment for partition {missing.Topic}-{missing.Partition.Value}");
+        positions = positions.Select(Resolve).ToList();
         foreach (var p in positions)
         {
             if (_pending?.TopicPartition == p.TopicPartition) _pending = null;
@@ -139,6 +142,13 @@ public sealed class ConsumerInstance : IDisposable
             return;
         }
         foreach (var p in positions) _consumer.Seek(p);
+    }
+
+    private TopicPartitionOffset Resolve(TopicPartitionOffset position)
+    {
+        if (position.Offset != Offset.End && position.Offset != Offset.Beginning) return position;
+        var marks = _consumer.QueryWatermarkOffsets(position.TopicPartition, TimeSpan.FromSeconds(10));
+        return new TopicPartitionOffset(position.TopicPartition, position.Offset == Offset.End ? marks.High : marks.Low);
     }
 
     /// <summary>Records for one GET: until the timeout, max_bytes (at least one record), or the instance's fetch.min.bytes.</summary>

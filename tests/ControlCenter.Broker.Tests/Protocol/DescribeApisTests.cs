@@ -189,6 +189,30 @@ public class DescribeApisTests : IAsyncLifetime
         Assert.Equal((short)ErrorCode.UnknownTopicOrPartition, partitions[2].Int16("ErrorCode"));
     }
 
+    [Fact]
+    public async Task MetadataV12NamesTopicsByIdAndSaysWhichIdsAreUnknown()
+    {
+        await Clients.CreateTopicAsync(Bootstrap, "meta-ids", 3);
+        var byName = await SendAsync(ApiKey.Metadata, 10, new() { ["Topics"] = StructValue.List([new StructValue { ["Name"] = "meta-ids" }]) });
+        Guid id = Assert.Single(byName.Structs("Topics")!).Uuid("TopicId");
+        Assert.NotEqual(Guid.Empty, id);
+
+        var unknown = Guid.NewGuid();
+        var byId = await SendAsync(ApiKey.Metadata, 12, new()
+        {
+            ["Topics"] = StructValue.List([new StructValue { ["TopicId"] = id }, new StructValue { ["TopicId"] = unknown }]),
+        });
+        var topics = byId.Structs("Topics")!;
+        Assert.Equal(("meta-ids", id, (short)0, 3), (topics[0].String("Name"), topics[0].Uuid("TopicId"), topics[0].Int16("ErrorCode"), topics[0].Structs("Partitions")!.Count));
+        Assert.Equal((null, unknown, (short)ErrorCode.UnknownTopicId), (topics[1].String("Name"), topics[1].Uuid("TopicId"), topics[1].Int16("ErrorCode")));
+        Assert.Equal(_broker.Broker.ClusterId, byId.String("ClusterId"));
+
+        // v13 adds a top-level error code; null topics still means all of them.
+        var all = await SendAsync(ApiKey.Metadata, 13, new() { ["Topics"] = null });
+        Assert.Equal(0, all.Int16("ErrorCode"));
+        Assert.Contains(all.Structs("Topics")!, t => t.String("Name") == "meta-ids");
+    }
+
     private static ApiDefinition Definition(ApiKey key) => ApiCatalog.Definitions.Single(d => d.Key == key);
 
     /// <summary>Sends a request built from the API's definition and reads the response with it.</summary>

@@ -23,8 +23,12 @@ public sealed record FuzzResult(long Sent, long Mutated, long Responses, long Co
 /// may be answered or end the connection, nothing else. Seeded, so a failure replays.
 /// </summary>
 /// <param name="mutatedPercent">How many requests are broken (the rest are sent well-formed and must be answered).</param>
-public sealed class ProtocolFuzzer(string bootstrap, int seed, int mutatedPercent = 85, FuzzVocabulary? vocabulary = null)
+/// <param name="inTurn">Every API and version in turn instead of at random, so a run of at least as many requests as there are versions covers them all.</param>
+public sealed class ProtocolFuzzer(string bootstrap, int seed, int mutatedPercent = 85, FuzzVocabulary? vocabulary = null, bool inTurn = false)
 {
+    private static readonly (ApiDefinition Api, short Version)[] Every =
+        [.. ApiCatalog.Definitions.SelectMany(a => a.Versions.Select(v => (a, v)))];
+
     /// <summary>How long a request may go unanswered before the connection is dropped (fuzzed values can ask a broker to wait).</summary>
     public static readonly TimeSpan AnswerTimeout = TimeSpan.FromSeconds(5);
 
@@ -50,12 +54,10 @@ public sealed class ProtocolFuzzer(string bootstrap, int seed, int mutatedPercen
         int correlation = 0;
         try
         {
-            while (Interlocked.Increment(ref _sent) <= requests && !cancellation.IsCancellationRequested)
+            long n;
+            while ((n = Interlocked.Increment(ref _sent)) <= requests && !cancellation.IsCancellationRequested)
             {
-                var api = apis[random.Next(apis.Count)];
-                // A join (and the sync after it) waits out a rebalance: fewer of them keep the run fast.
-                if (api.Key is Broker.Protocol.ApiKey.JoinGroup or Broker.Protocol.ApiKey.SyncGroup && random.Next(10) != 0) api = apis[random.Next(apis.Count)];
-                short version = (short)random.Next(api.MinVersion, api.MaxVersion + 1);
+                var (api, version) = inTurn ? Every[(n - 1) % Every.Length] : Pick(apis, random);
                 var value = generator.Generate(api.Request, version);
                 var spans = new List<FieldSpan>();
                 byte[] body;
@@ -93,6 +95,14 @@ public sealed class ProtocolFuzzer(string bootstrap, int seed, int mutatedPercen
             }
         }
         finally { connection?.Dispose(); }
+    }
+
+    private static (ApiDefinition, short) Pick(IReadOnlyList<ApiDefinition> apis, Random random)
+    {
+        var api = apis[random.Next(apis.Count)];
+        // A join (and the sync after it) waits out a rebalance: fewer of them keep the run fast.
+        if (api.Key is Broker.Protocol.ApiKey.JoinGroup or Broker.Protocol.ApiKey.SyncGroup && random.Next(10) != 0) api = apis[random.Next(apis.Count)];
+        return (api, (short)random.Next(api.MinVersion, api.MaxVersion + 1));
     }
 
     private static byte[] Frame(ApiDefinition api, short version, int correlation, byte[] body)

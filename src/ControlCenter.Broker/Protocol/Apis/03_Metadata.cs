@@ -7,92 +7,115 @@ using static ControlCenter.Broker.Protocol.Messages.Schema;
 namespace ControlCenter.Broker.Protocol.Apis;
 
 /// <summary>
-/// Metadata v0–8 (capped below v9 so librdkafka does not start KIP-320 epoch validation).
-/// v0: an empty list means all topics; v1+: null means all, empty means none. Missing topics
+/// Metadata v0–13, served from its definition (flexible from v9). v0: an empty list means all
+/// topics; v1+: null means all, empty means none; v10+ may name topics by id. Missing topics
 /// are auto-created when the client allows it and auto.create.topics.enable is on. Asked for
-/// authorized operations (v8, what admin clients' DescribeCluster and DescribeTopics use), it
-/// reports all that apply, as Kafka does without an authorizer.
+/// authorized operations (v8+, what admin clients' DescribeCluster and DescribeTopics use), it
+/// reports all that apply, as Kafka does without an authorizer. From v9 librdkafka trusts the
+/// leader epochs (always 0 here) and validates positions with OffsetForLeaderEpoch.
 /// </summary>
-internal sealed class MetadataApi : ApiHandler
+internal sealed class MetadataApi : DefinedApi
 {
     public override ApiKey Key => ApiKey.Metadata;
 
-    /// <summary>The request as Kafka defines it (clients/src/main/resources/common/message).</summary>
-    public override MessageSpec Request { get; } = Message("MetadataRequest", "0-12", "9+",
+    public override MessageSpec Request { get; } = Message("MetadataRequest", "0-13", "9+",
         Array("Topics", "0+", Uuid("TopicId", "10+"), String("Name").NullableIn("10+")).NullableIn("1+"),
-        Bool("AllowAutoTopicCreation", "4+"),
+        Bool("AllowAutoTopicCreation", "4+").WithDefault(true),
         Bool("IncludeClusterAuthorizedOperations", "8-10"),
         Bool("IncludeTopicAuthorizedOperations", "8+"));
-    public override short MaxVersion => 8;
 
-    public override ValueTask<bool> HandleAsync(RequestContext context, KafkaReader request, KafkaWriter response)
+    public override MessageSpec Response { get; } = Message("MetadataResponse", "0-13", "9+",
+        Int32("ThrottleTimeMs", "3+"),
+        Array("Brokers", "0+", Int32("NodeId"), String("Host"), Int32("Port"), String("Rack", "1+").NullableIn("1+")),
+        String("ClusterId", "2+").NullableIn("2+"),
+        Int32("ControllerId", "1+").WithDefault(-1),
+        Array("Topics", "0+",
+            Int16("ErrorCode"),
+            String("Name").NullableIn("12+"),
+            Uuid("TopicId", "10+"),
+            Bool("IsInternal", "1+"),
+            Array("Partitions", "0+",
+                Int16("ErrorCode"),
+                Int32("PartitionIndex"),
+                Int32("LeaderId"),
+                Int32("LeaderEpoch", "7+").WithDefault(-1),
+                ArrayOf(FieldKind.Int32, "ReplicaNodes"),
+                ArrayOf(FieldKind.Int32, "IsrNodes"),
+                ArrayOf(FieldKind.Int32, "OfflineReplicas", "5+")),
+            Int32("TopicAuthorizedOperations", "8+").WithDefault(AuthorizedOperations.NotRequested)),
+        Int32("ClusterAuthorizedOperations", "8-10").WithDefault(AuthorizedOperations.NotRequested),
+        Int16("ErrorCode", "13+"));
+
+    protected override ValueTask<StructValue> HandleAsync(RequestContext context, StructValue request)
     {
-        short v = context.Version;
-        var requested = request.ReadNullableArray(r => r.ReadString());
-        bool allowAutoCreate = v < 4 || request.ReadBool();
-        bool clusterOperations = false, topicOperations = false;
-        if (v >= 8) (clusterOperations, topicOperations) = (request.ReadBool(), request.ReadBool());
-        if (v == 0 && requested is { Count: 0 }) requested = null;
-
         var broker = context.Broker;
         var logs = broker.Logs;
-        var topics = new List<(ErrorCode Error, string Name, TopicState? Topic)>();
-        if (requested is null)
-            topics.AddRange(logs.Topics.OrderBy(t => t.Name, StringComparer.Ordinal).Select(t => (ErrorCode.None, t.Name, (TopicState?)t)));
-        else
-            foreach (var name in requested.Distinct())
-                topics.Add(Resolve(name, allowAutoCreate, logs));
+        var requested = request.Structs("Topics");
+        if (context.Version == 0 && requested is { Count: 0 }) requested = null;
+        bool allowAutoCreate = request.Bool("AllowAutoTopicCreation");
 
-        if (v >= 3) response.WriteInt32(0);
-        response.WriteArrayLength(1);
-        response.WriteInt32(broker.NodeId);
-        response.WriteString(broker.AdvertisedHost);
-        response.WriteInt32(broker.AdvertisedPort);
-        if (v >= 1) response.WriteNullableString(broker.Options.Rack);
-        if (v >= 2) response.WriteNullableString(broker.ClusterId);
-        if (v >= 1) response.WriteInt32(broker.NodeId); // single node: it is the controller too
-        response.WriteArrayLength(topics.Count);
-        foreach (var (error, name, topic) in topics)
+        var topics = new List<(ErrorCode Error, string? Name, Guid Id, TopicState? Topic)>();
+        if (requested is null)
+            topics.AddRange(logs.Topics.OrderBy(t => t.Name, StringComparer.Ordinal).Select(t => (ErrorCode.None, (string?)t.Name, t.Id, (TopicState?)t)));
+        else
+            foreach (var wanted in requested.DistinctBy(t => (t.String("Name"), t.Uuid("TopicId"))))
+                topics.Add(wanted.String("Name") is { } name ? Resolve(name, allowAutoCreate, logs) : ResolveId(wanted.Uuid("TopicId"), logs));
+
+        bool topicOperations = request.Bool("IncludeTopicAuthorizedOperations");
+        var replicas = new List<object?> { broker.NodeId }; // shared: every partition has this one replica
+        var offline = new List<object?>();
+        var response = new StructValue
         {
-            response.WriteErrorCode(error);
-            response.WriteString(name);
-            if (v >= 1) response.WriteBool(topic?.IsInternal ?? false);
-            var partitions = topic?.Partitions ?? [];
-            response.WriteArrayLength(partitions.Length);
-            for (int p = 0; p < partitions.Length; p++)
+            ["Brokers"] = new List<object?>
             {
-                response.WriteErrorCode(ErrorCode.None);
-                response.WriteInt32(p);
-                response.WriteInt32(broker.NodeId);
-                if (v >= 7) response.WriteInt32(0); // leader epoch
-                response.WriteInt32Array([broker.NodeId]);
-                response.WriteInt32Array([broker.NodeId]);
-                if (v >= 5) response.WriteArrayLength(0);
-            }
-            if (v >= 8) response.WriteInt32(topicOperations && error == ErrorCode.None ? AuthorizedOperations.Topic : AuthorizedOperations.NotRequested);
-        }
-        if (v >= 8) response.WriteInt32(clusterOperations ? AuthorizedOperations.Cluster : AuthorizedOperations.NotRequested);
-        return ValueTask.FromResult(true);
+                new StructValue { ["NodeId"] = broker.NodeId, ["Host"] = broker.AdvertisedHost, ["Port"] = broker.AdvertisedPort, ["Rack"] = broker.Options.Rack },
+            },
+            ["ClusterId"] = broker.ClusterId,
+            ["ControllerId"] = broker.NodeId, // single node: it is the controller too
+            ["Topics"] = StructValue.List(topics.Select(t =>
+            {
+                var partitions = new List<object?>(t.Topic?.Partitions.Length ?? 0);
+                for (int p = 0; p < (t.Topic?.Partitions.Length ?? 0); p++)
+                    partitions.Add(new StructValue
+                    {
+                        ["PartitionIndex"] = p, ["LeaderId"] = broker.NodeId, ["LeaderEpoch"] = 0,
+                        ["ReplicaNodes"] = replicas, ["IsrNodes"] = replicas, ["OfflineReplicas"] = offline,
+                    });
+                return new StructValue
+                {
+                    ["ErrorCode"] = (short)t.Error, ["Name"] = t.Name, ["TopicId"] = t.Id, ["IsInternal"] = t.Topic?.IsInternal ?? false,
+                    ["Partitions"] = partitions,
+                    ["TopicAuthorizedOperations"] = topicOperations && t.Error == ErrorCode.None ? AuthorizedOperations.Topic : AuthorizedOperations.NotRequested,
+                };
+            })),
+        };
+        if (request.Bool("IncludeClusterAuthorizedOperations")) response["ClusterAuthorizedOperations"] = AuthorizedOperations.Cluster;
+        return ValueTask.FromResult(response);
     }
 
-    private static (ErrorCode, string, TopicState?) Resolve(string name, bool allowAutoCreate, LogManager logs)
+    private static (ErrorCode, string?, Guid, TopicState?) ResolveId(Guid id, LogManager logs) =>
+        logs.Topics.FirstOrDefault(t => t.Id == id && id != Guid.Empty) is { } topic
+            ? (ErrorCode.None, topic.Name, topic.Id, topic)
+            : (ErrorCode.UnknownTopicId, null, id, null);
+
+    private static (ErrorCode, string?, Guid, TopicState?) Resolve(string name, bool allowAutoCreate, LogManager logs)
     {
-        if (logs.GetTopic(name) is { } existing) return (ErrorCode.None, name, existing);
-        if (TopicNames.Validate(name) is not null) return (ErrorCode.InvalidTopicException, name, null);
+        if (logs.GetTopic(name) is { } existing) return (ErrorCode.None, name, existing.Id, existing);
+        if (TopicNames.Validate(name) is not null) return (ErrorCode.InvalidTopicException, name, Guid.Empty, null);
         if (!allowAutoCreate || !logs.BrokerConfig.AutoCreateTopics || TopicNames.IsInternal(name))
-            return (ErrorCode.UnknownTopicOrPartition, name, null);
+            return (ErrorCode.UnknownTopicOrPartition, name, Guid.Empty, null);
         try
         {
-            var created = logs.CreateTopic(name, -1, -1, new Dictionary<string, string?>(), validateOnly: false);
-            return (ErrorCode.None, name, created);
+            var created = logs.CreateTopic(name, -1, -1, new Dictionary<string, string?>(), validateOnly: false)!; // null only when validating
+            return (ErrorCode.None, name, created.Id, created);
         }
-        catch (KafkaErrorException e) when (e.Code == ErrorCode.TopicAlreadyExists)
+        catch (KafkaErrorException e) when (e.Code == ErrorCode.TopicAlreadyExists && logs.GetTopic(name) is { } concurrent)
         {
-            return (ErrorCode.None, name, logs.GetTopic(name)); // created concurrently by another request
+            return (ErrorCode.None, name, concurrent.Id, concurrent); // created concurrently by another request
         }
         catch (KafkaErrorException e)
         {
-            return (e.Code, name, null);
+            return (e.Code, name, Guid.Empty, null);
         }
     }
 }
