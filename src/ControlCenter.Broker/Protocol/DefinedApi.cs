@@ -8,7 +8,8 @@ namespace ControlCenter.Broker.Protocol;
 /// An API served entirely from its definitions: the request is read into a <see cref="StructValue"/>
 /// by <see cref="MessageReader"/> and the response written from one by <see cref="MessageWriter"/>,
 /// so every version (classic or flexible) the definitions describe is served without version
-/// checks in the handler. The versions served are the request definition's valid versions.
+/// checks in the handler. The versions served are the request definition's valid versions, unless
+/// a handler advertises fewer (and says why).
 /// </summary>
 internal abstract class DefinedApi : ApiHandler
 {

@@ -190,27 +190,22 @@ public class DescribeApisTests : IAsyncLifetime
     }
 
     [Fact]
-    public async Task MetadataV12NamesTopicsByIdAndSaysWhichIdsAreUnknown()
+    public async Task MetadataV8FromItsDefinitionReportsTopicsAndAuthorizedOperations()
     {
-        await Clients.CreateTopicAsync(Bootstrap, "meta-ids", 3);
-        var byName = await SendAsync(ApiKey.Metadata, 10, new() { ["Topics"] = StructValue.List([new StructValue { ["Name"] = "meta-ids" }]) });
-        Guid id = Assert.Single(byName.Structs("Topics")!).Uuid("TopicId");
-        Assert.NotEqual(Guid.Empty, id);
-
-        var unknown = Guid.NewGuid();
-        var byId = await SendAsync(ApiKey.Metadata, 12, new()
+        await Clients.CreateTopicAsync(Bootstrap, "meta-v8", 3);
+        var response = await SendAsync(ApiKey.Metadata, 8, new()
         {
-            ["Topics"] = StructValue.List([new StructValue { ["TopicId"] = id }, new StructValue { ["TopicId"] = unknown }]),
+            ["Topics"] = StructValue.List([new StructValue { ["Name"] = "meta-v8" }, new StructValue { ["Name"] = "no-such/topic" }]),
+            ["AllowAutoTopicCreation"] = true,
+            ["IncludeTopicAuthorizedOperations"] = true,
         });
-        var topics = byId.Structs("Topics")!;
-        Assert.Equal(("meta-ids", id, (short)0, 3), (topics[0].String("Name"), topics[0].Uuid("TopicId"), topics[0].Int16("ErrorCode"), topics[0].Structs("Partitions")!.Count));
-        Assert.Equal((null, unknown, (short)ErrorCode.UnknownTopicId), (topics[1].String("Name"), topics[1].Uuid("TopicId"), topics[1].Int16("ErrorCode")));
-        Assert.Equal(_broker.Broker.ClusterId, byId.String("ClusterId"));
-
-        // v13 adds a top-level error code; null topics still means all of them.
-        var all = await SendAsync(ApiKey.Metadata, 13, new() { ["Topics"] = null });
-        Assert.Equal(0, all.Int16("ErrorCode"));
-        Assert.Contains(all.Structs("Topics")!, t => t.String("Name") == "meta-ids");
+        var topics = response.Structs("Topics")!;
+        Assert.Equal(("meta-v8", (short)0, 3), (topics[0].String("Name"), topics[0].Int16("ErrorCode"), topics[0].Structs("Partitions")!.Count));
+        Assert.Equal(0, topics[0].Structs("Partitions")![2].Int32("LeaderEpoch"));
+        Assert.NotEqual(int.MinValue, topics[0].Int32("TopicAuthorizedOperations"));
+        Assert.Equal((short)ErrorCode.InvalidTopicException, topics[1].Int16("ErrorCode")); // an invalid name is not auto-created
+        Assert.Equal(int.MinValue, response.Int32("ClusterAuthorizedOperations"));
+        Assert.Equal(_broker.Broker.ClusterId, response.String("ClusterId"));
     }
 
     private static ApiDefinition Definition(ApiKey key) => ApiCatalog.Definitions.Single(d => d.Key == key);
@@ -220,8 +215,9 @@ public class DescribeApisTests : IAsyncLifetime
     {
         var api = Definition(key);
         using var client = await RawKafkaClient.ConnectAsync(Bootstrap);
-        var reader = await client.SendAsync((short)key, version, w => MessageWriter.Write(api.Request, version, request, w), flexibleHeader: true);
-        reader.SkipTaggedFields();
+        bool flexible = api.Request.IsFlexible(version);
+        var reader = await client.SendAsync((short)key, version, w => MessageWriter.Write(api.Request, version, request, w), flexibleHeader: flexible);
+        if (flexible) reader.SkipTaggedFields(); // response header v1
         var response = MessageReader.Read(api.Response!, version, reader);
         Assert.Equal(0, reader.Remaining);
         return response;

@@ -7,16 +7,23 @@ using static ControlCenter.Broker.Protocol.Messages.Schema;
 namespace ControlCenter.Broker.Protocol.Apis;
 
 /// <summary>
-/// Metadata v0–13, served from its definition (flexible from v9). v0: an empty list means all
+/// Metadata, served from its definition (v0–13, flexible from v9). v0: an empty list means all
 /// topics; v1+: null means all, empty means none; v10+ may name topics by id. Missing topics
 /// are auto-created when the client allows it and auto.create.topics.enable is on. Asked for
 /// authorized operations (v8+, what admin clients' DescribeCluster and DescribeTopics use), it
-/// reports all that apply, as Kafka does without an authorizer. From v9 librdkafka trusts the
-/// leader epochs (always 0 here) and validates positions with OffsetForLeaderEpoch.
+/// reports all that apply, as Kafka does without an authorizer.
 /// </summary>
 internal sealed class MetadataApi : DefinedApi
 {
     public override ApiKey Key => ApiKey.Metadata;
+
+    /// <summary>
+    /// Advertised up to v8 only: from v9 librdkafka trusts leader epochs and starts KIP-320 position
+    /// validation, and a fresh-clone run with v12 advertised crashed a test process inside librdkafka
+    /// (double free) and lost a search's consumer position once. v9–13 are defined and encode as
+    /// Kafka's, but stay unadvertised until that path is understood and tested.
+    /// </summary>
+    public override short MaxVersion => 8;
 
     public override MessageSpec Request { get; } = Message("MetadataRequest", "0-13", "9+",
         Array("Topics", "0+", Uuid("TopicId", "10+"), String("Name").NullableIn("10+")).NullableIn("1+"),
