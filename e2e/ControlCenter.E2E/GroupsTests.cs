@@ -1,3 +1,4 @@
+using ControlCenter.Kafka.Cluster;
 using Confluent.Kafka;
 using Microsoft.Playwright;
 using static Microsoft.Playwright.Assertions;
@@ -11,7 +12,7 @@ public class GroupsTests(AppFixture fixture) : IClassFixture<AppFixture>
     {
         string bootstrap = await fixture.App.BootstrapServersAsync();
         using (var admin = new AdminClientBuilder(new AdminClientConfig { BootstrapServers = bootstrap }).Build())
-            await admin.CreateTopicsAsync([new Confluent.Kafka.Admin.TopicSpecification { Name = "g-e2e", NumPartitions = 1, ReplicationFactor = 1 }]);
+            await admin.CreateTopicsAsync([new Confluent.Kafka.Admin.TopicSpecification { Name = "g-e2e", NumPartitions = 1, ReplicationFactor = 1 }]).OffPollThread();
         using (var producer = new ProducerBuilder<Null, string>(new ProducerConfig { BootstrapServers = bootstrap }).Build())
             for (int i = 0; i < 50; i++) await producer.ProduceAsync("g-e2e", new Message<Null, string> { Value = $"m{i}" }, TestContext.Current.CancellationToken);
         using (var consumer = new ConsumerBuilder<Ignore, Ignore>(new ConsumerConfig { BootstrapServers = bootstrap, GroupId = "g-e2e-group" }).Build())
@@ -20,6 +21,7 @@ public class GroupsTests(AppFixture fixture) : IClassFixture<AppFixture>
         var page = await fixture.Browser.OpenConnectedAsync(fixture.App.BaseUrl + "/groups");
         var grid = page.GetByTestId("group-grid");
         await Expect(grid).ToContainTextAsync("g-e2e-group");
+        await Expect(grid.Locator("tr", new() { HasText = "g-e2e-group" }).GetByTestId("group-type")).ToHaveTextAsync("classic");
         await grid.Locator("a.group-link", new() { HasText = "g-e2e-group" }).ClickAsync();
         await page.WaitForURLAsync("**/groups/g-e2e-group");
         await Expect(page.GetByTestId("lag-records")).ToHaveTextAsync("0");

@@ -1,3 +1,4 @@
+using ControlCenter.Kafka.Cluster;
 using System.Text;
 using Confluent.Kafka;
 using Microsoft.Playwright;
@@ -13,7 +14,7 @@ public class MessagesTests(AppFixture fixture) : IClassFixture<AppFixture>
     private async Task CreateTopicAsync(string name, int partitions)
     {
         using var admin = new AdminClientBuilder(new AdminClientConfig { BootstrapServers = await fixture.App.BootstrapServersAsync() }).Build();
-        await admin.CreateTopicsAsync([new Confluent.Kafka.Admin.TopicSpecification { Name = name, NumPartitions = partitions, ReplicationFactor = 1 }]);
+        await admin.CreateTopicsAsync([new Confluent.Kafka.Admin.TopicSpecification { Name = name, NumPartitions = partitions, ReplicationFactor = 1 }]).OffPollThread();
     }
 
     private async Task ProduceAsync(string topic, string? key, string value)

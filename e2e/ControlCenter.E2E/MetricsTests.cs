@@ -1,3 +1,4 @@
+using ControlCenter.Kafka.Cluster;
 using Confluent.Kafka;
 using Microsoft.Playwright;
 using static Microsoft.Playwright.Assertions;
@@ -14,7 +15,7 @@ public class MetricsTests(AppFixture fixture) : IClassFixture<AppFixture>
     {
         string bootstrap = await fixture.App.BootstrapServersAsync();
         using (var admin = new AdminClientBuilder(new AdminClientConfig { BootstrapServers = bootstrap }).Build())
-            await admin.CreateTopicsAsync([new Confluent.Kafka.Admin.TopicSpecification { Name = "e2e-live", NumPartitions = 2, ReplicationFactor = 1 }]);
+            await admin.CreateTopicsAsync([new Confluent.Kafka.Admin.TopicSpecification { Name = "e2e-live", NumPartitions = 2, ReplicationFactor = 1 }]).OffPollThread();
         var page = await fixture.Browser.OpenConnectedAsync(fixture.App.BaseUrl + "/");
         var chart = page.GetByTestId("chart-cluster-records");
         await Expect(chart.Locator("svg").First).ToBeVisibleAsync(new() { Timeout = 15_000 });

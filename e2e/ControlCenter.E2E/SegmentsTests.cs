@@ -1,3 +1,4 @@
+using ControlCenter.Kafka.Cluster;
 using System.Text;
 using Confluent.Kafka;
 using ControlCenter.LogFormat.Files;
@@ -25,7 +26,7 @@ public class SegmentsTests(AppFixture fixture) : IClassFixture<AppFixture>
             {
                 Name = "e2e-segments", NumPartitions = 1, ReplicationFactor = 1,
                 Configs = new() { ["internal.segment.bytes"] = "4096", ["index.interval.bytes"] = "512", ["retention.ms"] = "86400000" },
-            }]);
+            }]).OffPollThread();
         using (var producer = new ProducerBuilder<string, string>(new ProducerConfig { BootstrapServers = bootstrap, LingerMs = 0 }).Build())
             for (int i = 0; i < 120; i++)
                 await producer.ProduceAsync("e2e-segments", new Message<string, string> { Key = $"k{i}", Value = $"{{\"n\":{i},\"pad\":\"{new string('p', 100)}\"}}" }, TestContext.Current.CancellationToken);
@@ -77,7 +78,7 @@ public class SegmentsTests(AppFixture fixture) : IClassFixture<AppFixture>
 
         // Purge up to the third segment: the broker drops the segments below the new log start; the tab follows.
         using (var admin = new AdminClientBuilder(new AdminClientConfig { BootstrapServers = bootstrap }).Build())
-            await admin.DeleteRecordsAsync([new TopicPartitionOffset("e2e-segments", 0, files[2])]);
+            await admin.DeleteRecordsAsync([new TopicPartitionOffset("e2e-segments", 0, files[2])]).OffPollThread();
         await Expect(table.Locator("tbody tr")).ToHaveCountAsync(files.Count - 2);
         await Expect(page.GetByTestId("segments-log-start").Locator(".stat-value")).ToHaveTextAsync(files[2].ToString("N0", System.Globalization.CultureInfo.InvariantCulture));
         await Expect(page.GetByTestId("strip-segment")).ToHaveCountAsync(files.Count - 2);

@@ -1,3 +1,4 @@
+using ControlCenter.Kafka.Cluster;
 using System.Collections.Concurrent;
 using System.Diagnostics;
 using Confluent.Kafka;
@@ -65,7 +66,7 @@ public static class LiveMetricsBenchmarks
             using (var admin = Clients.Admin(broker.BootstrapServers))
                 foreach (var chunk in names.Chunk(100))
                     await admin.CreateTopicsAsync(chunk.Select(n => new TopicSpecification { Name = n, NumPartitions = partitions, ReplicationFactor = 1 }),
-                        new CreateTopicsOptions { OperationTimeout = TimeSpan.FromSeconds(60), RequestTimeout = TimeSpan.FromSeconds(60) });
+                        new CreateTopicsOptions { OperationTimeout = TimeSpan.FromSeconds(60), RequestTimeout = TimeSpan.FromSeconds(60) }).OffPollThread();
             // --env "DOTNET_X=1;DOTNET_Y=2" passes runtime knobs to the app, to compare settings in one run.
             var extra = options.Get("env", "").Split(';', StringSplitOptions.RemoveEmptyEntries).Select(kv => kv.Split('=', 2)).Select(kv => (kv[0], kv[1]));
             await using var app = await AppProcess.StartAsync([("Kafka__BootstrapServers", broker.BootstrapServers), ("Kafka__LogDirs__0", dataDir),

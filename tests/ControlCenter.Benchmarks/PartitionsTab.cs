@@ -1,3 +1,4 @@
+using ControlCenter.Kafka.Cluster;
 using System.Diagnostics;
 using Confluent.Kafka;
 using Confluent.Kafka.Admin;
@@ -61,7 +62,7 @@ public static class PartitionsTab
             await admin.CreateTopicsAsync([
                 new TopicSpecification { Name = "wide", NumPartitions = partitions, ReplicationFactor = 1 },
                 new TopicSpecification { Name = "narrow", NumPartitions = 100, ReplicationFactor = 1 }],
-                new CreateTopicsOptions { OperationTimeout = TimeSpan.FromMinutes(5), RequestTimeout = TimeSpan.FromMinutes(5) });
+                new CreateTopicsOptions { OperationTimeout = TimeSpan.FromMinutes(5), RequestTimeout = TimeSpan.FromMinutes(5) }).OffPollThread();
         using (var producer = Clients.Producer(app.Bootstrap))
         {
             for (int p = 0; p < partitions; p += 7) producer.Produce(new TopicPartition("wide", p), new Message<byte[]?, byte[]?> { Value = new byte[100] });

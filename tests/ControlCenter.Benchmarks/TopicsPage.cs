@@ -1,3 +1,4 @@
+using ControlCenter.Kafka.Cluster;
 using System.Diagnostics;
 using Confluent.Kafka;
 using Confluent.Kafka.Admin;
@@ -116,7 +117,7 @@ public static class TopicsPage
         using var admin = Clients.Admin(bootstrap);
         foreach (var chunk in Enumerable.Range(0, count).Chunk(100))
             await admin.CreateTopicsAsync(chunk.Select(i => new TopicSpecification { Name = $"{prefix}-{i:D5}", NumPartitions = partitions, ReplicationFactor = 1 }),
-                new CreateTopicsOptions { OperationTimeout = TimeSpan.FromSeconds(60), RequestTimeout = TimeSpan.FromSeconds(60) });
+                new CreateTopicsOptions { OperationTimeout = TimeSpan.FromSeconds(60), RequestTimeout = TimeSpan.FromSeconds(60) }).OffPollThread();
         using var producer = Clients.Producer(bootstrap);
         for (int i = 0; i < Math.Min(count, 200); i++)
             producer.Produce(new TopicPartition($"{prefix}-{i:D5}", 0), new Message<byte[]?, byte[]?> { Value = new byte[100 + i] });

@@ -1,3 +1,4 @@
+using ControlCenter.Kafka.Cluster;
 using System.Text;
 using System.Text.Json;
 using Confluent.Kafka;
@@ -65,7 +66,7 @@ public class RestConsumerTests : RestProxyTestBase
         Assert.Equal(3, offset.GetProperty("offset").GetInt64());
         using (var admin = Clients.Admin(Bootstrap))
         {
-            var offsets = await admin.ListConsumerGroupOffsetsAsync([new ConsumerGroupTopicPartitions("rest-group", [new TopicPartition("rest-orders", 0)])]);
+            var offsets = await admin.ListConsumerGroupOffsetsAsync([new ConsumerGroupTopicPartitions("rest-group", [new TopicPartition("rest-orders", 0)])]).OffPollThread();
             Assert.Equal(3, offsets[0].Partitions[0].Offset.Value);
         }
 

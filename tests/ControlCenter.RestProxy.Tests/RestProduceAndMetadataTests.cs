@@ -1,3 +1,4 @@
+using ControlCenter.Kafka.Cluster;
 using System.Text;
 using Confluent.Kafka;
 using ControlCenter.RestProxy;
@@ -124,7 +125,7 @@ public class RestProduceAndMetadataTests : RestProxyTestBase
         // Valid records before a bad one were not sent either.
         using var admin = Clients.Admin(Bootstrap);
         var ends = await admin.ListOffsetsAsync([new Confluent.Kafka.Admin.TopicPartitionOffsetSpec { TopicPartition = new("rest-guarded", 0), OffsetSpec = Confluent.Kafka.Admin.OffsetSpec.Latest() },
-            new Confluent.Kafka.Admin.TopicPartitionOffsetSpec { TopicPartition = new("rest-guarded", 1), OffsetSpec = Confluent.Kafka.Admin.OffsetSpec.Latest() }]);
+            new Confluent.Kafka.Admin.TopicPartitionOffsetSpec { TopicPartition = new("rest-guarded", 1), OffsetSpec = Confluent.Kafka.Admin.OffsetSpec.Latest() }]).OffPollThread();
         Assert.All(ends.ResultInfos, r => Assert.Equal(0, r.TopicPartitionOffsetError.Offset.Value));
         Assert.DoesNotContain("no-such-topic", admin.GetMetadata(TimeSpan.FromSeconds(5)).Topics.Select(t => t.Topic));
     }

@@ -1,3 +1,4 @@
+using ControlCenter.Kafka.Cluster;
 using System.Diagnostics;
 using System.Text.Json;
 using Confluent.Kafka;
@@ -68,7 +69,7 @@ public class RestInstanceExpiryTests : RestProxyTestBase
         await Rest.PostAsync(instance + "/subscription", """{"topics":["rest-idle"]}""");
         await Rest.GetAsync(instance + "/records", RestProxyClient.Binary); // joins the group
         using var admin = Clients.Admin(Bootstrap);
-        await Wait.UntilAsync(async () => (await admin.DescribeConsumerGroupsAsync(["idle-group"])).ConsumerGroupDescriptions[0].Members.Count == 1,
+        await Wait.UntilAsync(async () => (await admin.DescribeConsumerGroupsAsync(["idle-group"]).OffPollThread()).ConsumerGroupDescriptions[0].Members.Count == 1,
             "the member to join", cancellation: Cancellation);
         var instances = Host.Get<ConsumerInstances>();
 
@@ -85,7 +86,7 @@ public class RestInstanceExpiryTests : RestProxyTestBase
         await Wait.UntilAsync(() => instances.All.Count == 0, "the idle instance to expire", cancellation: Cancellation);
         RestProxyClient.AssertError(await Rest.GetAsync(instance + "/subscription"), 404, 40403);
         // Closing sent its LeaveGroup; the coordinator empties the group when it has handled it.
-        await Wait.UntilAsync(async () => (await admin.DescribeConsumerGroupsAsync(["idle-group"])).ConsumerGroupDescriptions[0] is { Members.Count: 0, State: ConsumerGroupState.Empty },
+        await Wait.UntilAsync(async () => (await admin.DescribeConsumerGroupsAsync(["idle-group"]).OffPollThread()).ConsumerGroupDescriptions[0] is { Members.Count: 0, State: ConsumerGroupState.Empty },
             "the group to be left", cancellation: Cancellation);
     }
 }

@@ -1,3 +1,4 @@
+using ControlCenter.Kafka.Cluster;
 using Confluent.Kafka;
 using Confluent.Kafka.Admin;
 
@@ -32,7 +33,7 @@ public static class Clients
     public static async Task CreateTopicAsync(string bootstrap, string name, int partitions = 1, Dictionary<string, string>? configs = null)
     {
         using var admin = Admin(bootstrap);
-        await admin.CreateTopicsAsync([new TopicSpecification { Name = name, NumPartitions = partitions, ReplicationFactor = 1, Configs = configs }]);
+        await admin.CreateTopicsAsync([new TopicSpecification { Name = name, NumPartitions = partitions, ReplicationFactor = 1, Configs = configs }]).OffPollThread();
     }
 
     /// <summary>

@@ -37,8 +37,8 @@ public sealed class ClusterAdmin : IDisposable
         Task.Run(() => Client.GetMetadata(Timeout), cancellation);
 
     /// <summary>Cluster id, controller and brokers with racks (DescribeCluster).</summary>
-    public Task<DescribeClusterResult> DescribeClusterAsync() =>
-        Client.DescribeClusterAsync(new DescribeClusterOptions { RequestTimeout = Timeout });
+    public async Task<DescribeClusterResult> DescribeClusterAsync() =>
+        await Client.DescribeClusterAsync(new DescribeClusterOptions { RequestTimeout = Timeout }).OffPollThread();
 
     /// <summary>
     /// librdkafka's admin ListOffsets grows quadratically with the partitions in one call
@@ -64,7 +64,7 @@ public sealed class ClusterAdmin : IDisposable
     {
         var specs = partitions.Select(tp => new TopicPartitionOffsetSpec { TopicPartition = tp, OffsetSpec = spec }).ToList();
         IEnumerable<ListOffsetsResultInfo> infos;
-        try { infos = (await Client.ListOffsetsAsync(specs, new ListOffsetsOptions { RequestTimeout = Timeout })).ResultInfos; }
+        try { infos = (await Client.ListOffsetsAsync(specs, new ListOffsetsOptions { RequestTimeout = Timeout }).OffPollThread()).ResultInfos; }
         catch (ListOffsetsException e) { infos = e.Result.ResultInfos; }
         return infos.Where(i => i.TopicPartitionOffsetError.Error.Code == ErrorCode.NoError)
             .Select(i => (i.TopicPartitionOffsetError.TopicPartition, i.TopicPartitionOffsetError.Offset.Value)).ToList();
@@ -80,7 +80,7 @@ public sealed class ClusterAdmin : IDisposable
         if (candidates.Count == 0) return [];
         try
         {
-            var described = await Client.DescribeTopicsAsync(TopicCollection.OfTopicNames(candidates), new DescribeTopicsOptions { RequestTimeout = Timeout });
+            var described = await Client.DescribeTopicsAsync(TopicCollection.OfTopicNames(candidates), new DescribeTopicsOptions { RequestTimeout = Timeout }).OffPollThread();
             return described.TopicDescriptions.Where(d => d.IsInternal).Select(d => d.Name).ToHashSet();
         }
         catch (DescribeTopicsException e)
@@ -96,7 +96,7 @@ public sealed class ClusterAdmin : IDisposable
     {
         var results = await Client.DescribeConfigsAsync(
             [new ConfigResource { Type = ResourceType.Broker, Name = brokerId.ToString() }],
-            new DescribeConfigsOptions { RequestTimeout = Timeout });
+            new DescribeConfigsOptions { RequestTimeout = Timeout }).OffPollThread();
         return results[0].Entries.Values.Select(ToView).OrderBy(e => e.Name, StringComparer.Ordinal).ToList();
     }
 

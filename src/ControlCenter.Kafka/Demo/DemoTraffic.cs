@@ -69,7 +69,7 @@ public sealed class DemoTraffic(ClusterConnection connection, ClusterAdmin admin
         {
             try
             {
-                await admin.Client.CreateTopicsAsync(specs, new CreateTopicsOptions { RequestTimeout = admin.Timeout });
+                await admin.Client.CreateTopicsAsync(specs, new CreateTopicsOptions { RequestTimeout = admin.Timeout }).OffPollThread();
                 return;
             }
             catch (CreateTopicsException e) when (e.Results.All(r => r.Error.Code is ErrorCode.NoError or ErrorCode.TopicAlreadyExists)) { return; }

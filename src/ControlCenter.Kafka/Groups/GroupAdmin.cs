@@ -92,7 +92,7 @@ public sealed class GroupAdmin(ClusterAdmin admin, GroupReader reader, IClusterS
         {
             await admin.Client.AlterConsumerGroupOffsetsAsync(
                 [new ConsumerGroupTopicPartitionOffsets(groupId, plan.Rows.Select(r => new TopicPartitionOffset(r.Topic, r.Partition, r.New)).ToList())],
-                new AlterConsumerGroupOffsetsOptions { RequestTimeout = admin.Timeout });
+                new AlterConsumerGroupOffsetsOptions { RequestTimeout = admin.Timeout }).OffPollThread();
         }
         catch (AlterConsumerGroupOffsetsException e)
         {
@@ -109,7 +109,7 @@ public sealed class GroupAdmin(ClusterAdmin admin, GroupReader reader, IClusterS
     {
         try
         {
-            var d = (await admin.Client.DescribeConsumerGroupsAsync([groupId], new DescribeConsumerGroupsOptions { RequestTimeout = admin.Timeout }))
+            var d = (await admin.Client.DescribeConsumerGroupsAsync([groupId], new DescribeConsumerGroupsOptions { RequestTimeout = admin.Timeout }).OffPollThread())
                 .ConsumerGroupDescriptions[0];
             return d.Members.Select(m => new GroupMemberInfo(m.ConsumerId, m.GroupInstanceId, m.ClientId, m.Host,
                 m.Assignment?.TopicPartitions.Select(tp => (tp.Topic, tp.Partition.Value)).ToList() ?? [])).ToList();
@@ -121,7 +121,7 @@ public sealed class GroupAdmin(ClusterAdmin admin, GroupReader reader, IClusterS
     {
         try
         {
-            await admin.Client.DeleteGroupsAsync([groupId], new DeleteGroupsOptions { RequestTimeout = admin.Timeout });
+            await admin.Client.DeleteGroupsAsync([groupId], new DeleteGroupsOptions { RequestTimeout = admin.Timeout }).OffPollThread();
             logger.LogInformation("Deleted consumer group {Group}", groupId);
             cluster.RequestRefresh();
             return AdminResult.Ok;
@@ -146,7 +146,7 @@ public sealed class GroupAdmin(ClusterAdmin admin, GroupReader reader, IClusterS
         if (partitions.Count == 0) return AdminResult.Failed($"Group {groupId} has no offsets for {topic}.");
         try
         {
-            await admin.Client.DeleteConsumerGroupOffsetsAsync(groupId, partitions, new DeleteConsumerGroupOffsetsOptions { RequestTimeout = admin.Timeout });
+            await admin.Client.DeleteConsumerGroupOffsetsAsync(groupId, partitions, new DeleteConsumerGroupOffsetsOptions { RequestTimeout = admin.Timeout }).OffPollThread();
             logger.LogInformation("Deleted offsets of group {Group} for topic {Topic}", groupId, topic);
             cluster.RequestRefresh();
             return AdminResult.Ok;

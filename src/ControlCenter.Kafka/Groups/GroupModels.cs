@@ -6,10 +6,15 @@ public sealed record GroupMemberInfo(string MemberId, string? GroupInstanceId, s
     public bool IsIdle => Assignment.Count == 0;
 }
 
-/// <summary>A consumer group as the monitor last read it: membership, state and committed offsets.</summary>
+/// <summary>
+/// A consumer group as the monitor last read it: membership, state and committed offsets.
+/// <see cref="Type"/> is the cluster's word for its protocol (KIP-848): "classic" (JoinGroup/SyncGroup,
+/// simple groups included), "consumer" (ConsumerGroupHeartbeat), or "unknown" from clusters before Kafka 3.8.
+/// </summary>
 public sealed record GroupSnapshot(
     string GroupId,
     string State,
+    string Type,
     string ProtocolType,
     string Assignor,
     bool IsSimple,

@@ -23,7 +23,7 @@ public sealed class TopicAdmin(ClusterAdmin admin, IClusterState cluster, ILogge
         {
             await Client.CreateTopicsAsync(
                 [new TopicSpecification { Name = spec.Name, NumPartitions = spec.Partitions, ReplicationFactor = spec.ReplicationFactor, Configs = spec.Configs.ToDictionary() }],
-                new CreateTopicsOptions { ValidateOnly = validateOnly, RequestTimeout = timeout, OperationTimeout = timeout });
+                new CreateTopicsOptions { ValidateOnly = validateOnly, RequestTimeout = timeout, OperationTimeout = timeout }).OffPollThread();
             if (!validateOnly)
             {
                 logger.LogInformation("Created topic {Topic} ({Partitions} partitions, RF {RF})", spec.Name, spec.Partitions, spec.ReplicationFactor);
@@ -69,7 +69,7 @@ public sealed class TopicAdmin(ClusterAdmin admin, IClusterState cluster, ILogge
     {
         try
         {
-            var described = await Client.DescribeTopicsAsync(TopicCollection.OfTopicNames([topic]), new DescribeTopicsOptions { RequestTimeout = Timeout });
+            var described = await Client.DescribeTopicsAsync(TopicCollection.OfTopicNames([topic]), new DescribeTopicsOptions { RequestTimeout = Timeout }).OffPollThread();
             return described.TopicDescriptions[0].Partitions.Count;
         }
         catch (KafkaException) { return null; } // unknown topic, or the cluster is busy: not confirmed
@@ -79,7 +79,7 @@ public sealed class TopicAdmin(ClusterAdmin admin, IClusterState cluster, ILogge
     {
         try
         {
-            await Client.DeleteTopicsAsync([topic], new DeleteTopicsOptions { RequestTimeout = Timeout, OperationTimeout = Timeout });
+            await Client.DeleteTopicsAsync([topic], new DeleteTopicsOptions { RequestTimeout = Timeout, OperationTimeout = Timeout }).OffPollThread();
             logger.LogInformation("Deleted topic {Topic}", topic);
             cluster.RequestRefresh();
             return AdminResult.Ok;
@@ -93,7 +93,7 @@ public sealed class TopicAdmin(ClusterAdmin admin, IClusterState cluster, ILogge
         try
         {
             await Client.CreatePartitionsAsync([new PartitionsSpecification { Topic = topic, IncreaseTo = newTotal }],
-                new CreatePartitionsOptions { RequestTimeout = Timeout, OperationTimeout = Timeout });
+                new CreatePartitionsOptions { RequestTimeout = Timeout, OperationTimeout = Timeout }).OffPollThread();
             logger.LogInformation("Topic {Topic} grown to {Partitions} partitions", topic, newTotal);
             cluster.RequestRefresh();
             return AdminResult.Ok;
@@ -108,7 +108,7 @@ public sealed class TopicAdmin(ClusterAdmin admin, IClusterState cluster, ILogge
         var targets = partitions.Select(p => new TopicPartitionOffset(topic, p, Offset.End)).ToList();
         try
         {
-            var results = await Client.DeleteRecordsAsync(targets, new DeleteRecordsOptions { RequestTimeout = Timeout, OperationTimeout = Timeout });
+            var results = await Client.DeleteRecordsAsync(targets, new DeleteRecordsOptions { RequestTimeout = Timeout, OperationTimeout = Timeout }).OffPollThread();
             logger.LogInformation("Purged {Count} partition(s) of {Topic}", targets.Count, topic);
             cluster.RequestRefresh();
             return (AdminResult.Ok, results.ToDictionary(r => r.Partition.Value, r => r.Offset.Value));
@@ -128,7 +128,7 @@ public sealed class TopicAdmin(ClusterAdmin admin, IClusterState cluster, ILogge
     private async Task<IReadOnlyList<TopicConfigEntry>> DescribeConfigsCoreAsync(string topic)
     {
         var results = await Client.DescribeConfigsAsync([new ConfigResource { Type = ResourceType.Topic, Name = topic }],
-            new DescribeConfigsOptions { RequestTimeout = Timeout });
+            new DescribeConfigsOptions { RequestTimeout = Timeout }).OffPollThread();
         return results[0].Entries.Values.Select(e =>
         {
             var view = ClusterAdmin.ToView(e);
@@ -146,7 +146,7 @@ public sealed class TopicAdmin(ClusterAdmin admin, IClusterState cluster, ILogge
         try
         {
             await Client.IncrementalAlterConfigsAsync(new Dictionary<ConfigResource, List<ConfigEntry>> { [resource] = [entry] },
-                new IncrementalAlterConfigsOptions { RequestTimeout = Timeout });
+                new IncrementalAlterConfigsOptions { RequestTimeout = Timeout }).OffPollThread();
             logger.LogInformation("Topic {Topic}: {Config} {Action}", topic, name, value is null ? "reset to default" : "set");
             return AdminResult.Ok;
         }

@@ -1,3 +1,4 @@
+using ControlCenter.Kafka.Cluster;
 using System.Collections.Concurrent;
 using Confluent.Kafka;
 using Microsoft.Extensions.Time.Testing;
@@ -145,14 +146,14 @@ public class ConsumerGroupTests
         silent.Stop();
         silent.Consumer.Dispose(); // no LeaveGroup: to the coordinator it has crashed
         using var admin = Clients.Admin(b);
-        async Task<int> MembersAsync() => (await admin.DescribeConsumerGroupsAsync(["sessions"])).ConsumerGroupDescriptions[0].Members.Count;
+        async Task<int> MembersAsync() => (await admin.DescribeConsumerGroupsAsync(["sessions"]).OffPollThread()).ConsumerGroupDescriptions[0].Members.Count;
 
         // The coordinator's tick runs on the broker's clock: it fires as the test moves time.
         clock.Advance(TimeSpan.FromMilliseconds(5900));
         Assert.Equal(1, await MembersAsync());
         clock.Advance(TimeSpan.FromMilliseconds(200));
         await Wait.UntilAsync(async () => await MembersAsync() == 0, "the silent member to be removed", cancellation: TestContext.Current.CancellationToken);
-        Assert.Equal(ConsumerGroupState.Empty, (await admin.DescribeConsumerGroupsAsync(["sessions"])).ConsumerGroupDescriptions[0].State);
+        Assert.Equal(ConsumerGroupState.Empty, (await admin.DescribeConsumerGroupsAsync(["sessions"]).OffPollThread()).ConsumerGroupDescriptions[0].State);
     }
 
     [Fact]

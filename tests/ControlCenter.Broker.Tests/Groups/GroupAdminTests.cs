@@ -1,3 +1,4 @@
+using ControlCenter.Kafka.Cluster;
 using Confluent.Kafka;
 using Confluent.Kafka.Admin;
 using Microsoft.Extensions.Time.Testing;
@@ -40,10 +41,10 @@ public class GroupAdminTests : IAsyncLifetime
     public async Task ListAndDescribeShowMembersClientsAndAssignments()
     {
         using var member = ActiveMember("described");
-        var listed = await _admin.ListConsumerGroupsAsync();
+        var listed = await _admin.ListConsumerGroupsAsync().OffPollThread();
         Assert.Contains(listed.Valid, g => g.GroupId == "described" && !g.IsSimpleConsumerGroup);
 
-        var description = (await _admin.DescribeConsumerGroupsAsync(["described"])).ConsumerGroupDescriptions.Single();
+        var description = (await _admin.DescribeConsumerGroupsAsync(["described"]).OffPollThread()).ConsumerGroupDescriptions.Single();
         Assert.Equal(ConsumerGroupState.Stable, description.State);
         Assert.Equal("range", description.PartitionAssignor);
         var m = Assert.Single(description.Members);
@@ -57,7 +58,7 @@ public class GroupAdminTests : IAsyncLifetime
     [Fact]
     public async Task DescribingAnUnknownGroupReportsItDead()
     {
-        var description = (await _admin.DescribeConsumerGroupsAsync(["nobody"])).ConsumerGroupDescriptions.Single();
+        var description = (await _admin.DescribeConsumerGroupsAsync(["nobody"]).OffPollThread()).ConsumerGroupDescriptions.Single();
         Assert.Equal(ConsumerGroupState.Dead, description.State);
         Assert.Empty(description.Members);
     }
@@ -68,46 +69,65 @@ public class GroupAdminTests : IAsyncLifetime
         using (var member = ActiveMember("offsets"))
         {
             member.Commit([new TopicPartitionOffset("events", 0, 4), new TopicPartitionOffset("events", 1, 7)]);
-            var listed = await _admin.ListConsumerGroupOffsetsAsync([new ConsumerGroupTopicPartitions("offsets", null)]);
+            var listed = await _admin.ListConsumerGroupOffsetsAsync([new ConsumerGroupTopicPartitions("offsets", null)]).OffPollThread();
             Assert.Equal([(0, 4L), (1, 7L)], listed[0].Partitions.Where(p => p.Offset.Value >= 0).Select(p => (p.Partition.Value, p.Offset.Value)).OrderBy(p => p.Item1));
 
             // While a member is active: altering offsets and deleting the group are refused, and change nothing.
             var alter = await Assert.ThrowsAsync<AlterConsumerGroupOffsetsException>(() => _admin.AlterConsumerGroupOffsetsAsync(
-                [new ConsumerGroupTopicPartitionOffsets("offsets", [new TopicPartitionOffset("events", 0, 1)])]));
+                [new ConsumerGroupTopicPartitionOffsets("offsets", [new TopicPartitionOffset("events", 0, 1)])])).OffPollThread();
             Assert.Equal(ErrorCode.UnknownMemberId, alter.Results[0].Partitions[0].Error.Code);
-            var delete = await Assert.ThrowsAsync<DeleteGroupsException>(() => _admin.DeleteGroupsAsync(["offsets"]));
+            var delete = await Assert.ThrowsAsync<DeleteGroupsException>(() => _admin.DeleteGroupsAsync(["offsets"])).OffPollThread();
             Assert.Equal(ErrorCode.NonEmptyGroup, delete.Results[0].Error.Code);
             var deleteOffsets = await Assert.ThrowsAsync<DeleteConsumerGroupOffsetsException>(() =>
-                _admin.DeleteConsumerGroupOffsetsAsync("offsets", [new TopicPartition("events", 0)]));
+                _admin.DeleteConsumerGroupOffsetsAsync("offsets", [new TopicPartition("events", 0)])).OffPollThread();
             Assert.Equal(ErrorCode.GroupSubscribedToTopic, deleteOffsets.Result.Partitions[0].Error.Code);
-            var unchanged = await _admin.ListConsumerGroupOffsetsAsync([new ConsumerGroupTopicPartitions("offsets", [new TopicPartition("events", 0)])]);
+            var unchanged = await _admin.ListConsumerGroupOffsetsAsync([new ConsumerGroupTopicPartitions("offsets", [new TopicPartition("events", 0)])]).OffPollThread();
             Assert.Equal(4, unchanged[0].Partitions[0].Offset.Value);
             member.Close();
         }
 
-        await Wait.UntilAsync(async () => (await _admin.DescribeConsumerGroupsAsync(["offsets"])).ConsumerGroupDescriptions[0].State == ConsumerGroupState.Empty, "the group to be empty", cancellation: TestContext.Current.CancellationToken);
-        await _admin.AlterConsumerGroupOffsetsAsync([new ConsumerGroupTopicPartitionOffsets("offsets", [new TopicPartitionOffset("events", 0, 1), new TopicPartitionOffset("events", 2, 9)])]);
-        var altered = await _admin.ListConsumerGroupOffsetsAsync([new ConsumerGroupTopicPartitions("offsets", null)]);
+        await Wait.UntilAsync(async () => (await _admin.DescribeConsumerGroupsAsync(["offsets"]).OffPollThread()).ConsumerGroupDescriptions[0].State == ConsumerGroupState.Empty, "the group to be empty", cancellation: TestContext.Current.CancellationToken);
+        await _admin.AlterConsumerGroupOffsetsAsync([new ConsumerGroupTopicPartitionOffsets("offsets", [new TopicPartitionOffset("events", 0, 1), new TopicPartitionOffset("events", 2, 9)])]).OffPollThread();
+        var altered = await _admin.ListConsumerGroupOffsetsAsync([new ConsumerGroupTopicPartitions("offsets", null)]).OffPollThread();
         Assert.Equal([(0, 1L), (1, 7L), (2, 9L)], altered[0].Partitions.Select(p => (p.Partition.Value, p.Offset.Value)).OrderBy(p => p.Item1));
 
-        await _admin.DeleteConsumerGroupOffsetsAsync("offsets", [new TopicPartition("events", 1)]);
-        var afterDelete = await _admin.ListConsumerGroupOffsetsAsync([new ConsumerGroupTopicPartitions("offsets", [new TopicPartition("events", 1)])]);
+        await _admin.DeleteConsumerGroupOffsetsAsync("offsets", [new TopicPartition("events", 1)]).OffPollThread();
+        var afterDelete = await _admin.ListConsumerGroupOffsetsAsync([new ConsumerGroupTopicPartitions("offsets", [new TopicPartition("events", 1)])]).OffPollThread();
         Assert.Equal(Offset.Unset, afterDelete[0].Partitions[0].Offset);
 
-        await _admin.DeleteGroupsAsync(["offsets"]);
-        Assert.DoesNotContain((await _admin.ListConsumerGroupsAsync()).Valid, g => g.GroupId == "offsets");
-        var missing = await Assert.ThrowsAsync<DeleteGroupsException>(() => _admin.DeleteGroupsAsync(["offsets"]));
+        await _admin.DeleteGroupsAsync(["offsets"]).OffPollThread();
+        Assert.DoesNotContain((await _admin.ListConsumerGroupsAsync().OffPollThread()).Valid, g => g.GroupId == "offsets");
+        var missing = await Assert.ThrowsAsync<DeleteGroupsException>(() => _admin.DeleteGroupsAsync(["offsets"])).OffPollThread();
         Assert.Equal(ErrorCode.GroupIdNotFound, missing.Results[0].Error.Code);
     }
 
     [Fact]
     public async Task SimpleConsumerGroupsWithOnlyOffsetsAreListed()
     {
-        await _admin.AlterConsumerGroupOffsetsAsync([new ConsumerGroupTopicPartitionOffsets("simple", [new TopicPartitionOffset("events", 2, 5)])]);
-        var listed = await _admin.ListConsumerGroupsAsync();
+        await _admin.AlterConsumerGroupOffsetsAsync([new ConsumerGroupTopicPartitionOffsets("simple", [new TopicPartitionOffset("events", 2, 5)])]).OffPollThread();
+        var listed = await _admin.ListConsumerGroupsAsync().OffPollThread();
         Assert.Contains(listed.Valid, g => g.GroupId == "simple" && g.IsSimpleConsumerGroup && g.State == ConsumerGroupState.Empty);
-        var offsets = await _admin.ListConsumerGroupOffsetsAsync([new ConsumerGroupTopicPartitions("simple", [new TopicPartition("events", 2)])]);
+        var offsets = await _admin.ListConsumerGroupOffsetsAsync([new ConsumerGroupTopicPartitions("simple", [new TopicPartition("events", 2)])]).OffPollThread();
         Assert.Equal(5, offsets[0].Partitions[0].Offset.Value);
+    }
+
+    [Fact]
+    public async Task GroupsAreListedAsClassicAndTheTypeFilterSelectsThem()
+    {
+        using var member = ActiveMember("typed");
+        await _admin.AlterConsumerGroupOffsetsAsync([new ConsumerGroupTopicPartitionOffsets("typed-simple", [new TopicPartitionOffset("events", 0, 1)])]).OffPollThread();
+
+        // ListGroups v5 (flexible): every group carries its type, and the type filter is applied by the broker.
+        var all = (await _admin.ListConsumerGroupsAsync().OffPollThread()).Valid;
+        Assert.Equal(ConsumerGroupType.Classic, all.Single(g => g.GroupId == "typed").Type);
+        Assert.Equal(ConsumerGroupType.Classic, all.Single(g => g.GroupId == "typed-simple").Type);
+        var classic = (await _admin.ListConsumerGroupsAsync(new ListConsumerGroupsOptions { MatchTypes = [ConsumerGroupType.Classic] }).OffPollThread()).Valid;
+        Assert.Contains(classic, g => g.GroupId == "typed");
+        Assert.Empty((await _admin.ListConsumerGroupsAsync(new ListConsumerGroupsOptions { MatchTypes = [ConsumerGroupType.Consumer] }).OffPollThread()).Valid);
+        var stable = (await _admin.ListConsumerGroupsAsync(new ListConsumerGroupsOptions { MatchStates = [ConsumerGroupState.Stable], MatchTypes = [ConsumerGroupType.Classic] }).OffPollThread()).Valid;
+        Assert.Contains(stable, g => g.GroupId == "typed");
+        Assert.DoesNotContain(stable, g => g.GroupId == "typed-simple"); // empty, not stable
+        member.Close();
     }
 
     [Fact]
@@ -116,9 +136,9 @@ public class GroupAdminTests : IAsyncLifetime
         using (var member = ActiveMember("internal")) member.Close();
         var metadata = _admin.GetMetadata("__consumer_offsets", TimeSpan.FromSeconds(5)).Topics.Single();
         Assert.Equal(50, metadata.Partitions.Count);
-        var configs = await _admin.DescribeConfigsAsync([new ConfigResource { Type = ResourceType.Topic, Name = "__consumer_offsets" }]);
+        var configs = await _admin.DescribeConfigsAsync([new ConfigResource { Type = ResourceType.Topic, Name = "__consumer_offsets" }]).OffPollThread();
         Assert.Equal("compact", configs[0].Entries["cleanup.policy"].Value);
-        var delete = await Assert.ThrowsAsync<DeleteTopicsException>(() => _admin.DeleteTopicsAsync(["__consumer_offsets"]));
+        var delete = await Assert.ThrowsAsync<DeleteTopicsException>(() => _admin.DeleteTopicsAsync(["__consumer_offsets"])).OffPollThread();
         Assert.Equal(ErrorCode.TopicAuthorizationFailed, delete.Results[0].Error.Code);
     }
 
@@ -129,8 +149,8 @@ public class GroupAdminTests : IAsyncLifetime
         await using var broker = await TestBroker.StartAsync(new() { ["offsets.retention.minutes"] = "60" }, time: clock);
         await Clients.CreateTopicAsync(broker.BootstrapServers, "kept", 1);
         using var admin = Clients.Admin(broker.BootstrapServers);
-        await admin.AlterConsumerGroupOffsetsAsync([new ConsumerGroupTopicPartitionOffsets("forgetful", [new TopicPartitionOffset("kept", 0, 0)])]);
-        async Task<int> CommittedAsync() => (await admin.ListConsumerGroupOffsetsAsync([new ConsumerGroupTopicPartitions("forgetful", null)]))[0]
+        await admin.AlterConsumerGroupOffsetsAsync([new ConsumerGroupTopicPartitionOffsets("forgetful", [new TopicPartitionOffset("kept", 0, 0)])]).OffPollThread();
+        async Task<int> CommittedAsync() => (await admin.ListConsumerGroupOffsetsAsync([new ConsumerGroupTopicPartitions("forgetful", null)]).OffPollThread())[0]
             .Partitions.Count(p => p.Offset.Value >= 0);
         Assert.Equal(1, await CommittedAsync());
 
@@ -139,6 +159,6 @@ public class GroupAdminTests : IAsyncLifetime
         Assert.Equal(1, await CommittedAsync());
         clock.Advance(TimeSpan.FromMinutes(2)); // the checkpoint pass, on the broker's clock, expires them
         await Wait.UntilAsync(async () => await CommittedAsync() == 0, "the offsets to expire", cancellation: TestContext.Current.CancellationToken);
-        Assert.DoesNotContain((await admin.ListConsumerGroupsAsync()).Valid, g => g.GroupId == "forgetful");
+        Assert.DoesNotContain((await admin.ListConsumerGroupsAsync().OffPollThread()).Valid, g => g.GroupId == "forgetful");
     }
 }

@@ -1,3 +1,4 @@
+using ControlCenter.Kafka.Cluster;
 using Confluent.Kafka;
 using Confluent.Kafka.Admin;
 
@@ -26,7 +27,7 @@ public class AdminTests : IAsyncLifetime
 
     private async Task<CreateTopicReport> CreateFails(TopicSpecification spec, CreateTopicsOptions? options = null)
     {
-        var e = await Assert.ThrowsAsync<CreateTopicsException>(() => _admin.CreateTopicsAsync([spec], options));
+        var e = await Assert.ThrowsAsync<CreateTopicsException>(() => _admin.CreateTopicsAsync([spec], options)).OffPollThread();
         return Assert.Single(e.Results);
     }
 
@@ -64,7 +65,7 @@ public class AdminTests : IAsyncLifetime
     [Fact]
     public async Task DuplicatesAndCollisionsAreRejected()
     {
-        await _admin.CreateTopicsAsync([new TopicSpecification { Name = "a.b", NumPartitions = 2, ReplicationFactor = 1 }]);
+        await _admin.CreateTopicsAsync([new TopicSpecification { Name = "a.b", NumPartitions = 2, ReplicationFactor = 1 }]).OffPollThread();
         var again = await CreateFails(new TopicSpecification { Name = "a.b", NumPartitions = 5, ReplicationFactor = 1 });
         Assert.Equal(ErrorCode.TopicAlreadyExists, again.Error.Code);
         var collision = await CreateFails(new TopicSpecification { Name = "a_b", NumPartitions = 1, ReplicationFactor = 1 });
@@ -90,7 +91,7 @@ public class AdminTests : IAsyncLifetime
     public async Task ValidateOnlyCreatesNothing()
     {
         await _admin.CreateTopicsAsync([new TopicSpecification { Name = "dry", NumPartitions = 3, ReplicationFactor = 1 }],
-            new CreateTopicsOptions { ValidateOnly = true });
+            new CreateTopicsOptions { ValidateOnly = true }).OffPollThread();
         Assert.Empty(TopicNames());
         var invalid = await CreateFails(new TopicSpecification { Name = "dry", NumPartitions = 0, ReplicationFactor = 1 }, new CreateTopicsOptions { ValidateOnly = true });
         Assert.Equal(ErrorCode.InvalidPartitions, invalid.Error.Code);
@@ -100,7 +101,7 @@ public class AdminTests : IAsyncLifetime
     [Fact]
     public async Task CreatedTopicHasItsPartitionDirectories()
     {
-        await _admin.CreateTopicsAsync([new TopicSpecification { Name = "dirs", NumPartitions = 4, ReplicationFactor = 1 }]);
+        await _admin.CreateTopicsAsync([new TopicSpecification { Name = "dirs", NumPartitions = 4, ReplicationFactor = 1 }]).OffPollThread();
         var partitions = _admin.GetMetadata("dirs", TimeSpan.FromSeconds(5)).Topics[0].Partitions;
         Assert.Equal([0, 1, 2, 3], partitions.Select(p => p.PartitionId).Order());
         Assert.All(partitions, p => { Assert.Equal(1, p.Leader); Assert.Equal([1], p.Replicas); Assert.Equal([1], p.InSyncReplicas); });
@@ -111,14 +112,14 @@ public class AdminTests : IAsyncLifetime
     [Fact]
     public async Task DeleteTopicRemovesItAndUnknownTopicsFail()
     {
-        await _admin.CreateTopicsAsync([new TopicSpecification { Name = "gone", NumPartitions = 2, ReplicationFactor = 1 }]);
-        await _admin.DeleteTopicsAsync(["gone"]);
+        await _admin.CreateTopicsAsync([new TopicSpecification { Name = "gone", NumPartitions = 2, ReplicationFactor = 1 }]).OffPollThread();
+        await _admin.DeleteTopicsAsync(["gone"]).OffPollThread();
         Assert.Empty(TopicNames());
         Assert.Empty(Directory.GetDirectories(_broker.DataDir, "gone-?"));
-        var e = await Assert.ThrowsAsync<DeleteTopicsException>(() => _admin.DeleteTopicsAsync(["never-existed"]));
+        var e = await Assert.ThrowsAsync<DeleteTopicsException>(() => _admin.DeleteTopicsAsync(["never-existed"])).OffPollThread();
         Assert.Equal(ErrorCode.UnknownTopicOrPart, e.Results[0].Error.Code);
         // A new topic of the same name starts from offset 0.
-        await _admin.CreateTopicsAsync([new TopicSpecification { Name = "gone", NumPartitions = 1, ReplicationFactor = 1 }]);
+        await _admin.CreateTopicsAsync([new TopicSpecification { Name = "gone", NumPartitions = 1, ReplicationFactor = 1 }]).OffPollThread();
         using var consumer = Clients.Consumer(_broker.BootstrapServers);
         Assert.Equal(0, consumer.QueryWatermarkOffsets(new TopicPartition("gone", 0), TimeSpan.FromSeconds(5)).High.Value);
     }
@@ -126,24 +127,24 @@ public class AdminTests : IAsyncLifetime
     [Fact]
     public async Task CreatePartitionsOnlyGrows()
     {
-        await _admin.CreateTopicsAsync([new TopicSpecification { Name = "grow", NumPartitions = 2, ReplicationFactor = 1 }]);
-        await _admin.CreatePartitionsAsync([new PartitionsSpecification { Topic = "grow", IncreaseTo = 5 }]);
+        await _admin.CreateTopicsAsync([new TopicSpecification { Name = "grow", NumPartitions = 2, ReplicationFactor = 1 }]).OffPollThread();
+        await _admin.CreatePartitionsAsync([new PartitionsSpecification { Topic = "grow", IncreaseTo = 5 }]).OffPollThread();
         Assert.Equal(5, _admin.GetMetadata("grow", TimeSpan.FromSeconds(5)).Topics[0].Partitions.Count);
         var shrink = await Assert.ThrowsAsync<CreatePartitionsException>(() =>
-            _admin.CreatePartitionsAsync([new PartitionsSpecification { Topic = "grow", IncreaseTo = 3 }]));
+            _admin.CreatePartitionsAsync([new PartitionsSpecification { Topic = "grow", IncreaseTo = 3 }])).OffPollThread();
         Assert.Equal(ErrorCode.InvalidPartitions, shrink.Results[0].Error.Code);
-        await _admin.CreatePartitionsAsync([new PartitionsSpecification { Topic = "grow", IncreaseTo = 9 }], new CreatePartitionsOptions { ValidateOnly = true });
+        await _admin.CreatePartitionsAsync([new PartitionsSpecification { Topic = "grow", IncreaseTo = 9 }], new CreatePartitionsOptions { ValidateOnly = true }).OffPollThread();
         Assert.Equal(5, _admin.GetMetadata("grow", TimeSpan.FromSeconds(5)).Topics[0].Partitions.Count);
         var missing = await Assert.ThrowsAsync<CreatePartitionsException>(() =>
-            _admin.CreatePartitionsAsync([new PartitionsSpecification { Topic = "missing", IncreaseTo = 3 }]));
+            _admin.CreatePartitionsAsync([new PartitionsSpecification { Topic = "missing", IncreaseTo = 3 }])).OffPollThread();
         Assert.Equal(ErrorCode.UnknownTopicOrPart, missing.Results[0].Error.Code);
     }
 
     [Fact]
     public async Task DescribeConfigsReportsValuesSourcesAndDefaults()
     {
-        await _admin.CreateTopicsAsync([new TopicSpecification { Name = "cfg", NumPartitions = 1, ReplicationFactor = 1, Configs = new() { ["retention.ms"] = "12345" } }]);
-        var result = (await _admin.DescribeConfigsAsync([new ConfigResource { Type = ResourceType.Topic, Name = "cfg" }]))[0];
+        await _admin.CreateTopicsAsync([new TopicSpecification { Name = "cfg", NumPartitions = 1, ReplicationFactor = 1, Configs = new() { ["retention.ms"] = "12345" } }]).OffPollThread();
+        var result = (await _admin.DescribeConfigsAsync([new ConfigResource { Type = ResourceType.Topic, Name = "cfg" }]).OffPollThread())[0];
         var retention = result.Entries["retention.ms"];
         Assert.Equal("12345", retention.Value);
         Assert.Equal(ConfigSource.DynamicTopicConfig, retention.Source);
@@ -153,7 +154,7 @@ public class AdminTests : IAsyncLifetime
         Assert.Equal(ConfigSource.DefaultConfig, segment.Source);
         Assert.True(result.Entries.Count >= 20);
 
-        var brokerConfigs = (await _admin.DescribeConfigsAsync([new ConfigResource { Type = ResourceType.Broker, Name = "1" }]))[0];
+        var brokerConfigs = (await _admin.DescribeConfigsAsync([new ConfigResource { Type = ResourceType.Broker, Name = "1" }]).OffPollThread())[0];
         Assert.Equal(_broker.DataDir, brokerConfigs.Entries["log.dirs"].Value);
         Assert.Equal("true", brokerConfigs.Entries["auto.create.topics.enable"].Value);
         Assert.True(brokerConfigs.Entries["sasl.jaas.config"].IsSensitive);
@@ -163,18 +164,18 @@ public class AdminTests : IAsyncLifetime
     [Fact]
     public async Task AlterConfigsValidatesAndAppliesIncrementally()
     {
-        await _admin.CreateTopicsAsync([new TopicSpecification { Name = "alter", NumPartitions = 1, ReplicationFactor = 1 }]);
+        await _admin.CreateTopicsAsync([new TopicSpecification { Name = "alter", NumPartitions = 1, ReplicationFactor = 1 }]).OffPollThread();
         var resource = new ConfigResource { Type = ResourceType.Topic, Name = "alter" };
-        await _admin.IncrementalAlterConfigsAsync(Change(resource, "retention.ms", "1000"));
-        Assert.Equal("1000", (await _admin.DescribeConfigsAsync([resource]))[0].Entries["retention.ms"].Value);
+        await _admin.IncrementalAlterConfigsAsync(Change(resource, "retention.ms", "1000")).OffPollThread();
+        Assert.Equal("1000", (await _admin.DescribeConfigsAsync([resource]).OffPollThread())[0].Entries["retention.ms"].Value);
 
         var bad = await Assert.ThrowsAsync<IncrementalAlterConfigsException>(() => _admin.IncrementalAlterConfigsAsync(
-            Change(resource, "retention.ms", "never")));
+            Change(resource, "retention.ms", "never"))).OffPollThread();
         Assert.Equal(ErrorCode.InvalidConfig, bad.Results[0].Error.Code);
-        Assert.Equal("1000", (await _admin.DescribeConfigsAsync([resource]))[0].Entries["retention.ms"].Value);
+        Assert.Equal("1000", (await _admin.DescribeConfigsAsync([resource]).OffPollThread())[0].Entries["retention.ms"].Value);
 
-        await _admin.IncrementalAlterConfigsAsync(Change(resource, "retention.ms", null, AlterConfigOpType.Delete));
-        var entry = (await _admin.DescribeConfigsAsync([resource]))[0].Entries["retention.ms"];
+        await _admin.IncrementalAlterConfigsAsync(Change(resource, "retention.ms", null, AlterConfigOpType.Delete)).OffPollThread();
+        var entry = (await _admin.DescribeConfigsAsync([resource]).OffPollThread())[0].Entries["retention.ms"];
         Assert.Equal("604800000", entry.Value);
         Assert.Equal(ConfigSource.DefaultConfig, entry.Source);
     }
@@ -190,17 +191,17 @@ public class AdminTests : IAsyncLifetime
     {
         string topic = "strict-" + Guid.NewGuid().ToString("N")[..8];
         var create = await Assert.ThrowsAsync<CreateTopicsException>(() => _admin.CreateTopicsAsync(
-            [new TopicSpecification { Name = topic, NumPartitions = 1, ReplicationFactor = 1, Configs = new() { [name] = value } }]));
+            [new TopicSpecification { Name = topic, NumPartitions = 1, ReplicationFactor = 1, Configs = new() { [name] = value } }])).OffPollThread();
         Assert.Equal(ErrorCode.InvalidConfig, create.Results[0].Error.Code);
         Assert.Contains(reason, create.Results[0].Error.Reason);
         Assert.DoesNotContain(_admin.GetMetadata(TimeSpan.FromSeconds(5)).Topics, t => t.Topic == topic);
 
-        await _admin.CreateTopicsAsync([new TopicSpecification { Name = topic, NumPartitions = 1, ReplicationFactor = 1 }]);
+        await _admin.CreateTopicsAsync([new TopicSpecification { Name = topic, NumPartitions = 1, ReplicationFactor = 1 }]).OffPollThread();
         var resource = new ConfigResource { Type = ResourceType.Topic, Name = topic };
-        var before = (await _admin.DescribeConfigsAsync([resource]))[0].Entries[name].Value;
-        var alter = await Assert.ThrowsAsync<IncrementalAlterConfigsException>(() => _admin.IncrementalAlterConfigsAsync(Change(resource, name, value)));
+        var before = (await _admin.DescribeConfigsAsync([resource]).OffPollThread())[0].Entries[name].Value;
+        var alter = await Assert.ThrowsAsync<IncrementalAlterConfigsException>(() => _admin.IncrementalAlterConfigsAsync(Change(resource, name, value))).OffPollThread();
         Assert.Equal(ErrorCode.InvalidConfig, alter.Results[0].Error.Code);
-        Assert.Equal(before, (await _admin.DescribeConfigsAsync([resource]))[0].Entries[name].Value);
+        Assert.Equal(before, (await _admin.DescribeConfigsAsync([resource]).OffPollThread())[0].Entries[name].Value);
     }
 
     [Fact]
@@ -208,9 +209,9 @@ public class AdminTests : IAsyncLifetime
     {
         await _admin.CreateTopicsAsync([
             new TopicSpecification { Name = "tiny-segments", NumPartitions = 1, ReplicationFactor = 1, Configs = new() { ["internal.segment.bytes"] = "1000" } },
-            new TopicSpecification { Name = "plain-segments", NumPartitions = 1, ReplicationFactor = 1 }]);
+            new TopicSpecification { Name = "plain-segments", NumPartitions = 1, ReplicationFactor = 1 }]).OffPollThread();
         var described = await _admin.DescribeConfigsAsync([
-            new ConfigResource { Type = ResourceType.Topic, Name = "tiny-segments" }, new ConfigResource { Type = ResourceType.Topic, Name = "plain-segments" }]);
+            new ConfigResource { Type = ResourceType.Topic, Name = "tiny-segments" }, new ConfigResource { Type = ResourceType.Topic, Name = "plain-segments" }]).OffPollThread();
         Assert.Equal("1000", described[0].Entries["internal.segment.bytes"].Value);
         Assert.DoesNotContain("internal.segment.bytes", described[1].Entries.Keys);
 
@@ -227,25 +228,25 @@ public class AdminTests : IAsyncLifetime
     {
         using (var producer = Clients.Producer(_broker.BootstrapServers))
             for (int i = 0; i < 10; i++) await producer.ProduceAsync("purge", new Message<byte[]?, byte[]?> { Value = [(byte)i] }, TestContext.Current.CancellationToken);
-        var result = await _admin.DeleteRecordsAsync([new TopicPartitionOffset("purge", 0, 4)]);
+        var result = await _admin.DeleteRecordsAsync([new TopicPartitionOffset("purge", 0, 4)]).OffPollThread();
         Assert.Equal(4, result[0].Offset.Value);
         using var consumer = Clients.Consumer(_broker.BootstrapServers);
         var marks = consumer.QueryWatermarkOffsets(new TopicPartition("purge", 0), TimeSpan.FromSeconds(5));
         Assert.Equal((4L, 10L), (marks.Low.Value, marks.High.Value));
         Assert.Equal([4, 5, 6, 7, 8, 9], Clients.ReadAll(_broker.BootstrapServers, "purge", 1).Select(r => (int)r.Message.Value![0]));
 
-        var beyond = await Assert.ThrowsAsync<DeleteRecordsException>(() => _admin.DeleteRecordsAsync([new TopicPartitionOffset("purge", 0, 11)]));
+        var beyond = await Assert.ThrowsAsync<DeleteRecordsException>(() => _admin.DeleteRecordsAsync([new TopicPartitionOffset("purge", 0, 11)])).OffPollThread();
         Assert.Equal(ErrorCode.OffsetOutOfRange, beyond.Results[0].Error.Code);
         Assert.Equal(4, consumer.QueryWatermarkOffsets(new TopicPartition("purge", 0), TimeSpan.FromSeconds(5)).Low.Value);
 
-        await _admin.DeleteRecordsAsync([new TopicPartitionOffset("purge", 0, Offset.End)]);
+        await _admin.DeleteRecordsAsync([new TopicPartitionOffset("purge", 0, Offset.End)]).OffPollThread();
         Assert.Equal(10, consumer.QueryWatermarkOffsets(new TopicPartition("purge", 0), TimeSpan.FromSeconds(5)).Low.Value);
     }
 
     [Fact]
     public async Task ListOffsetsByTimestampUsesTheTimeIndex()
     {
-        await _admin.CreateTopicsAsync([new TopicSpecification { Name = "times", NumPartitions = 1, ReplicationFactor = 1, Configs = new() { ["index.interval.bytes"] = "64" } }]);
+        await _admin.CreateTopicsAsync([new TopicSpecification { Name = "times", NumPartitions = 1, ReplicationFactor = 1, Configs = new() { ["index.interval.bytes"] = "64" } }]).OffPollThread();
         var start = new DateTime(2026, 6, 1, 0, 0, 0, DateTimeKind.Utc);
         using (var producer = Clients.Producer(_broker.BootstrapServers, c => c.LingerMs = 0))
             for (int i = 0; i < 100; i++)
@@ -258,7 +259,7 @@ public class AdminTests : IAsyncLifetime
         Assert.Equal(0, consumer.OffsetsForTimes([new TopicPartitionTimestamp(tp, new Timestamp(start.AddYears(-1)))], TimeSpan.FromSeconds(5))[0].Offset.Value);
         Assert.Equal(Offset.End, consumer.OffsetsForTimes([new TopicPartitionTimestamp(tp, new Timestamp(start.AddYears(1)))], TimeSpan.FromSeconds(5))[0].Offset);
 
-        var listed = await _admin.ListOffsetsAsync([new TopicPartitionOffsetSpec { TopicPartition = tp, OffsetSpec = OffsetSpec.MaxTimestamp() }]);
+        var listed = await _admin.ListOffsetsAsync([new TopicPartitionOffsetSpec { TopicPartition = tp, OffsetSpec = OffsetSpec.MaxTimestamp() }]).OffPollThread();
         Assert.Equal(99, listed.ResultInfos[0].TopicPartitionOffsetError.Offset.Value);
         Assert.True(Directory.GetFiles(_broker.Broker.PartitionDirectory("times", 0), "*.timeindex").Single() is var ti && new FileInfo(ti).Length >= 12);
     }

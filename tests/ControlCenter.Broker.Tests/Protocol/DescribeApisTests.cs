@@ -1,3 +1,4 @@
+using ControlCenter.Kafka.Cluster;
 using System.Text;
 using Confluent.Kafka;
 using Confluent.Kafka.Admin;
@@ -28,8 +29,8 @@ public class DescribeApisTests : IAsyncLifetime
         // librdkafka's DescribeCluster and DescribeTopics ask Metadata (v8+) for authorized operations.
         using var admin = Clients.Admin(Bootstrap);
         await Clients.CreateTopicAsync(Bootstrap, "ops", 1);
-        var cluster = await admin.DescribeClusterAsync(new DescribeClusterOptions { IncludeAuthorizedOperations = true });
-        var topic = Assert.Single((await admin.DescribeTopicsAsync(TopicCollection.OfTopicNames(["ops"]), new DescribeTopicsOptions { IncludeAuthorizedOperations = true })).TopicDescriptions);
+        var cluster = await admin.DescribeClusterAsync(new DescribeClusterOptions { IncludeAuthorizedOperations = true }).OffPollThread();
+        var topic = Assert.Single((await admin.DescribeTopicsAsync(TopicCollection.OfTopicNames(["ops"]), new DescribeTopicsOptions { IncludeAuthorizedOperations = true }).OffPollThread()).TopicDescriptions);
         Assert.Contains(AclOperation.Read, topic.AuthorizedOperations);
         Assert.Contains(AclOperation.Write, topic.AuthorizedOperations);
         Assert.DoesNotContain(AclOperation.ClusterAction, topic.AuthorizedOperations);

@@ -1,3 +1,4 @@
+using ControlCenter.Kafka.Cluster;
 using System.Buffers.Binary;
 using Confluent.Kafka;
 using Microsoft.Extensions.Time.Testing;
@@ -34,7 +35,7 @@ public class PersistenceTests
         Assert.Equal(clusterId, broker.Broker.ClusterId);
         Assert.Equal(30, Clients.ReadAll(broker.BootstrapServers, "durable", 2).Count);
         using var admin = Clients.Admin(broker.BootstrapServers);
-        var configs = await admin.DescribeConfigsAsync([new Confluent.Kafka.Admin.ConfigResource { Type = Confluent.Kafka.Admin.ResourceType.Topic, Name = "durable" }]);
+        var configs = await admin.DescribeConfigsAsync([new Confluent.Kafka.Admin.ConfigResource { Type = Confluent.Kafka.Admin.ResourceType.Topic, Name = "durable" }]).OffPollThread();
         Assert.Equal("86400000", configs[0].Entries["retention.ms"].Value);
         await ProduceAsync(broker.BootstrapServers, "durable", 1);
         using var consumer = Clients.Consumer(broker.BootstrapServers);

@@ -57,6 +57,7 @@ public class GroupServiceTests : ClusterTest
         Assert.Equal(Now - start.AddSeconds(20 * 10), p0.LagTime); // record at offset 20 is the first one not consumed
         Assert.Equal(30, lag.TotalLag);
         Assert.True(lag.Group.IsSimple);
+        Assert.Equal("classic", lag.Group.Type); // what ListGroups v5 says of a group that only commits
     }
 
     [Fact]

@@ -54,7 +54,7 @@ public class SearchFromFilesTests : ClusterTest
         }
         // The log start moves inside a segment: the files still hold records below it, which must not be found.
         using var admin = Clients.Admin(Bootstrap);
-        await admin.DeleteRecordsAsync([new TopicPartitionOffset(topic, 0, 37)]);
+        await admin.DeleteRecordsAsync([new TopicPartitionOffset(topic, 0, 37)]).OffPollThread();
     }
 
     public static TheoryData<string, FilterCondition[], bool> Searches => new()

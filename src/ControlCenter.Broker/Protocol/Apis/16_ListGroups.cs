@@ -1,63 +1,49 @@
 using ControlCenter.Broker.Server;
-using ControlCenter.LogFormat;
 using ControlCenter.Broker.Protocol.Messages;
 using static ControlCenter.Broker.Protocol.Messages.Schema;
 
 namespace ControlCenter.Broker.Protocol.Apis;
 
 /// <summary>
-/// ListGroups v0–4: every live group, simple (offsets-only) groups included. v3+ is flexible;
-/// v4 adds each group's state and a state filter (KIP-518), so one call lists groups with states.
+/// ListGroups v0–5, served from its definition: every live group, simple (offsets-only) groups
+/// included. v3+ is flexible; v4 adds each group's state and a state filter (KIP-518); v5 adds
+/// each group's type and a type filter (KIP-848). Every group here is a classic one; filters
+/// match case-insensitively, and a state or type nobody has matches nothing, as in Kafka.
 /// </summary>
-internal sealed class ListGroupsApi : ApiHandler
+internal sealed class ListGroupsApi : DefinedApi
 {
+    public const string ClassicType = "classic";
+
     public override ApiKey Key => ApiKey.ListGroups;
 
-    /// <summary>The request as Kafka defines it (clients/src/main/resources/common/message).</summary>
     public override MessageSpec Request { get; } = Message("ListGroupsRequest", "0-5", "3+",
         ArrayOf(FieldKind.String, "StatesFilter", "4+"),
         ArrayOf(FieldKind.String, "TypesFilter", "5+"));
-    public override short MaxVersion => 4;
-    public override short FirstFlexibleVersion => 3;
 
-    public override ValueTask<bool> HandleAsync(RequestContext context, KafkaReader request, KafkaWriter response)
+    public override MessageSpec Response { get; } = Message("ListGroupsResponse", "0-5", "3+",
+        Int32("ThrottleTimeMs", "1+"),
+        Int16("ErrorCode"),
+        Array("Groups", "0+",
+            String("GroupId"),
+            String("ProtocolType"),
+            String("GroupState", "4+"),
+            String("GroupType", "5+")));
+
+    protected override ValueTask<StructValue> HandleAsync(RequestContext context, StructValue request)
     {
-        short v = context.Version;
-        HashSet<string>? states = null;
-        if (v >= 4)
-        {
-            int count = request.ReadCompactArrayLength();
-            if (count > 0)
-            {
-                states = new HashSet<string>(StringComparer.OrdinalIgnoreCase);
-                for (int i = 0; i < count; i++) states.Add(request.ReadCompactString());
-            }
-        }
-        if (v >= 3) request.SkipTaggedFields();
-
+        var states = Filter(request.Array<string>("StatesFilter"));
+        var types = Filter(request.Array<string>("TypesFilter"));
         var groups = context.Broker.Groups.Groups
-            .Where(g => states is null || states.Contains(g.State.ToString()))
-            .OrderBy(g => g.GroupId, StringComparer.Ordinal).ToList();
-        if (v >= 1) response.WriteInt32(0);
-        response.WriteErrorCode(ErrorCode.None);
-        if (v >= 3) response.WriteCompactArrayLength(groups.Count);
-        else response.WriteArrayLength(groups.Count);
-        foreach (var g in groups)
-        {
-            if (v >= 3)
+            .Where(g => (states is null || states.Contains(g.State.ToString())) && (types is null || types.Contains(ClassicType)))
+            .OrderBy(g => g.GroupId, StringComparer.Ordinal)
+            .Select(g => new StructValue
             {
-                response.WriteCompactNullableString(g.GroupId);
-                response.WriteCompactNullableString(g.ProtocolType ?? "");
-                if (v >= 4) response.WriteCompactNullableString(g.State.ToString());
-                response.WriteEmptyTaggedFields();
-            }
-            else
-            {
-                response.WriteString(g.GroupId);
-                response.WriteString(g.ProtocolType ?? "");
-            }
-        }
-        if (v >= 3) response.WriteEmptyTaggedFields();
-        return ValueTask.FromResult(true);
+                ["GroupId"] = g.GroupId, ["ProtocolType"] = g.ProtocolType ?? "", ["GroupState"] = g.State.ToString(), ["GroupType"] = ClassicType,
+            });
+        return ValueTask.FromResult(new StructValue { ["Groups"] = StructValue.List(groups) });
     }
+
+    /// <summary>An empty or missing filter lets everything through.</summary>
+    private static HashSet<string>? Filter(IReadOnlyList<string>? values) =>
+        values is { Count: > 0 } ? new HashSet<string>(values, StringComparer.OrdinalIgnoreCase) : null;
 }
