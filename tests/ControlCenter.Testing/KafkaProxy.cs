@@ -6,9 +6,12 @@ using System.Net.Sockets;
 namespace ControlCenter.Testing;
 
 /// <summary>
-/// A TCP proxy in front of a broker that can lose requests or responses of chosen API keys, as
-/// a slow or failing network would: how tests make a client time out on purpose. The broker
-/// must advertise the proxy's port (BrokerOptions.AdvertisedPort) so clients stay behind it.
+/// A TCP proxy in front of a broker that delays requests or responses of chosen API keys, as a
+/// slow network would: how tests make a client time out on purpose. A delayed frame holds back
+/// everything behind it on its connection, so order is kept and the late answer still reaches
+/// the client (librdkafka has aborted processes whose timed-out admin requests ended by a lost
+/// connection or by the client's destruction instead). The broker must advertise the proxy's
+/// port (BrokerOptions.AdvertisedPort) so clients stay behind it.
 /// </summary>
 public sealed class KafkaProxy : IAsyncDisposable
 {
@@ -25,11 +28,11 @@ public sealed class KafkaProxy : IAsyncDisposable
     /// <summary>The broker to forward to (set once it runs).</summary>
     public int TargetPort { get; set; }
 
-    /// <summary>Requests of these API keys never reach the broker.</summary>
-    public ConcurrentDictionary<short, bool> DropRequests { get; } = new();
+    /// <summary>Requests of these API keys reach the broker this much later.</summary>
+    public ConcurrentDictionary<short, TimeSpan> DelayRequests { get; } = new();
 
-    /// <summary>Responses to requests of these API keys never reach the client (the broker did the work).</summary>
-    public ConcurrentDictionary<short, bool> DropResponses { get; } = new();
+    /// <summary>Responses to requests of these API keys reach the client this much later (the broker did the work).</summary>
+    public ConcurrentDictionary<short, TimeSpan> DelayResponses { get; } = new();
 
     public void Start() => _accepting = AcceptAsync(_stop.Token);
 
@@ -58,18 +61,19 @@ public sealed class KafkaProxy : IAsyncDisposable
                 await from.ReadExactlyAsync(size, stop);
                 var frame = new byte[BinaryPrimitives.ReadInt32BigEndian(size)];
                 await from.ReadExactlyAsync(frame, stop);
-                bool drop;
+                TimeSpan delay = TimeSpan.Zero;
                 if (isRequest)
                 {
                     short apiKey = BinaryPrimitives.ReadInt16BigEndian(frame);
                     apiKeys[BinaryPrimitives.ReadInt32BigEndian(frame.AsSpan(4))] = apiKey;
-                    drop = DropRequests.ContainsKey(apiKey);
+                    DelayRequests.TryGetValue(apiKey, out delay);
                 }
-                else
+                else if (apiKeys.TryRemove(BinaryPrimitives.ReadInt32BigEndian(frame), out short apiKey))
                 {
-                    drop = apiKeys.TryRemove(BinaryPrimitives.ReadInt32BigEndian(frame), out short apiKey) && DropResponses.ContainsKey(apiKey);
+                    DelayResponses.TryGetValue(apiKey, out delay);
                 }
-                if (drop) continue;
+                // The simulated latency itself: this connection's later frames wait behind it, as on a slow link.
+                if (delay > TimeSpan.Zero) await Task.Delay(delay, stop);
                 await to.WriteAsync(size, stop);
                 await to.WriteAsync(frame, stop);
             }
