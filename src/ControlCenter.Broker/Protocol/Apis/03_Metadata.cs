@@ -19,9 +19,9 @@ internal sealed class MetadataApi : DefinedApi
 
     /// <summary>
     /// Advertised up to v8 only: from v9 librdkafka trusts leader epochs and starts KIP-320 position
-    /// validation, and a fresh-clone run with v12 advertised crashed a test process inside librdkafka
-    /// (double free) and lost a search's consumer position once. v9–13 are defined and encode as
-    /// Kafka's, but stay unadvertised until that path is understood and tested.
+    /// validation (OffsetForLeaderEpoch) for every consumer, and with v12 advertised one search test
+    /// lost its consumer position once, unexplained. v9–13 are defined and encode as Kafka's (topics
+    /// by id, null names, v13's error code) but stay unadvertised until that path has a soak of its own.
     /// </summary>
     public override short MaxVersion => 8;
 
