@@ -67,7 +67,7 @@ public class ProtocolFuzzTests
     }
 
     [Fact]
-    public async Task AHundredThousandBrokenRequestsMeanNoErrorNoGrowthAndNoAcknowledgedRecordLost()
+    public async Task AHundredThousandBrokenRequestsMeanNoErrorAndNoAcknowledgedRecordLost()
     {
         var recorder = new LogRecorder();
         await using var broker = await TestBroker.StartAsync(logging: recorder.Factory());
@@ -83,10 +83,10 @@ public class ProtocolFuzzTests
         var consuming = Task.Run(() => Consume(bootstrap, ref consumed, stop.Token), Cancellation);
 
         var fuzzer = new ProtocolFuzzer(bootstrap, seed: 20261202);
+        // Memory is measured by the protocol-fuzz benchmark, on a broker process of its own: this process's heap
+        // is shared with every other test running beside this one, so it cannot say what the broker kept.
         var warmUp = await fuzzer.RunAsync(10_000, connections: 16, Cancellation);
-        long heapAfterWarmUp = Heap();
         var soak = await new ProtocolFuzzer(bootstrap, seed: 20261203).RunAsync(90_000, connections: 16, Cancellation);
-        long heapAfterSoak = Heap();
         long consumedDuringSoak = Interlocked.Read(ref consumed);
         stop.Cancel();
         await producing;
@@ -95,7 +95,6 @@ public class ProtocolFuzzTests
         var output = TestContext.Current.TestOutputHelper!;
         output.WriteLine($"{warmUp.Sent + soak.Sent:N0} requests ({warmUp.Mutated + soak.Mutated:N0} broken) in {(warmUp.Elapsed + soak.Elapsed).TotalSeconds:0.0} s: " +
             $"{warmUp.Responses + soak.Responses:N0} answered, {warmUp.ConnectionsClosed + soak.ConnectionsClosed:N0} connections closed, {soak.TimedOut + warmUp.TimedOut} timed out");
-        output.WriteLine($"managed heap after 10,000 requests {heapAfterWarmUp / 1048576.0:0.0} MiB, after 100,000 {heapAfterSoak / 1048576.0:0.0} MiB");
         Assert.Equal(100_000, warmUp.Sent + soak.Sent);
         Assert.True(soak.Mutated > 70_000);
         Assert.Empty(soak.ValidRequestsNotAnswered);
@@ -103,7 +102,6 @@ public class ProtocolFuzzTests
         Assert.DoesNotContain(recorder.Entries, e => e.Level >= LogLevel.Error);
         // A flood of bad frames is summarised, not written line by line.
         Assert.True(recorder.Entries.Count(e => e.Level == LogLevel.Warning) <= (ConnectionLog.PerMinute + 1) * 10);
-        Assert.True(heapAfterSoak - heapAfterWarmUp < 32 * 1024 * 1024, $"heap grew by {(heapAfterSoak - heapAfterWarmUp) / 1048576.0:0.0} MiB");
         Assert.True(consumedDuringSoak > 0, "the well-behaved consumer made progress");
 
         var stored = Clients.ReadAll(bootstrap, "soak", 3, TimeSpan.FromSeconds(60)).Select(r => Encoding.UTF8.GetString(r.Message.Value!)).ToHashSet();
@@ -134,14 +132,6 @@ public class ProtocolFuzzTests
         while (!stop.IsCancellationRequested)
             if (consumer.Consume(TimeSpan.FromMilliseconds(200)) is { Message: not null }) Interlocked.Increment(ref consumed);
         consumer.Close();
-    }
-
-    private static long Heap()
-    {
-        GC.Collect(2, GCCollectionMode.Forced, blocking: true, compacting: true);
-        GC.WaitForPendingFinalizers();
-        GC.Collect(2, GCCollectionMode.Forced, blocking: true, compacting: true);
-        return GC.GetTotalMemory(forceFullCollection: true);
     }
 
     private static async Task CreateFuzzTopicsAsync(string bootstrap)
