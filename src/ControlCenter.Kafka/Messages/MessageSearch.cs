@@ -76,7 +76,10 @@ public sealed class MessageSearch(ClusterConnection connection, ClusterAdmin adm
 
         var final = run.Snapshot();
         progress?.Report(final);
-        var reason = run.MatchCount >= request.MaxMatches ? SearchStop.MaxMatches
+        // Everything scanned is the end of the range, whatever else happened on the way: the last match can
+        // fill the limit as the last partition ends, and "stopped at the limit" with nothing left would be untrue.
+        var reason = final.Partitions.All(p => p.Position >= p.End) ? SearchStop.EndOfRange
+            : run.MatchCount >= request.MaxMatches ? SearchStop.MaxMatches
             : cancellation.IsCancellationRequested ? SearchStop.Cancelled
             : run.Stop.IsCancellationRequested ? SearchStop.TimeBudget
             : SearchStop.EndOfRange;
