@@ -15,9 +15,6 @@ internal sealed class ConnectionLog(ILogger logger, TimeProvider time)
     private DateTimeOffset _windowStart = DateTimeOffset.MinValue;
     private int _written, _suppressed;
 
-    /// <summary>Lines left out since the broker started (diagnostics and tests).</summary>
-    public long Suppressed { get; private set; }
-
     public void Warning(string message, params object?[] args) => Write(LogLevel.Warning, null, message, args);
     public void Error(Exception e, string message, params object?[] args) => Write(LogLevel.Error, e, message, args);
 
@@ -37,7 +34,6 @@ internal sealed class ConnectionLog(ILogger logger, TimeProvider time)
             if (_written >= PerMinute)
             {
                 _suppressed++;
-                Suppressed++;
                 return;
             }
             _written++;

@@ -6,7 +6,6 @@ namespace ControlCenter.Broker.Protocol.Messages;
 public readonly record struct Versions(short Min, short Max)
 {
     public static readonly Versions None = new(1, 0);
-    public static readonly Versions All = new(0, short.MaxValue);
 
     public bool IsEmpty => Min > Max;
     public bool Contains(short version) => version >= Min && version <= Max;
