@@ -96,6 +96,9 @@ public sealed class KafkaBroker : IAsyncDisposable
 
     public async ValueTask DisposeAsync() => await StopAsync();
 
+    /// <summary>Client connections open right now (every client gone means 0: a leak check can wait for it).</summary>
+    public int ConnectionCount => _server?.ConnectionCount ?? 0;
+
     /// <summary>Segment and index files open right now (bounded by <see cref="BrokerOptions.MaxOpenFiles"/>).</summary>
     public int OpenFileCount => _logs?.Files.OpenCount ?? 0;
 

@@ -14,6 +14,7 @@ internal sealed class SocketServer(BrokerContext broker, ApiRegistry apis, ILogg
     private Task _acceptLoop = Task.CompletedTask;
 
     public IPEndPoint LocalEndPoint => (IPEndPoint)_listener.LocalEndPoint!;
+    /// <summary>Client connections open right now.</summary>
     public int ConnectionCount => _connections.Count;
 
     public void Start(string host, int port)
@@ -43,12 +44,18 @@ internal sealed class SocketServer(BrokerContext broker, ApiRegistry apis, ILogg
             }
             client.NoDelay = true;
             var connection = new KafkaConnection(client, broker, apis, logger);
-            _connections[connection] = Task.Run(async () =>
-            {
-                try { await connection.RunAsync(stopping); }
-                finally { _connections.TryRemove(connection, out _); }
-            }, CancellationToken.None);
+            // Registered before it starts: a connection that ends at once (a client sending one bad frame)
+            // would otherwise remove itself before being added, and then be added back, dead, for ever.
+            var run = new Task<Task>(() => RunAsync(connection, stopping));
+            _connections[connection] = run.Unwrap();
+            run.Start(TaskScheduler.Default);
         }
+    }
+
+    private async Task RunAsync(KafkaConnection connection, CancellationToken stopping)
+    {
+        try { await connection.RunAsync(stopping); }
+        finally { _connections.TryRemove(connection, out _); }
     }
 
     public async ValueTask DisposeAsync()

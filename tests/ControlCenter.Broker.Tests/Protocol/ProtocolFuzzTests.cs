@@ -93,6 +93,8 @@ public class ProtocolFuzzTests
         await consuming;
 
         var output = TestContext.Current.TestOutputHelper!;
+        // Every client has hung up: the broker must hold no connection (a connection ending as it was accepted once stayed listed for ever).
+        await Wait.UntilAsync(() => broker.Broker.ConnectionCount == 0, "every broker connection closed", cancellation: Cancellation);
         output.WriteLine($"{warmUp.Sent + soak.Sent:N0} requests ({warmUp.Mutated + soak.Mutated:N0} broken) in {(warmUp.Elapsed + soak.Elapsed).TotalSeconds:0.0} s: " +
             $"{warmUp.Responses + soak.Responses:N0} answered, {warmUp.ConnectionsClosed + soak.ConnectionsClosed:N0} connections closed, {soak.TimedOut + warmUp.TimedOut} timed out");
         Assert.Equal(100_000, warmUp.Sent + soak.Sent);
