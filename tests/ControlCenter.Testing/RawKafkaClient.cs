@@ -26,6 +26,31 @@ public sealed class RawKafkaClient : IDisposable
 
     public NetworkStream Stream => _stream;
 
+    /// <summary>
+    /// Sends a request written from the API's own definition and reads the whole response back
+    /// through its response definition (header v2 / v1 where the version is flexible).
+    /// </summary>
+    public async Task<Broker.Protocol.Messages.StructValue> SendDefinedAsync(Broker.Protocol.ApiKey key, short version, Broker.Protocol.Messages.StructValue request)
+    {
+        var reader = await SendDefinedRequestAsync(key, version, request);
+        var response = Broker.Protocol.Messages.MessageReader.Read(Definition(key).Response!, version, reader);
+        if (reader.Remaining != 0) throw new InvalidDataException($"{reader.Remaining} bytes left after the {key} v{version} response");
+        return response;
+    }
+
+    /// <summary>Sends a request written from its definition; the response body is left to the caller (APIs without a response definition).</summary>
+    public async Task<KafkaReader> SendDefinedRequestAsync(Broker.Protocol.ApiKey key, short version, Broker.Protocol.Messages.StructValue request)
+    {
+        var api = Definition(key);
+        bool flexible = api.Request.IsFlexible(version);
+        var reader = await SendAsync((short)key, version, w => Broker.Protocol.Messages.MessageWriter.Write(api.Request, version, request, w), flexibleHeader: flexible);
+        if (flexible) reader.SkipTaggedFields(); // response header v1
+        return reader;
+    }
+
+    private static Broker.Protocol.Apis.ApiDefinition Definition(Broker.Protocol.ApiKey key) =>
+        Broker.Protocol.Apis.ApiCatalog.Definitions.Single(d => d.Key == key);
+
     /// <summary>Sends a request (header v1) and returns the response body after the correlation id.</summary>
     public async Task<KafkaReader> SendAsync(short apiKey, short version, Action<KafkaWriter> body, bool flexibleHeader = false)
     {

@@ -144,6 +144,10 @@ public static class BrokerConfigKeys
     public const string GroupMinSessionTimeoutMs = "group.min.session.timeout.ms";
     public const string GroupMaxSessionTimeoutMs = "group.max.session.timeout.ms";
     public const string GroupMaxSize = "group.max.size";
+    public const string GroupConsumerSessionTimeoutMs = "group.consumer.session.timeout.ms";
+    public const string GroupConsumerHeartbeatIntervalMs = "group.consumer.heartbeat.interval.ms";
+    public const string GroupConsumerAssignors = "group.consumer.assignors";
+    public const string GroupConsumerMaxSize = "group.consumer.max.size";
     public const string OffsetsTopicNumPartitions = "offsets.topic.num.partitions";
     public const string OffsetsRetentionMinutes = "offsets.retention.minutes";
     public const string OffsetMetadataMaxBytes = "offset.metadata.max.bytes";
@@ -163,6 +167,10 @@ public static class BrokerConfigKeys
         new(GroupMinSessionTimeoutMs, ConfigType.Int, "6000", "Minimum allowed session timeout for registered consumers.", Validator: Validators.AtLeast(0)),
         new(GroupMaxSessionTimeoutMs, ConfigType.Int, "1800000", "Maximum allowed session timeout for registered consumers.", Validator: Validators.AtLeast(0)),
         new(GroupMaxSize, ConfigType.Int, "2147483647", "Maximum number of consumers a single consumer group can accommodate.", Validator: Validators.AtLeast(1)),
+        new(GroupConsumerSessionTimeoutMs, ConfigType.Int, "45000", "Timeout to detect a crashed member of a consumer-protocol group (KIP-848): the broker owns it, not the client.", Validator: Validators.AtLeast(1)),
+        new(GroupConsumerHeartbeatIntervalMs, ConfigType.Int, "5000", "How often members of consumer-protocol groups heartbeat.", Validator: Validators.AtLeast(1)),
+        new(GroupConsumerAssignors, ConfigType.List, "uniform,range", "Server-side assignors of consumer-protocol groups; the first is the default."),
+        new(GroupConsumerMaxSize, ConfigType.Int, "2147483647", "Maximum number of members of a consumer-protocol group.", Validator: Validators.AtLeast(1)),
         new(OffsetsTopicNumPartitions, ConfigType.Int, "50", "Number of partitions of the offset commit topic.", Validator: Validators.AtLeast(1)),
         new(OffsetsRetentionMinutes, ConfigType.Int, "10080", "Committed offsets of an empty group are kept this long.", Validator: Validators.AtLeast(1)),
         new(OffsetMetadataMaxBytes, ConfigType.Int, "4096", "Maximum size of metadata associated with an offset commit."),

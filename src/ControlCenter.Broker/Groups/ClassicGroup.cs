@@ -25,6 +25,30 @@ internal sealed class ClassicGroup(string groupId, long nowMs)
     public Dictionary<string, GroupMember> Members { get; } = new(StringComparer.Ordinal);
     public Dictionary<(string Topic, int Partition), CommittedOffset> Offsets { get; } = new();
 
+    /// <summary>
+    /// The group's membership when it speaks the consumer protocol (KIP-848); null for a classic
+    /// group. A group is one or the other: either protocol may take it over while it has no members.
+    /// </summary>
+    public Consumer.ConsumerGroup? Consumer { get; set; }
+    /// <summary>"consumer" or "classic", as ListGroups v5 reports it.</summary>
+    public string GroupType => Consumer is not null ? "consumer" : "classic";
+    /// <summary>Members of either protocol.</summary>
+    public int MemberCount => Consumer?.Members.Count ?? Members.Count;
+    /// <summary>The state name clients see: the consumer protocol's own states for a consumer-protocol group.</summary>
+    public string StateName => Consumer?.StateName ?? State.ToString();
+    /// <summary>True when no member of either protocol is in the group.</summary>
+    public bool IsEmpty => State == GroupState.Empty && (Consumer is null || Consumer.Members.Count == 0);
+
+    /// <summary>Records when a consumer-protocol group last emptied (offsets retention counts from then).</summary>
+    public void ConsumerStateChanged(long nowMs)
+    {
+        bool empty = Consumer!.Members.Count == 0;
+        if (empty != _consumerWasEmpty) StateTimestampMs = nowMs;
+        _consumerWasEmpty = empty;
+    }
+
+    private bool _consumerWasEmpty = true;
+
     /// <summary>Set whenever the group state worth persisting changed (a generation completed, or it emptied).</summary>
     public bool MetadataChanged { get; set; }
 

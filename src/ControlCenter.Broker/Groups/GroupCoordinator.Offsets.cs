@@ -133,7 +133,8 @@ internal sealed partial class GroupCoordinator
         }
         lock (group)
         {
-            var groupError = ValidateCommit(group, generation, memberId, instanceId);
+            var groupError = group.Consumer is { } consumers ? ValidateConsumerCommit(consumers, generation, memberId)
+                : ValidateCommit(group, generation, memberId, instanceId);
             if (groupError != ErrorCode.None) return entries.Select(e => (e.Topic, e.Partition, groupError)).ToList();
 
             int maxMetadata = Config.GetInt(BrokerConfigKeys.OffsetMetadataMaxBytes);
@@ -197,9 +198,11 @@ internal sealed partial class GroupCoordinator
         if (group is null || group.State == GroupState.Dead) return (ErrorCode.GroupIdNotFound, []);
         lock (group)
         {
-            if (group.ProtocolType is not null && group.ProtocolType != "consumer" && group.State != GroupState.Empty)
+            if (group.Consumer is null && group.ProtocolType is not null && group.ProtocolType != "consumer" && group.State != GroupState.Empty)
                 return (ErrorCode.NonEmptyGroup, []);
-            var subscribed = group.Members.Values.SelectMany(m => ConsumerProtocol.SubscribedTopics(m.MetadataFor(group.ProtocolName))).ToHashSet();
+            var subscribed = group.Consumer is { } consumers
+                ? consumers.SubscribedTopics(AssignableTopics()).Select(t => t.Name).ToHashSet()
+                : group.Members.Values.SelectMany(m => ConsumerProtocol.SubscribedTopics(m.MetadataFor(group.ProtocolName))).ToHashSet();
             var results = new List<(string, int, ErrorCode)>();
             var removed = new List<(string, int)>();
             foreach (var (topic, partitions) in topics)
@@ -226,7 +229,7 @@ internal sealed partial class GroupCoordinator
         {
             lock (group)
             {
-                if (group.State != GroupState.Empty || now - group.StateTimestampMs < retentionMs || group.Offsets.Count == 0) continue;
+                if (!group.IsEmpty || now - group.StateTimestampMs < retentionMs || group.Offsets.Count == 0) continue;
                 WriteTombstones(group.GroupId, group.Offsets.Keys.ToList(), includeGroup: true);
                 _logger.LogInformation("Expired {Count} offsets of empty group {Group}", group.Offsets.Count, group.GroupId);
                 group.MarkDead(now);

@@ -42,6 +42,7 @@ internal sealed partial class GroupCoordinator : IDisposable
             lock (group)
             {
                 group.Tick(NowMs, InitialDelayMs);
+                ExpireConsumerMembers(group);
                 PersistIfChanged(group);
             }
         }
@@ -67,6 +68,12 @@ internal sealed partial class GroupCoordinator : IDisposable
         {
             // A group deleted while this request was on its way: the client retries and finds a fresh one.
             if (group.State == GroupState.Dead) return JoinResult.Failed(ErrorCode.CoordinatorNotAvailable, request.MemberId);
+            if (group.Consumer is { } consumers)
+            {
+                // A consumer-protocol group with members stays one; an empty one becomes classic again.
+                if (consumers.Members.Count > 0) return JoinResult.Failed(ErrorCode.InconsistentGroupProtocol, request.MemberId);
+                group.Consumer = null;
+            }
             if (!group.SupportsProtocols(request.ProtocolType, request.Protocols.Select(p => p.Name)))
                 return JoinResult.Failed(ErrorCode.InconsistentGroupProtocol, request.MemberId);
             if (group.Members.Count >= Config.GetInt(BrokerConfigKeys.GroupMaxSize) && !group.Members.ContainsKey(request.MemberId))
@@ -229,7 +236,7 @@ internal sealed partial class GroupCoordinator : IDisposable
         if (group is null || group.State == GroupState.Dead) return ErrorCode.GroupIdNotFound;
         lock (group)
         {
-            if (group.State != GroupState.Empty) return ErrorCode.NonEmptyGroup;
+            if (!group.IsEmpty) return ErrorCode.NonEmptyGroup;
             WriteTombstones(group.GroupId, group.Offsets.Keys.ToList(), includeGroup: true);
             group.MarkDead(NowMs);
             _groups.TryRemove(new KeyValuePair<string, ClassicGroup>(groupId, group));

@@ -161,4 +161,33 @@ public static class ConsumerProtocol
         }
         catch (ProtocolException) { return []; }
     }
+
+    /// <summary>A v0 subscription (topics, no user data): how DescribeGroups shows a consumer-protocol member.</summary>
+    public static byte[] Subscription(IEnumerable<string> topics)
+    {
+        using var w = new KafkaWriter();
+        w.WriteInt16(0);
+        var list = topics.ToList();
+        w.WriteArrayLength(list.Count);
+        foreach (var topic in list) w.WriteString(topic);
+        w.WriteNullableBytes(null);
+        return w.ToArray();
+    }
+
+    /// <summary>A v0 assignment (topics and partitions, no user data).</summary>
+    public static byte[] Assignment(IEnumerable<(string Topic, int Partition)> partitions)
+    {
+        using var w = new KafkaWriter();
+        w.WriteInt16(0);
+        var byTopic = partitions.GroupBy(p => p.Topic).OrderBy(g => g.Key, StringComparer.Ordinal).ToList();
+        w.WriteArrayLength(byTopic.Count);
+        foreach (var topic in byTopic)
+        {
+            w.WriteString(topic.Key);
+            w.WriteArrayLength(topic.Count());
+            foreach (var (_, partition) in topic.OrderBy(p => p.Partition)) w.WriteInt32(partition);
+        }
+        w.WriteNullableBytes(null);
+        return w.ToArray();
+    }
 }

@@ -31,5 +31,7 @@ public enum ApiKey : short
     OffsetDelete = 47,
     DescribeCluster = 60,
     DescribeProducers = 61,
+    ConsumerGroupHeartbeat = 68,
+    ConsumerGroupDescribe = 69,
     DescribeTopicPartitions = 75,
 }

@@ -14,5 +14,8 @@ internal static class AuthorizedOperations
 
     public const int Cluster = 1 << Create | 1 << Alter | 1 << Describe | 1 << ClusterAction | 1 << DescribeConfigs | 1 << AlterConfigs | 1 << IdempotentWrite;
 
+    /// <summary>A group: read (join, commit), delete and describe.</summary>
+    public const int Group = 1 << Read | 1 << Delete | 1 << Describe;
+
     public const int Topic = 1 << Read | 1 << Write | 1 << Create | 1 << Delete | 1 << Alter | 1 << Describe | 1 << DescribeConfigs | 1 << AlterConfigs;
 }

@@ -67,7 +67,12 @@ public enum ErrorCode : short
     InvalidRecord = 87,
     UnstableOffsetCommit = 88,
     UnknownTopicId = 100,
+    FencedMemberEpoch = 110,
+    UnreleasedInstanceId = 111,
+    UnsupportedAssignor = 112,
+    StaleMemberEpoch = 113,
     MismatchedEndpointType = 114,
     UnsupportedEndpointType = 115,
+    InvalidRegularExpression = 128,
     InvalidTimestamp = 32,
 }

@@ -143,10 +143,12 @@ public class MalformedInputTests : IAsyncLifetime
         for (int i = 0; i < count; i++) { apis[reader.ReadInt16()] = (reader.ReadInt16(), reader.ReadInt16()); reader.SkipTaggedFields(); }
         Assert.Equal((0, 8), apis[0]);
         Assert.Equal((0, 11), apis[1]);
-        Assert.Equal((0, 8), apis[3]);
+        Assert.Equal((0, 12), apis[3]); // Metadata: topic ids for consumer-protocol assignments
         Assert.Equal((0, 3), apis[18]);
         Assert.Equal((0, 2), apis[60]); // DescribeCluster, flexible-only, served from its definition
+        Assert.Equal((0, 1), apis[68]); // ConsumerGroupHeartbeat (KIP-848)
+        Assert.Equal((0, 1), apis[69]); // ConsumerGroupDescribe
         Assert.All(apis.Values, v => Assert.Equal(0, v.Min));
-        Assert.False(apis.ContainsKey(69));
+        Assert.False(apis.ContainsKey(76)); // share groups are not served
     }
 }

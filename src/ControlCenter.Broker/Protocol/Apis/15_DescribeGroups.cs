@@ -1,4 +1,5 @@
 using ControlCenter.Broker.Groups;
+using ControlCenter.Broker.Groups.Consumer;
 using ControlCenter.Broker.Server;
 using ControlCenter.LogFormat;
 using ControlCenter.Broker.Protocol.Messages;
@@ -33,6 +34,7 @@ internal sealed class DescribeGroupsApi : ApiHandler
             if (group is null) { WriteDead(response, v, groupId); continue; }
             lock (group)
             {
+                if (group.Consumer is { } consumers) { WriteConsumerGroup(context, response, v, groupId, consumers); continue; }
                 bool stable = group.State == GroupState.Stable;
                 response.WriteErrorCode(ErrorCode.None);
                 response.WriteString(groupId);
@@ -53,6 +55,32 @@ internal sealed class DescribeGroupsApi : ApiHandler
             }
         }
         return ValueTask.FromResult(true);
+    }
+
+    /// <summary>
+    /// A consumer-protocol group seen through the classic API (as Kafka does for older admin
+    /// clients): its own state, protocol type "consumer", the assignor as protocol, and each
+    /// member's subscription and current assignment in the consumer protocol's classic encoding.
+    /// </summary>
+    private static void WriteConsumerGroup(RequestContext context, KafkaWriter response, short v, string groupId, ConsumerGroup consumers)
+    {
+        var names = context.Broker.Logs.Topics.ToDictionary(t => t.Id, t => t.Name);
+        response.WriteErrorCode(ErrorCode.None);
+        response.WriteString(groupId);
+        response.WriteString(consumers.StateName);
+        response.WriteString("consumer");
+        response.WriteString(consumers.AssignorName);
+        response.WriteArrayLength(consumers.Members.Count);
+        foreach (var m in consumers.Members.Values)
+        {
+            response.WriteString(m.MemberId);
+            if (v >= 4) response.WriteNullableString(m.InstanceId);
+            response.WriteString(m.ClientId);
+            response.WriteString(m.ClientHost);
+            response.WriteBytes(ConsumerProtocol.Subscription(m.SubscribedTopicNames));
+            response.WriteBytes(ConsumerProtocol.Assignment(m.Assigned.Where(tp => names.ContainsKey(tp.TopicId)).Select(tp => (names[tp.TopicId], tp.Partition))));
+        }
+        if (v >= 3) response.WriteInt32(int.MinValue);
     }
 
     private static void WriteDead(KafkaWriter response, short v, string groupId)

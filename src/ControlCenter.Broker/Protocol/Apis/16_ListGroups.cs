@@ -7,13 +7,12 @@ namespace ControlCenter.Broker.Protocol.Apis;
 /// <summary>
 /// ListGroups v0–5, served from its definition: every live group, simple (offsets-only) groups
 /// included. v3+ is flexible; v4 adds each group's state and a state filter (KIP-518); v5 adds
-/// each group's type and a type filter (KIP-848). Every group here is a classic one; filters
-/// match case-insensitively, and a state or type nobody has matches nothing, as in Kafka.
+/// each group's type and a type filter (KIP-848): classic, or consumer for groups on the consumer
+/// protocol, with that protocol's own states. Filters match case-insensitively, and a state or
+/// type nobody has matches nothing, as in Kafka.
 /// </summary>
 internal sealed class ListGroupsApi : DefinedApi
 {
-    public const string ClassicType = "classic";
-
     public override ApiKey Key => ApiKey.ListGroups;
 
     public override MessageSpec Request { get; } = Message("ListGroupsRequest", "0-5", "3+",
@@ -34,12 +33,10 @@ internal sealed class ListGroupsApi : DefinedApi
         var states = Filter(request.Array<string>("StatesFilter"));
         var types = Filter(request.Array<string>("TypesFilter"));
         var groups = context.Broker.Groups.Groups
-            .Where(g => (states is null || states.Contains(g.State.ToString())) && (types is null || types.Contains(ClassicType)))
+            .Select(g => { lock (g) return (g.GroupId, ProtocolType: g.Consumer is null ? g.ProtocolType ?? "" : "consumer", State: g.StateName, Type: g.GroupType); })
+            .Where(g => (states is null || states.Contains(g.State)) && (types is null || types.Contains(g.Type)))
             .OrderBy(g => g.GroupId, StringComparer.Ordinal)
-            .Select(g => new StructValue
-            {
-                ["GroupId"] = g.GroupId, ["ProtocolType"] = g.ProtocolType ?? "", ["GroupState"] = g.State.ToString(), ["GroupType"] = ClassicType,
-            });
+            .Select(g => new StructValue { ["GroupId"] = g.GroupId, ["ProtocolType"] = g.ProtocolType, ["GroupState"] = g.State, ["GroupType"] = g.Type });
         return ValueTask.FromResult(new StructValue { ["Groups"] = StructValue.List(groups) });
     }
 

@@ -42,6 +42,8 @@ public static class ApiCatalog
             new OffsetDeleteApi(),
             new DescribeClusterApi(),
             new DescribeProducersApi(),
+            new ConsumerGroupHeartbeatApi(),
+            new ConsumerGroupDescribeApi(),
             new DescribeTopicPartitionsApi(),
         };
         handlers.Add(new ApiVersionsApi(() => handlers));
