@@ -111,8 +111,7 @@ public sealed class GroupAdmin(ClusterAdmin admin, GroupReader reader, IClusterS
         {
             var d = (await admin.Client.DescribeConsumerGroupsAsync([groupId], new DescribeConsumerGroupsOptions { RequestTimeout = admin.Timeout }).OffPollThread())
                 .ConsumerGroupDescriptions[0];
-            return d.Members.Select(m => new GroupMemberInfo(m.ConsumerId, m.GroupInstanceId, m.ClientId, m.Host,
-                m.Assignment?.TopicPartitions.Select(tp => (tp.Topic, tp.Partition.Value)).ToList() ?? [])).ToList();
+            return d.Members.Select(GroupMemberInfo.From).ToList();
         }
         catch (DescribeConsumerGroupsException) { return []; }
     }

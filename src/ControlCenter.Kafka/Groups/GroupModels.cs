@@ -1,9 +1,23 @@
 namespace ControlCenter.Kafka.Groups;
 
-public sealed record GroupMemberInfo(string MemberId, string? GroupInstanceId, string ClientId, string Host, IReadOnlyList<(string Topic, int Partition)> Assignment)
+/// <param name="TargetAssignment">
+/// What the coordinator wants the member to own (consumer-protocol groups, KIP-848); null where the
+/// cluster does not say (classic groups). Current and target differ while the member reconciles.
+/// </param>
+public sealed record GroupMemberInfo(string MemberId, string? GroupInstanceId, string ClientId, string Host, IReadOnlyList<(string Topic, int Partition)> Assignment,
+    IReadOnlyList<(string Topic, int Partition)>? TargetAssignment = null)
 {
-    /// <summary>A member with nothing assigned: more consumers than partitions, so this one waits as a standby.</summary>
-    public bool IsIdle => Assignment.Count == 0;
+    /// <summary>A member with nothing assigned nor coming: more consumers than partitions, so this one waits as a standby.</summary>
+    public bool IsIdle => Assignment.Count == 0 && (TargetAssignment is null || TargetAssignment.Count == 0);
+
+    /// <summary>The member still has partitions to give back or to receive before it owns its target.</summary>
+    public bool IsReconciling => TargetAssignment is not null && !TargetAssignment.ToHashSet().SetEquals(Assignment);
+
+    public static GroupMemberInfo From(Confluent.Kafka.Admin.MemberDescription member) =>
+        new(member.ConsumerId, member.GroupInstanceId, member.ClientId, member.Host, Partitions(member.Assignment), member.TargetAssignment is null ? null : Partitions(member.TargetAssignment));
+
+    private static List<(string Topic, int Partition)> Partitions(Confluent.Kafka.Admin.MemberAssignment? assignment) =>
+        assignment?.TopicPartitions?.Select(tp => (tp.Topic, tp.Partition.Value)).ToList() ?? [];
 }
 
 /// <summary>

@@ -25,8 +25,7 @@ public sealed class GroupReader(ClusterAdmin admin, TimeProvider time)
             var listing = listed.Valid.First(g => g.GroupId == id);
             descriptions.TryGetValue(id, out var d);
             var committed = await CommittedAsync(id);
-            var members = d?.Members.Select(m => new GroupMemberInfo(m.ConsumerId, m.GroupInstanceId, m.ClientId, m.Host,
-                m.Assignment?.TopicPartitions.Select(tp => (tp.Topic, tp.Partition.Value)).ToList() ?? [])).ToList() ?? [];
+            var members = d?.Members.Select(GroupMemberInfo.From).ToList() ?? [];
             string state = (d?.State ?? listing.State).ToString();
             result[id] = new GroupSnapshot(id, state, TypeName(listing.Type), d?.IsSimpleConsumerGroup == true || listing.IsSimpleConsumerGroup ? "" : "consumer",
                 d?.PartitionAssignor ?? "", listing.IsSimpleConsumerGroup, members, committed, time.GetUtcNow());

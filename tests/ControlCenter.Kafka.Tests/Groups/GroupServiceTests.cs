@@ -197,4 +197,26 @@ public class GroupServiceTests : ClusterTest
         Assert.Equal(1, lag.Group.Members.Count(m => !m.IsIdle));
         foreach (var m in members) { m.Close(); m.Dispose(); }
     }
+
+    [Fact]
+    public async Task ConsumerProtocolGroupsShowTheirTypeAndEachMembersTargetAssignment()
+    {
+        await ProduceAsync("modern", 4, 5);
+        var members = Enumerable.Range(0, 2).Select(i => Clients.Consumer(Bootstrap, "kip848-group", c => { c.ClientId = $"m{i}"; c.GroupProtocol = GroupProtocol.Consumer; })).ToList();
+        foreach (var m in members) m.Subscribe("modern");
+        var deadline = DateTime.UtcNow.AddSeconds(30);
+        while (members.Any(m => m.Assignment.Count != 2) && DateTime.UtcNow < deadline)
+            foreach (var m in members) m.Consume(TimeSpan.FromMilliseconds(50));
+
+        var lag = await LagAsync("kip848-group", g => g.Group.Members.Count == 2 && g.Group.Members.All(m => m.Assignment.Count == 2 && !m.IsReconciling));
+        Assert.Equal("consumer", lag.Group.Type);
+        Assert.Equal("uniform", lag.Group.Assignor);
+        foreach (var member in lag.Group.Members)
+        {
+            Assert.NotNull(member.TargetAssignment); // the cluster reports the target of a consumer-protocol member
+            Assert.Equal(member.Assignment.Order(), member.TargetAssignment!.Order());
+        }
+        Assert.Equal(4, lag.Group.Members.SelectMany(m => m.Assignment).Distinct().Count());
+        foreach (var m in members) { m.Close(); m.Dispose(); }
+    }
 }
