@@ -199,4 +199,23 @@ internal sealed partial class GroupCoordinator
         if (!consumers.Members.TryGetValue(memberId, out var member)) return ErrorCode.UnknownMemberId;
         return memberEpoch == member.MemberEpoch ? ErrorCode.None : ErrorCode.StaleMemberEpoch;
     }
+
+    /// <summary>
+    /// OffsetFetch v9 from a consumer-protocol member names itself: an unknown member or a stale
+    /// epoch is refused for the whole group, as Kafka does. Without a member (admin tools, classic
+    /// members) anyone may read.
+    /// </summary>
+    public ErrorCode ValidateOffsetFetch(string groupId, string? memberId, int memberEpoch)
+    {
+        if (string.IsNullOrEmpty(groupId)) return ErrorCode.InvalidGroupId;
+        if (string.IsNullOrEmpty(memberId) || memberEpoch < 0) return ErrorCode.None;
+        var group = _groups.GetValueOrDefault(groupId);
+        if (group is null) return ErrorCode.UnknownMemberId;
+        lock (group)
+        {
+            if (group.Consumer is not { } consumers) return ErrorCode.None; // a classic group's member epoch means nothing here
+            if (!consumers.Members.TryGetValue(memberId, out var member)) return ErrorCode.UnknownMemberId;
+            return member.MemberEpoch == memberEpoch ? ErrorCode.None : ErrorCode.StaleMemberEpoch;
+        }
+    }
 }

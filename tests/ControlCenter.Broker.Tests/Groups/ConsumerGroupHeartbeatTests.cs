@@ -127,13 +127,13 @@ public class ConsumerGroupHeartbeatTests : IAsyncLifetime
     }
 
     [Fact]
-    public async Task CommitsCarryTheMemberEpochAndAStaleOneIsRefused()
+    public async Task CommitsAndOffsetFetchesCarryTheMemberEpochAndAStaleOneIsRefused()
     {
         await HeartbeatAsync("member-a", 0, join: true);
         await HeartbeatAsync("member-b", 0, join: true); // the group moves to epoch 2; A is still at 1
         async Task<short> CommitAsync(string member, int epoch)
         {
-            var reader = await _client.SendDefinedRequestAsync(ApiKey.OffsetCommit, 7, new()
+            var response = await _client.SendDefinedAsync(ApiKey.OffsetCommit, 9, new()
             {
                 ["GroupId"] = "g", ["GenerationIdOrMemberEpoch"] = epoch, ["MemberId"] = member,
                 ["Topics"] = StructValue.List([new StructValue
@@ -142,15 +142,28 @@ public class ConsumerGroupHeartbeatTests : IAsyncLifetime
                     ["Partitions"] = StructValue.List([new StructValue { ["PartitionIndex"] = 0, ["CommittedOffset"] = 5L, ["CommittedLeaderEpoch"] = -1 }]),
                 }]),
             });
-            reader.ReadInt32(); // throttle
-            Assert.Equal((1, "t", 1, 0), (reader.ReadInt32(), reader.ReadString(), reader.ReadInt32(), reader.ReadInt32()));
-            return reader.ReadInt16();
+            return response.Structs("Topics")!.Single().Structs("Partitions")!.Single().Int16("ErrorCode");
+        }
+        async Task<(short Error, long Offset)> FetchAsync(string member, int epoch)
+        {
+            var group = (await _client.SendDefinedAsync(ApiKey.OffsetFetch, 9, new()
+            {
+                ["Groups"] = StructValue.List([new StructValue
+                {
+                    ["GroupId"] = "g", ["MemberId"] = member, ["MemberEpoch"] = epoch,
+                    ["Topics"] = StructValue.List([new StructValue { ["Name"] = "t", ["PartitionIndexes"] = StructValue.List([0]) }]),
+                }]),
+            })).Structs("Groups")!.Single();
+            return (group.Int16("ErrorCode"), group.Structs("Topics")!.Single().Structs("Partitions")!.Single().Int64("CommittedOffset"));
         }
 
         Assert.Equal((short)ErrorCode.StaleMemberEpoch, await CommitAsync("member-a", 2));
         Assert.Equal((short)ErrorCode.UnknownMemberId, await CommitAsync("nobody", 1));
         Assert.Equal((short)ErrorCode.UnknownMemberId, await CommitAsync("", -1)); // an admin commit waits until the group is empty
         Assert.Equal((short)0, await CommitAsync("member-a", 1));
+        Assert.Equal(((short)0, 5L), await FetchAsync("member-a", 1));
+        Assert.Equal((short)ErrorCode.StaleMemberEpoch, (await FetchAsync("member-a", 2)).Error);
+        Assert.Equal(((short)0, 5L), await FetchAsync("", -1)); // an admin tool reads without naming a member
 
         // A classic member cannot join while consumer-protocol members are in: the group is one or the other.
         var join = await _client.SendDefinedRequestAsync(ApiKey.JoinGroup, 5, new()

@@ -144,6 +144,8 @@ public class MalformedInputTests : IAsyncLifetime
         Assert.Equal((0, 8), apis[0]);
         Assert.Equal((0, 11), apis[1]);
         Assert.Equal((0, 12), apis[3]); // Metadata: topic ids for consumer-protocol assignments
+        Assert.Equal((0, 9), apis[8]); // OffsetCommit: v9 carries member epochs
+        Assert.Equal((0, 9), apis[9]); // OffsetFetch: v8 batches groups, v9 names the member
         Assert.Equal((0, 3), apis[18]);
         Assert.Equal((0, 2), apis[60]); // DescribeCluster, flexible-only, served from its definition
         Assert.Equal((0, 1), apis[68]); // ConsumerGroupHeartbeat (KIP-848)

@@ -1,66 +1,52 @@
 using ControlCenter.Broker.Groups;
 using ControlCenter.Broker.Server;
-using ControlCenter.LogFormat;
 using ControlCenter.Broker.Protocol.Messages;
 using static ControlCenter.Broker.Protocol.Messages.Schema;
 
 namespace ControlCenter.Broker.Protocol.Apis;
 
-/// <summary>OffsetCommit v0–7, validated against the group's generation and members.</summary>
-internal sealed class OffsetCommitApi : ApiHandler
+/// <summary>
+/// OffsetCommit v0–9, served from its definition, validated against the group: a classic group's
+/// generation and members, or a consumer-protocol group's member epoch (v9, KIP-848; older
+/// versions carrying a member epoch are accepted too). v1's commit timestamp and v2–4's retention
+/// time are read and ignored: the broker stamps commits and applies offsets.retention.minutes.
+/// </summary>
+internal sealed class OffsetCommitApi : DefinedApi
 {
     public override ApiKey Key => ApiKey.OffsetCommit;
 
-    /// <summary>The request as Kafka defines it (clients/src/main/resources/common/message).</summary>
     public override MessageSpec Request { get; } = Message("OffsetCommitRequest", "0-9", "8+",
         String("GroupId"),
-        Int32("GenerationIdOrMemberEpoch", "1+"),
+        Int32("GenerationIdOrMemberEpoch", "1+").WithDefault(-1),
         String("MemberId", "1+"),
         String("GroupInstanceId", "7+").NullableIn("7+"),
-        Int64("RetentionTimeMs", "2-4"),
+        Int64("RetentionTimeMs", "2-4").WithDefault(-1L),
         Array("Topics", "0+",
             String("Name"),
             Array("Partitions", "0+",
                 Int32("PartitionIndex"),
                 Int64("CommittedOffset"),
-                Int32("CommittedLeaderEpoch", "6+"),
-                Int64("CommitTimestamp", "1"),
+                Int32("CommittedLeaderEpoch", "6+").WithDefault(-1),
+                Int64("CommitTimestamp", "1").WithDefault(-1L),
                 String("CommittedMetadata").NullableIn("0+"))));
-    public override short MaxVersion => 7;
 
-    public override ValueTask<bool> HandleAsync(RequestContext context, KafkaReader request, KafkaWriter response)
+    public override MessageSpec Response { get; } = Message("OffsetCommitResponse", "0-9", "8+",
+        Int32("ThrottleTimeMs", "3+"),
+        Array("Topics", "0+",
+            String("Name"),
+            Array("Partitions", "0+", Int32("PartitionIndex"), Int16("ErrorCode"))));
+
+    protected override ValueTask<StructValue> HandleAsync(RequestContext context, StructValue request)
     {
-        short v = context.Version;
-        string groupId = request.ReadString();
-        int generation = v >= 1 ? request.ReadInt32() : -1;
-        string memberId = v >= 1 ? request.ReadString() : "";
-        string? instanceId = v >= 7 ? request.ReadNullableString() : null;
-        if (v is >= 2 and <= 4) request.ReadInt64(); // retention time: the broker's offsets.retention.minutes applies
-        var topics = request.ReadArray(r => (Name: r.ReadString(), Partitions: r.ReadArray(p =>
+        var entries = (request.Structs("Topics") ?? []).SelectMany(t => (t.Structs("Partitions") ?? []).Select(p => new OffsetCommitEntry(
+            t.String("Name") ?? "", p.Int32("PartitionIndex"), p.Int64("CommittedOffset"), p.Int32("CommittedLeaderEpoch"), p.String("CommittedMetadata")))).ToList();
+        var results = context.Broker.Groups.CommitOffsets(request.String("GroupId") ?? "", request.Int32("GenerationIdOrMemberEpoch"),
+            request.String("MemberId") ?? "", request.String("GroupInstanceId"), entries);
+        var topics = results.GroupBy(r => r.Topic).Select(t => new StructValue
         {
-            int partition = p.ReadInt32();
-            long offset = p.ReadInt64();
-            int epoch = v >= 6 ? p.ReadInt32() : -1;
-            if (v == 1) p.ReadInt64(); // commit timestamp: the broker stamps commits itself
-            return (Partition: partition, Offset: offset, Epoch: epoch, Metadata: p.ReadNullableString());
-        })));
-
-        var entries = topics.SelectMany(t => t.Partitions.Select(p => new OffsetCommitEntry(t.Name, p.Partition, p.Offset, p.Epoch, p.Metadata))).ToList();
-        var results = context.Broker.Groups.CommitOffsets(groupId, generation, memberId, instanceId, entries);
-
-        if (v >= 3) response.WriteInt32(0);
-        var byTopic = results.GroupBy(r => r.Topic).ToList();
-        response.WriteArrayLength(byTopic.Count);
-        foreach (var topic in byTopic)
-        {
-            response.WriteString(topic.Key);
-            response.WriteArrayLength(topic.Count());
-            foreach (var (_, partition, error) in topic)
-            {
-                response.WriteInt32(partition);
-                response.WriteErrorCode(error);
-            }
-        }
-        return ValueTask.FromResult(true);
+            ["Name"] = t.Key,
+            ["Partitions"] = StructValue.List(t.Select(r => new StructValue { ["PartitionIndex"] = r.Partition, ["ErrorCode"] = (short)r.Error })),
+        });
+        return ValueTask.FromResult(new StructValue { ["Topics"] = StructValue.List(topics) });
     }
 }

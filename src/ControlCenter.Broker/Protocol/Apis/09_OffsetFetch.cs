@@ -1,46 +1,92 @@
+using ControlCenter.Broker.Groups;
 using ControlCenter.Broker.Server;
-using ControlCenter.LogFormat;
 using ControlCenter.Broker.Protocol.Messages;
 using static ControlCenter.Broker.Protocol.Messages.Schema;
 
 namespace ControlCenter.Broker.Protocol.Apis;
 
-/// <summary>OffsetFetch v0–5; v2+ accepts a null topic list meaning "every partition the group committed".</summary>
-internal sealed class OffsetFetchApi : ApiHandler
+/// <summary>
+/// OffsetFetch v0–9, served from its definition. v2+ accepts a null topic list meaning "every
+/// partition the group committed"; v6+ is flexible; v8+ asks for several groups at once; v9 adds
+/// the member id and epoch of a consumer-protocol member (KIP-848), checked like a commit's.
+/// Partitions nobody committed answer offset -1 with no error, as in Kafka.
+/// </summary>
+internal sealed class OffsetFetchApi : DefinedApi
 {
     public override ApiKey Key => ApiKey.OffsetFetch;
 
-    /// <summary>The request as Kafka defines it (clients/src/main/resources/common/message).</summary>
-    public override MessageSpec Request { get; } = Message("OffsetFetchRequest", "0-7", "6+",
-        String("GroupId"),
-        Array("Topics", "0+", String("Name"), ArrayOf(FieldKind.Int32, "PartitionIndexes")).NullableIn("2+"),
+    private static Field TopicsRequested(string versions) =>
+        Array("Topics", versions, String("Name"), ArrayOf(FieldKind.Int32, "PartitionIndexes"));
+
+    public override MessageSpec Request { get; } = Message("OffsetFetchRequest", "0-9", "6+",
+        String("GroupId", "0-7"),
+        TopicsRequested("0-7").NullableIn("2-7"),
+        Array("Groups", "8+",
+            String("GroupId"),
+            String("MemberId", "9+").NullableIn("9+"),
+            Int32("MemberEpoch", "9+").WithDefault(-1),
+            TopicsRequested("8+").NullableIn("8+")),
         Bool("RequireStable", "7+"));
-    public override short MaxVersion => 5;
 
-    public override ValueTask<bool> HandleAsync(RequestContext context, KafkaReader request, KafkaWriter response)
+    private static Field TopicsAnswered(string versions) =>
+        Array("Topics", versions,
+            String("Name"),
+            Array("Partitions", "0+",
+                Int32("PartitionIndex"),
+                Int64("CommittedOffset"),
+                Int32("CommittedLeaderEpoch", "5+").WithDefault(-1),
+                String("Metadata").NullableIn("0+"),
+                Int16("ErrorCode")));
+
+    public override MessageSpec Response { get; } = Message("OffsetFetchResponse", "0-9", "6+",
+        Int32("ThrottleTimeMs", "3+"),
+        TopicsAnswered("0-7"),
+        Int16("ErrorCode", "2-7"),
+        Array("Groups", "8+", String("GroupId"), TopicsAnswered("8+"), Int16("ErrorCode")));
+
+    protected override ValueTask<StructValue> HandleAsync(RequestContext context, StructValue request)
     {
-        short v = context.Version;
-        string groupId = request.ReadString();
-        var topics = request.ReadNullableArray(r => (Topic: r.ReadString(), Partitions: r.ReadArray(p => p.ReadInt32())));
-        if (topics is null && v < 2) throw new LogFormat.ProtocolException("OffsetFetch below v2 needs a topic list");
-        var result = context.Broker.Groups.FetchOffsets(groupId, topics);
-
-        if (v >= 3) response.WriteInt32(0);
-        response.WriteArrayLength(result.Count);
-        foreach (var (topic, partitions) in result)
+        if (context.Version < 8)
         {
-            response.WriteString(topic);
-            response.WriteArrayLength(partitions.Count);
-            foreach (var (partition, offset) in partitions)
-            {
-                response.WriteInt32(partition);
-                response.WriteInt64(offset?.Offset ?? -1);
-                if (v >= 5) response.WriteInt32(offset?.LeaderEpoch ?? -1);
-                response.WriteNullableString(offset?.Metadata ?? "");
-                response.WriteErrorCode(ErrorCode.None);
-            }
+            var topics = request.Structs("Topics");
+            if (topics is null && context.Version < 2) throw new LogFormat.ProtocolException("OffsetFetch below v2 needs a topic list");
+            var (error, answered) = Fetch(context, request.String("GroupId") ?? "", null, -1, topics);
+            return ValueTask.FromResult(new StructValue { ["Topics"] = answered, ["ErrorCode"] = (short)error });
         }
-        if (v >= 2) response.WriteErrorCode(ErrorCode.None);
-        return ValueTask.FromResult(true);
+        var groups = (request.Structs("Groups") ?? []).Select(g =>
+        {
+            string groupId = g.String("GroupId") ?? "";
+            var (error, answered) = Fetch(context, groupId, g.String("MemberId"), g.Int32("MemberEpoch"), g.Structs("Topics"));
+            return new StructValue { ["GroupId"] = groupId, ["Topics"] = answered, ["ErrorCode"] = (short)error };
+        });
+        return ValueTask.FromResult(new StructValue { ["Groups"] = StructValue.List(groups) });
+    }
+
+    private static (ErrorCode Error, List<object?> Topics) Fetch(RequestContext context, string groupId, string? memberId, int memberEpoch, IReadOnlyList<StructValue>? topics)
+    {
+        var coordinator = context.Broker.Groups;
+        var requested = topics?.Select(t => (t.String("Name") ?? "", (t.Array<int>("PartitionIndexes") ?? []).ToList())).ToList();
+        var error = coordinator.ValidateOffsetFetch(groupId, memberId, memberEpoch);
+        if (error != ErrorCode.None)
+        {
+            // The group's error, repeated on every partition asked for (v0–1 have only those).
+            var refused = StructValue.List((requested ?? []).Select(t => new StructValue
+            {
+                ["Name"] = t.Item1,
+                ["Partitions"] = StructValue.List(t.Item2.Select(p => new StructValue
+                    { ["PartitionIndex"] = p, ["CommittedOffset"] = -1L, ["Metadata"] = "", ["ErrorCode"] = (short)error })),
+            }));
+            return (error, refused);
+        }
+        var result = coordinator.FetchOffsets(groupId, requested);
+        return (ErrorCode.None, StructValue.List(result.Select(t => new StructValue
+        {
+            ["Name"] = t.Topic,
+            ["Partitions"] = StructValue.List(t.Partitions.Select(p => new StructValue
+            {
+                ["PartitionIndex"] = p.Partition, ["CommittedOffset"] = p.Offset?.Offset ?? -1L,
+                ["CommittedLeaderEpoch"] = p.Offset?.LeaderEpoch ?? -1, ["Metadata"] = p.Offset?.Metadata ?? "",
+            })),
+        })));
     }
 }
