@@ -8,7 +8,7 @@ namespace ControlCenter.Broker.Tests.Groups;
 /// <summary>Real Confluent.Kafka consumers in classic groups against the coordinator.</summary>
 public class ConsumerGroupTests
 {
-    private const string Topic = "orders";
+    private const string Topic = ConsumingMember.Topic;
 
     private static async Task ProduceAsync(string bootstrap, int from, int count)
     {
@@ -19,59 +19,8 @@ public class ConsumerGroupTests
         await Task.CompletedTask;
     }
 
-    /// <summary>A consumer on its own thread that records what it got and commits after each record.</summary>
-    private sealed class Member : IDisposable
-    {
-        private readonly CancellationTokenSource _stop = new();
-        private readonly Thread _thread;
-        public IConsumer<byte[]?, byte[]?> Consumer { get; }
-        public volatile List<TopicPartition> Assigned = [];
-
-        public Member(string bootstrap, string group, ConcurrentBag<int> received, Action<ConsumerConfig>? configure = null, int delayMs = 0)
-        {
-            Consumer = new ConsumerBuilder<byte[]?, byte[]?>(Config(bootstrap, group, configure))
-                .SetPartitionsAssignedHandler((_, parts) => Assigned = parts)
-                .SetPartitionsRevokedHandler((c, _) => { Assigned = []; })
-                .Build();
-            Consumer.Subscribe(Topic);
-            _thread = new Thread(() =>
-            {
-                while (!_stop.IsCancellationRequested)
-                {
-                    try
-                    {
-                        var r = Consumer.Consume(TimeSpan.FromMilliseconds(100));
-                        if (r is null) continue;
-                        received.Add(BitConverter.ToInt32(r.Message.Value));
-                        if (delayMs > 0) Thread.Sleep(delayMs); // simulated processing time: this member being slow is the point
-                        Consumer.Commit(r);
-                    }
-                    catch (KafkaException) { /* rebalance in progress: the next poll rejoins */ }
-                }
-            }) { IsBackground = true };
-            _thread.Start();
-        }
-
-        private static ConsumerConfig Config(string bootstrap, string group, Action<ConsumerConfig>? configure)
-        {
-            var config = new ConsumerConfig
-            {
-                BootstrapServers = bootstrap, GroupId = group, AutoOffsetReset = AutoOffsetReset.Earliest,
-                EnableAutoCommit = false, SessionTimeoutMs = 6000, HeartbeatIntervalMs = 500,
-            };
-            configure?.Invoke(config);
-            return config;
-        }
-
-        public void Stop() { _stop.Cancel(); _thread.Join(); }
-        public void Leave() { Stop(); Consumer.Close(); }
-
-        public void Dispose()
-        {
-            if (!_stop.IsCancellationRequested) Stop();
-            Consumer.Dispose();
-        }
-    }
+    private static ConsumingMember Member(string bootstrap, string group, ConcurrentBag<int> received, Action<ConsumerConfig>? configure = null, int delayMs = 0) =>
+        new(bootstrap, group, received, GroupProtocol.Classic, configure, delayMs);
 
     [Fact]
     public async Task MembersShareLeaveTakeOverAndResumeFromCommittedOffsets()
@@ -82,7 +31,7 @@ public class ConsumerGroupTests
         await ProduceAsync(b, 0, 600);
         var received = new ConcurrentBag<int>();
 
-        var members = Enumerable.Range(0, 3).Select(_ => new Member(b, "shared", received)).ToList();
+        var members = Enumerable.Range(0, 3).Select(_ => Member(b, "shared", received)).ToList();
         await Wait.UntilAsync(() => members.All(m => m.Assigned.Count == 2), "2 partitions each", cancellation: TestContext.Current.CancellationToken);
         Assert.Equal(6, members.SelectMany(m => m.Assigned).Distinct().Count());
         await Wait.UntilAsync(() => received.Distinct().Count() == 600, "the first 600 records", cancellation: TestContext.Current.CancellationToken);
@@ -97,7 +46,7 @@ public class ConsumerGroupTests
         // Everyone restarts: consumption resumes at the committed offsets (nothing re-read, nothing skipped).
         await ProduceAsync(b, 900, 60);
         var afterRestart = new ConcurrentBag<int>();
-        using (var again = new Member(b, "shared", afterRestart))
+        using (var again = Member(b, "shared", afterRestart))
         {
             await Wait.UntilAsync(() => afterRestart.Count >= 60, "records after restart", cancellation: TestContext.Current.CancellationToken);
             again.Leave(); // a re-read would have come first: partitions are read in offset order
@@ -108,7 +57,7 @@ public class ConsumerGroupTests
         await broker.RestartAsync();
         await ProduceAsync(broker.BootstrapServers, 960, 30);
         var afterBrokerRestart = new ConcurrentBag<int>();
-        using (var again = new Member(broker.BootstrapServers, "shared", afterBrokerRestart))
+        using (var again = Member(broker.BootstrapServers, "shared", afterBrokerRestart))
         {
             await Wait.UntilAsync(() => afterBrokerRestart.Count >= 30, "records after broker restart", cancellation: TestContext.Current.CancellationToken);
             again.Leave();
@@ -123,8 +72,8 @@ public class ConsumerGroupTests
         string b = broker.BootstrapServers;
         await Clients.CreateTopicAsync(b, Topic, 6);
         var received = new ConcurrentBag<int>();
-        using var survivor = new Member(b, "crashy", received);
-        var crashing = new Member(b, "crashy", received);
+        using var survivor = Member(b, "crashy", received);
+        var crashing = Member(b, "crashy", received);
         await Wait.UntilAsync(() => survivor.Assigned.Count == 3 && crashing.Assigned.Count == 3, "an even split", cancellation: TestContext.Current.CancellationToken);
 
         crashing.Stop(); // stops polling and heartbeating without leaving: to the coordinator it has crashed
@@ -141,7 +90,7 @@ public class ConsumerGroupTests
         await using var broker = await TestBroker.StartAsync(new() { ["group.initial.rebalance.delay.ms"] = "0" }, time: clock);
         string b = broker.BootstrapServers;
         await Clients.CreateTopicAsync(b, Topic, 6);
-        var silent = new Member(b, "sessions", []); // session.timeout.ms = 6000
+        var silent = Member(b, "sessions", []); // session.timeout.ms = 6000
         await Wait.UntilAsync(() => silent.Assigned.Count == 6, "the member to get every partition", cancellation: TestContext.Current.CancellationToken);
         silent.Stop();
         silent.Consumer.Dispose(); // no LeaveGroup: to the coordinator it has crashed
@@ -163,8 +112,8 @@ public class ConsumerGroupTests
         string b = broker.BootstrapServers;
         await Clients.CreateTopicAsync(b, Topic, 6);
         var received = new ConcurrentBag<int>();
-        using var fast = new Member(b, "loaded", received);
-        using var slow = new Member(b, "loaded", received, c => c.MaxPollIntervalMs = 10_000, delayMs: 20);
+        using var fast = Member(b, "loaded", received);
+        using var slow = Member(b, "loaded", received, c => c.MaxPollIntervalMs = 10_000, delayMs: 20);
         // Records keep flowing, a round at a time, never more than two rounds ahead of the consumers.
         var producing = Task.Run(async () =>
         {
@@ -175,7 +124,7 @@ public class ConsumerGroupTests
             }
         }, TestContext.Current.CancellationToken);
         await Wait.UntilAsync(() => received.Distinct().Count() >= 100, "the first records consumed", cancellation: TestContext.Current.CancellationToken);
-        using var late = new Member(b, "loaded", received); // joins while records flow and one member is slow
+        using var late = Member(b, "loaded", received); // joins while records flow and one member is slow
         await producing;
         await Wait.UntilAsync(() => received.Distinct().Count() == 1000, "all 1000 records", cancellation: TestContext.Current.CancellationToken);
         await Wait.UntilAsync(() => fast.Assigned.Count + slow.Assigned.Count + late.Assigned.Count == 6, "a settled assignment", cancellation: TestContext.Current.CancellationToken);

@@ -7,7 +7,7 @@ namespace ControlCenter.Broker.Tests.Groups;
 /// <summary>Real Confluent.Kafka consumers with group.protocol=consumer (KIP-848) against the coordinator.</summary>
 public class ConsumerProtocolGroupTests
 {
-    private const string Topic = "orders";
+    private const string Topic = ConsumingMember.Topic;
 
     /// <summary>Short broker-side session and heartbeat interval: under the consumer protocol the broker owns both.</summary>
     private static readonly Dictionary<string, string> FastGroups = new()
@@ -24,54 +24,8 @@ public class ConsumerProtocolGroupTests
         Assert.Equal(0, producer.Flush(TimeSpan.FromSeconds(30)));
     }
 
-    /// <summary>A consumer-protocol member on its own thread that records what it got and commits after each record.</summary>
-    private sealed class Member : IDisposable
-    {
-        private readonly CancellationTokenSource _stop = new();
-        private readonly Thread _thread;
-        public IConsumer<byte[]?, byte[]?> Consumer { get; }
-        public volatile List<TopicPartition> Assigned = [];
-
-        public Member(string bootstrap, string group, ConcurrentBag<int> received, Action<ConsumerConfig>? configure = null)
-        {
-            var config = new ConsumerConfig
-            {
-                BootstrapServers = bootstrap, GroupId = group, GroupProtocol = GroupProtocol.Consumer,
-                AutoOffsetReset = AutoOffsetReset.Earliest, EnableAutoCommit = false,
-            };
-            configure?.Invoke(config);
-            Consumer = new ConsumerBuilder<byte[]?, byte[]?>(config)
-                .SetPartitionsAssignedHandler((c, parts) => Assigned = [.. c.Assignment.Union(parts)])
-                .SetPartitionsRevokedHandler((c, parts) => Assigned = [.. c.Assignment.Except(parts.Select(p => p.TopicPartition))])
-                .SetPartitionsLostHandler((_, _) => Assigned = [])
-                .Build();
-            Consumer.Subscribe(Topic);
-            _thread = new Thread(() =>
-            {
-                while (!_stop.IsCancellationRequested)
-                {
-                    try
-                    {
-                        var r = Consumer.Consume(TimeSpan.FromMilliseconds(100));
-                        if (r is null) continue;
-                        received.Add(BitConverter.ToInt32(r.Message.Value));
-                        Consumer.Commit(r);
-                    }
-                    catch (KafkaException) { /* a commit during a reassignment: the record comes again to whoever owns it next */ }
-                }
-            }) { IsBackground = true };
-            _thread.Start();
-        }
-
-        public void Stop() { _stop.Cancel(); _thread.Join(); }
-        public void Leave() { Stop(); Consumer.Close(); }
-
-        public void Dispose()
-        {
-            if (!_stop.IsCancellationRequested) Stop();
-            Consumer.Dispose();
-        }
-    }
+    private static ConsumingMember Member(string bootstrap, string group, ConcurrentBag<int> received, Action<ConsumerConfig>? configure = null, int delayMs = 0) =>
+        new(bootstrap, group, received, GroupProtocol.Consumer, configure, delayMs);
 
     [Fact]
     public async Task OneMemberReadsEverythingAndTheGroupIsAConsumerGroup()
@@ -81,7 +35,7 @@ public class ConsumerProtocolGroupTests
         await Clients.CreateTopicAsync(b, Topic, 6);
         Produce(b, 0, 60);
         var received = new ConcurrentBag<int>();
-        using var member = new Member(b, "kip848", received);
+        using var member = Member(b, "kip848", received);
         await Wait.UntilAsync(() => received.Distinct().Count() == 60, "every record", cancellation: TestContext.Current.CancellationToken);
         Assert.Equal(6, member.Assigned.Count);
 
@@ -101,9 +55,9 @@ public class ConsumerProtocolGroupTests
         string b = broker.BootstrapServers;
         await Clients.CreateTopicAsync(b, Topic, 6);
         var received = new ConcurrentBag<int>();
-        using var first = new Member(b, "trio", received);
-        using var second = new Member(b, "trio", received);
-        var leaving = new Member(b, "trio", received);
+        using var first = Member(b, "trio", received);
+        using var second = Member(b, "trio", received);
+        var leaving = Member(b, "trio", received);
         await Wait.UntilAsync(() => first.Assigned.Count == 2 && second.Assigned.Count == 2 && leaving.Assigned.Count == 2, "two partitions each",
             cancellation: TestContext.Current.CancellationToken);
         Assert.Equal(6, first.Assigned.Concat(second.Assigned).Concat(leaving.Assigned).Distinct().Count());
@@ -126,7 +80,7 @@ public class ConsumerProtocolGroupTests
         // Offsets were committed with member epochs: a new member resumes exactly after them.
         Produce(b, 240, 30);
         var resumed = new ConcurrentBag<int>();
-        using (var again = new Member(b, "trio", resumed))
+        using (var again = Member(b, "trio", resumed))
         {
             await Wait.UntilAsync(() => resumed.Count >= 30, "the new records", cancellation: TestContext.Current.CancellationToken);
             again.Leave();
@@ -143,8 +97,8 @@ public class ConsumerProtocolGroupTests
         Produce(b, 0, 60);
         var classic = new ConcurrentBag<int>();
         var modern = new ConcurrentBag<int>();
-        using (var old = new Member(b, "side-by-side-classic", classic, c => { c.GroupProtocol = GroupProtocol.Classic; c.SessionTimeoutMs = 6000; }))
-        using (var @new = new Member(b, "side-by-side-consumer", modern))
+        using (var old = new ConsumingMember(b, "side-by-side-classic", classic, GroupProtocol.Classic))
+        using (var @new = Member(b, "side-by-side-consumer", modern))
         {
             await Wait.UntilAsync(() => classic.Distinct().Count() == 60 && modern.Distinct().Count() == 60, "both groups to read everything",
                 cancellation: TestContext.Current.CancellationToken);
@@ -159,7 +113,7 @@ public class ConsumerProtocolGroupTests
         // The classic group's members have all left: a consumer-protocol member takes the group over and resumes from its offsets.
         Produce(b, 60, 12);
         var upgraded = new ConcurrentBag<int>();
-        using (var member = new Member(b, "side-by-side-classic", upgraded))
+        using (var member = Member(b, "side-by-side-classic", upgraded))
         {
             await Wait.UntilAsync(() => upgraded.Count >= 12, "the records after the classic group's offsets", cancellation: TestContext.Current.CancellationToken);
             using var admin = Clients.Admin(b);
@@ -178,8 +132,8 @@ public class ConsumerProtocolGroupTests
         await Clients.CreateTopicAsync(b, Topic, 6);
         await Clients.CreateTopicAsync(b, "payments", 6);
         void Subscribe(ConsumerConfig c) => c.GroupRemoteAssignor = "range";
-        using var one = new Member(b, "ranged", [], Subscribe);
-        using var two = new Member(b, "ranged", [], Subscribe);
+        using var one = Member(b, "ranged", [], Subscribe);
+        using var two = Member(b, "ranged", [], Subscribe);
         one.Consumer.Subscribe([Topic, "payments"]);
         two.Consumer.Subscribe([Topic, "payments"]);
         await Wait.UntilAsync(() => one.Assigned.Count == 6 && two.Assigned.Count == 6, "six partitions each", cancellation: TestContext.Current.CancellationToken);
@@ -204,8 +158,8 @@ public class ConsumerProtocolGroupTests
         await using var broker = await TestBroker.StartAsync(FastGroups);
         string b = broker.BootstrapServers;
         await Clients.CreateTopicAsync(b, Topic, 6);
-        using var steady = new Member(b, "static", [], c => c.GroupInstanceId = "steady");
-        var bouncing = new Member(b, "static", [], c => c.GroupInstanceId = "bouncing");
+        using var steady = Member(b, "static", [], c => c.GroupInstanceId = "steady");
+        var bouncing = Member(b, "static", [], c => c.GroupInstanceId = "bouncing");
         await Wait.UntilAsync(() => steady.Assigned.Count == 3 && bouncing.Assigned.Count == 3, "an even split", cancellation: TestContext.Current.CancellationToken);
         var steadyBefore = steady.Assigned.ToHashSet();
         var bouncingBefore = bouncing.Assigned.ToHashSet();
@@ -216,7 +170,7 @@ public class ConsumerProtocolGroupTests
         var members = (await admin.DescribeConsumerGroupsAsync(["static"]).OffPollThread()).ConsumerGroupDescriptions.Single().Members;
         Assert.Equal(2, members.Count);
 
-        using var back = new Member(b, "static", [], c => c.GroupInstanceId = "bouncing");
+        using var back = Member(b, "static", [], c => c.GroupInstanceId = "bouncing");
         await Wait.UntilAsync(() => back.Assigned.Count == 3, "the returning member's partitions", cancellation: TestContext.Current.CancellationToken);
         Assert.True(bouncingBefore.SetEquals(back.Assigned));
         Assert.True(steadyBefore.SetEquals(steady.Assigned));
