@@ -45,4 +45,30 @@ public class GroupsTests(AppFixture fixture) : IClassFixture<AppFixture>
         await Expect(page.GetByTestId("lag-records")).ToHaveTextAsync("50");
         await Expect(page.GetByTestId("lag-time")).Not.ToHaveTextAsync("0 ms");
     }
+
+    [Fact]
+    public async Task AConsumerProtocolGroupShowsItsTypeAndEachMembersTargetAssignment()
+    {
+        string bootstrap = await fixture.App.BootstrapServersAsync();
+        using (var admin = new AdminClientBuilder(new AdminClientConfig { BootstrapServers = bootstrap }).Build())
+            await admin.CreateTopicsAsync([new Confluent.Kafka.Admin.TopicSpecification { Name = "kip848-e2e", NumPartitions = 3, ReplicationFactor = 1 }]).OffPollThread();
+        using var consumer = new ConsumerBuilder<Ignore, Ignore>(new ConsumerConfig
+        {
+            BootstrapServers = bootstrap, GroupId = "kip848-e2e-group", GroupProtocol = GroupProtocol.Consumer,
+        }).Build();
+        consumer.Subscribe("kip848-e2e");
+        await ControlCenter.Testing.Wait.UntilAsync(() => { consumer.Consume(TimeSpan.FromMilliseconds(100)); return consumer.Assignment.Count == 3; },
+            "the member to be assigned every partition", cancellation: TestContext.Current.CancellationToken);
+
+        var page = await fixture.Browser.OpenConnectedAsync(fixture.App.BaseUrl + "/groups");
+        var grid = page.GetByTestId("group-grid");
+        await Expect(grid.Locator("tr", new() { HasText = "kip848-e2e-group" }).GetByTestId("group-type")).ToHaveTextAsync("consumer");
+        await grid.Locator("a.group-link", new() { HasText = "kip848-e2e-group" }).ClickAsync();
+        await page.WaitForURLAsync("**/groups/kip848-e2e-group");
+        await page.Locator(".mud-tab", new() { HasText = "Members" }).ClickAsync();
+        await Expect(page.GetByTestId("consumer-protocol-explanation")).ToBeVisibleAsync();
+        await Expect(page.GetByTestId("member-assignment")).ToHaveTextAsync("kip848-e2e[0-2]");
+        await Expect(page.GetByTestId("member-target")).ToHaveTextAsync("kip848-e2e[0-2]");
+        consumer.Close();
+    }
 }

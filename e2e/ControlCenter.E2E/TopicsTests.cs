@@ -1,3 +1,4 @@
+using ControlCenter.Kafka.Cluster;
 using Confluent.Kafka;
 using Microsoft.Playwright;
 using static Microsoft.Playwright.Assertions;
@@ -108,5 +109,22 @@ public class TopicsTests(AppFixture fixture) : IClassFixture<AppFixture>
         await Expect(page.Locator("body")).ToContainTextAsync("illegal");
         await Expect(page.Locator("body")).ToContainTextAsync("more than the 1 broker(s)");
         Assert.EndsWith("/topics/create", page.Url);
+    }
+
+    [Fact]
+    public async Task ThePartitionsTabListsAnIdempotentProducer()
+    {
+        string bootstrap = await fixture.App.BootstrapServersAsync();
+        using (var admin = new AdminClientBuilder(new AdminClientConfig { BootstrapServers = bootstrap }).Build())
+            await admin.CreateTopicsAsync([new Confluent.Kafka.Admin.TopicSpecification { Name = "idempotent-e2e", NumPartitions = 1, ReplicationFactor = 1 }]).OffPollThread();
+        using (var producer = new ProducerBuilder<Null, string>(new ProducerConfig { BootstrapServers = bootstrap, EnableIdempotence = true }).Build())
+            for (int i = 0; i < 5; i++) await producer.ProduceAsync("idempotent-e2e", new Message<Null, string> { Value = $"m{i}" }, TestContext.Current.CancellationToken);
+
+        var page = await fixture.Browser.OpenConnectedAsync(fixture.App.BaseUrl + "/topics/idempotent-e2e");
+        await Tab(page, "Partitions").ClickAsync();
+        await page.GetByTestId("show-producers").ClickAsync();
+        await Expect(page.GetByTestId("producer-row")).ToHaveCountAsync(1);
+        await Expect(page.GetByTestId("producer-sequence")).ToHaveTextAsync("4");
+        await Expect(page.GetByTestId("producer-epoch")).ToHaveTextAsync("0");
     }
 }
