@@ -228,6 +228,13 @@ internal sealed partial class GroupCoordinator : IDisposable
 
     // ------------------------------------------------------------------ admin
 
+    /// <summary>A classic group's protocol type and chosen protocol (SyncGroup v5 names both); nulls when unknown.</summary>
+    public (string? Type, string? Name) Protocol(string groupId)
+    {
+        if (Find(groupId) is not { } group) return (null, null);
+        lock (group) return (group.ProtocolType, group.ProtocolName);
+    }
+
     public ClassicGroup? Find(string groupId) => _groups.GetValueOrDefault(groupId) is { State: not GroupState.Dead } g ? g : null;
 
     public ErrorCode DeleteGroup(string groupId)

@@ -146,6 +146,8 @@ public class MalformedInputTests : IAsyncLifetime
         Assert.Equal((0, 12), apis[3]); // Metadata: topic ids for consumer-protocol assignments
         Assert.Equal((0, 9), apis[8]); // OffsetCommit: v9 carries member epochs
         Assert.Equal((0, 9), apis[9]); // OffsetFetch: v8 batches groups, v9 names the member
+        // The classic group APIs, to Kafka 4.1's maxima.
+        Assert.Equal([(0, 6), (0, 9), (0, 4), (0, 5), (0, 5), (0, 6)], new short[] { 10, 11, 12, 13, 14, 15 }.Select(k => apis[k]));
         Assert.Equal((0, 3), apis[18]);
         Assert.Equal((0, 2), apis[60]); // DescribeCluster, flexible-only, served from its definition
         Assert.Equal((0, 1), apis[68]); // ConsumerGroupHeartbeat (KIP-848)

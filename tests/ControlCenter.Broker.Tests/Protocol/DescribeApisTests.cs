@@ -57,6 +57,32 @@ public class DescribeApisTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task AFlexibleClassicApiIsAnsweredByteForByte()
+    {
+        using var client = await RawKafkaClient.ConnectAsync(Bootstrap);
+        // Heartbeat v4 (flexible): GroupId "g", GenerationId 1, MemberId "m", GroupInstanceId null, no tagged fields.
+        var heartbeat = await client.SendAsync(12, 4, w => w.WriteRaw([0x02, (byte)'g', 0, 0, 0, 1, 0x02, (byte)'m', 0x00, 0x00]), flexibleHeader: true);
+        // Response header v1 (no tagged fields), ThrottleTimeMs 0, ErrorCode 25 (UNKNOWN_MEMBER_ID), no tagged fields.
+        Assert.Equal([0x00, 0, 0, 0, 0, 0, 25, 0x00], heartbeat.ReadBytesMemory(heartbeat.Remaining).ToArray());
+
+        // FindCoordinator v4 (batched keys): KeyType 0, CoordinatorKeys ["g", ""].
+        var find = await client.SendAsync(10, 4, w => w.WriteRaw([0x00, 0x03, 0x02, (byte)'g', 0x01, 0x00]), flexibleHeader: true);
+        string host = "127.0.0.1";
+        int port = _broker.Broker.Port;
+        var expected = new List<byte> { 0x00, 0, 0, 0, 0, 0x03 };                // header, ThrottleTimeMs, two coordinators
+        expected.AddRange([0x02, (byte)'g', 0, 0, 0, 1]);                         //   "g" on node 1
+        expected.Add((byte)(host.Length + 1)); expected.AddRange(Encoding.ASCII.GetBytes(host));
+        expected.AddRange([(byte)(port >> 24), (byte)(port >> 16), (byte)(port >> 8), (byte)port]);
+        expected.AddRange([0, 0, 0x00, 0x00]);                                   //   no error, null message, no tagged fields
+        expected.AddRange([0x01, 0xFF, 0xFF, 0xFF, 0xFF, 0x01, 0xFF, 0xFF, 0xFF, 0xFF]); // "" : no node, empty host, no port
+        expected.AddRange([0, 42]);                                               //   INVALID_REQUEST
+        string message = "Group id must not be empty";
+        expected.Add((byte)(message.Length + 1)); expected.AddRange(Encoding.ASCII.GetBytes(message));
+        expected.AddRange([0x00, 0x00]);                                          //   coordinator and response tagged fields
+        Assert.Equal(expected.ToArray(), find.ReadBytesMemory(find.Remaining).ToArray());
+    }
+
+    [Fact]
     public async Task DescribeClusterV0IsAnsweredByteForByteAsKafkaEncodesIt()
     {
         using var client = await RawKafkaClient.ConnectAsync(Bootstrap);

@@ -1,42 +1,64 @@
 using ControlCenter.Broker.Server;
-using ControlCenter.LogFormat;
 using ControlCenter.Broker.Protocol.Messages;
 using static ControlCenter.Broker.Protocol.Messages.Schema;
 
 namespace ControlCenter.Broker.Protocol.Apis;
 
-/// <summary>FindCoordinator v0–2: this node coordinates every group; transactions are not offered.</summary>
-internal sealed class FindCoordinatorApi : ApiHandler
+/// <summary>
+/// FindCoordinator v0–6, served from its definition: this node coordinates every group. v4+ asks
+/// for several keys at once (KIP-699). Transactions (key type 1) and share groups (2) are not
+/// offered yet: COORDINATOR_NOT_AVAILABLE with the reason.
+/// </summary>
+internal sealed class FindCoordinatorApi : DefinedApi
 {
+    private const sbyte GroupKey = 0, TransactionKey = 1;
+
     public override ApiKey Key => ApiKey.FindCoordinator;
 
-    /// <summary>The request as Kafka defines it (clients/src/main/resources/common/message).</summary>
     public override MessageSpec Request { get; } = Message("FindCoordinatorRequest", "0-6", "3+",
         String("Key", "0-3"),
         Int8("KeyType", "1+"),
         ArrayOf(FieldKind.String, "CoordinatorKeys", "4+"));
-    public override short MaxVersion => 2;
 
-    public override ValueTask<bool> HandleAsync(RequestContext context, KafkaReader request, KafkaWriter response)
+    public override MessageSpec Response { get; } = Message("FindCoordinatorResponse", "0-6", "3+",
+        Int32("ThrottleTimeMs", "1+"),
+        Int16("ErrorCode", "0-3"),
+        String("ErrorMessage", "1-3").NullableIn("1-3"),
+        Int32("NodeId", "0-3").WithDefault(-1),
+        String("Host", "0-3"),
+        Int32("Port", "0-3").WithDefault(-1),
+        Array("Coordinators", "4+",
+            String("Key"),
+            Int32("NodeId").WithDefault(-1),
+            String("Host"),
+            Int32("Port").WithDefault(-1),
+            Int16("ErrorCode"),
+            String("ErrorMessage").NullableIn("4+")));
+
+    protected override ValueTask<StructValue> HandleAsync(RequestContext context, StructValue request)
     {
-        short v = context.Version;
-        string key = request.ReadString();
-        sbyte keyType = v >= 1 ? request.ReadInt8() : (sbyte)0;
+        sbyte keyType = request.Int8("KeyType");
+        if (context.Version < 4) return ValueTask.FromResult(Answer(context, request.String("Key") ?? "", keyType));
+        var coordinators = (request.Array<string>("CoordinatorKeys") ?? []).Select(key => Answer(context, key, keyType));
+        return ValueTask.FromResult(new StructValue { ["Coordinators"] = StructValue.List(coordinators) });
+    }
+
+    private static StructValue Answer(RequestContext context, string key, sbyte keyType)
+    {
         var broker = context.Broker;
         var (error, message) = keyType switch
         {
-            0 when key.Length == 0 => (ErrorCode.InvalidRequest, "Group id must not be empty"),
-            0 => (ErrorCode.None, (string?)null),
-            _ => (ErrorCode.CoordinatorNotAvailable, "Transactions are not supported by the embedded broker"),
+            GroupKey when key.Length == 0 => (ErrorCode.InvalidRequest, "Group id must not be empty"),
+            GroupKey => (ErrorCode.None, (string?)null),
+            TransactionKey => (ErrorCode.CoordinatorNotAvailable, "Transactions are not supported by the embedded broker yet"),
+            _ => (ErrorCode.CoordinatorNotAvailable, $"Coordinator key type {keyType} is not served by the embedded broker"),
         };
-        if (error == ErrorCode.None) broker.Groups.EnsureOffsetsTopic();
-        if (v >= 1) response.WriteInt32(0);
-        response.WriteErrorCode(error);
-        if (v >= 1) response.WriteNullableString(message);
-        bool ok = error == ErrorCode.None;
-        response.WriteInt32(ok ? broker.NodeId : -1);
-        response.WriteString(ok ? broker.AdvertisedHost : "");
-        response.WriteInt32(ok ? broker.AdvertisedPort : -1);
-        return ValueTask.FromResult(true);
+        var answer = new StructValue { ["Key"] = key, ["ErrorCode"] = (short)error, ["ErrorMessage"] = message, ["Host"] = "" };
+        if (error != ErrorCode.None) return answer;
+        broker.Groups.EnsureOffsetsTopic();
+        answer["NodeId"] = broker.NodeId;
+        answer["Host"] = broker.AdvertisedHost;
+        answer["Port"] = broker.AdvertisedPort;
+        return answer;
     }
 }

@@ -1,16 +1,19 @@
+using ControlCenter.Broker.Groups;
 using ControlCenter.Broker.Server;
-using ControlCenter.LogFormat;
 using ControlCenter.Broker.Protocol.Messages;
 using static ControlCenter.Broker.Protocol.Messages.Schema;
 
 namespace ControlCenter.Broker.Protocol.Apis;
 
-/// <summary>SyncGroup v0–3: the leader hands in every member's assignment; followers wait for theirs.</summary>
-internal sealed class SyncGroupApi : ApiHandler
+/// <summary>
+/// SyncGroup v0–5, served from its definition: the leader hands in every member's assignment;
+/// followers wait for theirs. v5 names the protocol type and name on both sides: a request naming
+/// other ones than the group's is INCONSISTENT_GROUP_PROTOCOL, as in Kafka.
+/// </summary>
+internal sealed class SyncGroupApi : DefinedApi
 {
     public override ApiKey Key => ApiKey.SyncGroup;
 
-    /// <summary>The request as Kafka defines it (clients/src/main/resources/common/message).</summary>
     public override MessageSpec Request { get; } = Message("SyncGroupRequest", "0-5", "4+",
         String("GroupId"),
         Int32("GenerationId"),
@@ -19,25 +22,31 @@ internal sealed class SyncGroupApi : ApiHandler
         String("ProtocolType", "5+").NullableIn("5+"),
         String("ProtocolName", "5+").NullableIn("5+"),
         Array("Assignments", "0+", String("MemberId"), Bytes("Assignment")));
-    public override short MaxVersion => 3;
 
-    public override async ValueTask<bool> HandleAsync(RequestContext context, KafkaReader request, KafkaWriter response)
+    public override MessageSpec Response { get; } = Message("SyncGroupResponse", "0-5", "4+",
+        Int32("ThrottleTimeMs", "1+"),
+        Int16("ErrorCode"),
+        String("ProtocolType", "5+").NullableIn("5+"),
+        String("ProtocolName", "5+").NullableIn("5+"),
+        Bytes("Assignment"));
+
+    protected override async ValueTask<StructValue> HandleAsync(RequestContext context, StructValue request)
     {
-        short v = context.Version;
-        string groupId = request.ReadString();
-        int generation = request.ReadInt32();
-        string memberId = request.ReadString();
-        string? instanceId = v >= 3 ? request.ReadNullableString() : null;
-        var assignments = request.ReadArray(r => (MemberId: r.ReadString(), Assignment: r.ReadBytes().ToArray()));
-        var duplicate = assignments.GroupBy(a => a.MemberId).Any(g => g.Count() > 1);
-
-        var result = duplicate
-            ? Groups.SyncResult.Failed(ErrorCode.InvalidRequest)
-            : await context.Broker.Groups.SyncGroupAsync(groupId, generation, memberId, instanceId,
+        string groupId = request.String("GroupId") ?? "";
+        var assignments = (request.Structs("Assignments") ?? []).Select(a => (MemberId: a.String("MemberId") ?? "", Assignment: a.Bytes("Assignment"))).ToList();
+        var coordinator = context.Broker.Groups;
+        var (protocolType, protocolName) = coordinator.Protocol(groupId);
+        bool inconsistent = request.String("ProtocolType") is { } askedType && protocolType is not null && askedType != protocolType
+            || request.String("ProtocolName") is { } askedName && protocolName is not null && askedName != protocolName;
+        var result = assignments.GroupBy(a => a.MemberId).Any(g => g.Count() > 1) ? SyncResult.Failed(ErrorCode.InvalidRequest)
+            : inconsistent ? SyncResult.Failed(ErrorCode.InconsistentGroupProtocol)
+            : await coordinator.SyncGroupAsync(groupId, request.Int32("GenerationId"), request.String("MemberId") ?? "", request.String("GroupInstanceId"),
                 assignments.ToDictionary(a => a.MemberId, a => a.Assignment), context.Cancellation);
-        if (v >= 1) response.WriteInt32(0);
-        response.WriteErrorCode(result.Error);
-        response.WriteBytes(result.Assignment);
-        return true;
+        (protocolType, protocolName) = coordinator.Protocol(groupId);
+        return new StructValue
+        {
+            ["ErrorCode"] = (short)result.Error, ["Assignment"] = result.Assignment,
+            ["ProtocolType"] = result.Error == ErrorCode.None ? protocolType : null, ["ProtocolName"] = result.Error == ErrorCode.None ? protocolName : null,
+        };
     }
 }

@@ -46,7 +46,7 @@ internal sealed class ConsumerGroupHeartbeatApi : DefinedApi
             request.String("GroupId") ?? "", request.String("MemberId") ?? "", request.Int32("MemberEpoch"),
             request.String("InstanceId"), request.String("RackId"), request.Int32("RebalanceTimeoutMs"),
             request.Array<string>("SubscribedTopicNames"), request.String("SubscribedTopicRegex"), request.String("ServerAssignor"),
-            owned, context.Header.ClientId ?? "", context.ClientHost));
+            owned, context.Header.ClientId ?? "", "/" + context.ClientHost));
         var response = new StructValue
         {
             ["ErrorCode"] = (short)result.Error, ["ErrorMessage"] = result.Message, ["MemberId"] = result.MemberId,

@@ -15,6 +15,8 @@ public sealed class StructValue() : Dictionary<string, object?>(StringComparer.O
     public long Int64(string name) => Convert.ToInt64(this.GetValueOrDefault(name) ?? 0L);
     public string? String(string name) => this.GetValueOrDefault(name) as string;
     public Guid Uuid(string name) => this.GetValueOrDefault(name) as Guid? ?? Guid.Empty;
+    /// <summary>A bytes field; empty when absent or null.</summary>
+    public byte[] Bytes(string name) => this.GetValueOrDefault(name) as byte[] ?? [];
 
     /// <summary>A nested struct, or null when absent or null.</summary>
     public StructValue? Struct(string name) => this.GetValueOrDefault(name) as StructValue;
