@@ -88,21 +88,20 @@ public sealed class AppProcess : IAsyncDisposable
             await _process.WaitForExitAsync();
         }
         _process.Dispose();
-        KeepLogIfItHasErrors();
+        KeepLog();
         TempDir.Delete(DataDir);
     }
 
     /// <summary>
     /// A page that stopped updating in a browser test is often a circuit that died on the server:
-    /// the app's errors are kept in a file (and named on stderr) so the failure can be explained.
+    /// the app's log is kept in a file (named on stderr when it holds errors) so a failure can be explained.
     /// </summary>
-    private void KeepLogIfItHasErrors()
+    private void KeepLog()
     {
         var errors = Log.Split('\n').Where(l => l.StartsWith("fail:", StringComparison.Ordinal) || l.StartsWith("crit:", StringComparison.Ordinal)).ToList();
-        if (errors.Count == 0) return;
         string dir = Directory.CreateDirectory(Path.Combine(Path.GetTempPath(), "controlcenter-app-logs")).FullName;
         string file = Path.Combine(dir, $"app-{DateTime.UtcNow:yyyyMMdd-HHmmss}-{Environment.ProcessId}.log");
         File.WriteAllText(file, Log);
-        Console.Error.WriteLine($"The app logged {errors.Count} error(s); its whole log is in {file}. First: {string.Join(" | ", errors.Take(3))}");
+        if (errors.Count > 0) Console.Error.WriteLine($"The app logged {errors.Count} error(s); its whole log is in {file}. First: {string.Join(" | ", errors.Take(3))}");
     }
 }

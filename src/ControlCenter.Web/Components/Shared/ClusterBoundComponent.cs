@@ -43,8 +43,17 @@ public abstract class ClusterBoundComponent : ComponentBase, IDisposable
     /// <summary>Runs on the renderer before re-rendering after a tick.</summary>
     protected virtual Task OnClusterChangedAsync() => Task.CompletedTask;
 
+    private bool _disposed;
+
+    /// <summary>
+    /// False once the component or its browser connection is going away: MudTabs reports index
+    /// changes while its panels are disposed, and a navigation then fails on a dead circuit.
+    /// </summary>
+    protected bool CanNavigate => !_disposed && Circuit.IsConnected;
+
     public virtual void Dispose()
     {
+        _disposed = true;
         Cluster.Changed -= OnClusterChanged;
         Circuit.Reconnected -= OnReconnected;
         GC.SuppressFinalize(this);

@@ -13,6 +13,14 @@ public static class UrlState
     public static void Update(NavigationManager navigation, IReadOnlyDictionary<string, object?> parameters) =>
         navigation.NavigateTo(navigation.GetUriWithQueryParameters(parameters), new NavigationOptions { ReplaceHistoryEntry = true });
 
+    /// <summary>
+    /// True while the browser is still on <paramref name="path"/> (base-relative, unescaped, query
+    /// ignored). MudTabs reports index changes while its panels are disposed, after a navigation
+    /// away: a page must not write its tab into the next page's URL.
+    /// </summary>
+    public static bool IsOn(NavigationManager navigation, string path) =>
+        string.Equals(Uri.UnescapeDataString(navigation.ToBaseRelativePath(navigation.Uri).Split('?', '#')[0]).TrimEnd('/'), path.TrimEnd('/'), StringComparison.Ordinal);
+
     /// <summary>A parsed enum from the URL, or the default when absent or unknown.</summary>
     public static T Enum<T>(string? value, T fallback) where T : struct, System.Enum =>
         value is not null && System.Enum.TryParse<T>(value, ignoreCase: true, out var parsed) && System.Enum.IsDefined(parsed) ? parsed : fallback;
