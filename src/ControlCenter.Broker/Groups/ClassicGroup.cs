@@ -32,8 +32,6 @@ internal sealed class ClassicGroup(string groupId, long nowMs)
     public Consumer.ConsumerGroup? Consumer { get; set; }
     /// <summary>"consumer" or "classic", as ListGroups v5 reports it.</summary>
     public string GroupType => Consumer is not null ? "consumer" : "classic";
-    /// <summary>Members of either protocol.</summary>
-    public int MemberCount => Consumer?.Members.Count ?? Members.Count;
     /// <summary>The state name clients see: the consumer protocol's own states for a consumer-protocol group.</summary>
     public string StateName => Consumer?.StateName ?? State.ToString();
     /// <summary>True when no member of either protocol is in the group.</summary>
