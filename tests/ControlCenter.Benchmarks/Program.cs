@@ -14,6 +14,7 @@ var benchmarks = new Dictionary<string, (string Description, Func<Options, Task>
     ["hub-fanout"] = ("100 SignalR clients on the metrics hub: does every one receive every tick, and how late", LiveMetricsBenchmarks.FanOutAsync),
     ["segments-view"] = ("Segments tab on a partition of 1,000 segments / 10 GB: listing and first page in-process and in Chromium, vs a full header walk", SegmentsView.RunAsync),
     ["protocol-fuzz"] = ("300,000 structure-aware fuzzed requests (--requests, --connections, --seed) at the broker process: req/s, outcomes, CPU per request, RSS after warm-up vs after the run", ProtocolFuzz.RunAsync),
+    ["codec"] = ("BenchmarkDotNet: Produce requests read and Fetch responses written from their definitions vs hand-written codecs, classic and flexible", ProtocolCodec.RunAsync),
     ["micro"] = ("BenchmarkDotNet: CRC32C and batch validation on the produce path", Micro.RunAsync),
 };
 

@@ -24,9 +24,13 @@ internal abstract class DefinedApi : ApiHandler
     {
         var body = MessageReader.Read(Request, context.Version, request);
         var answer = await HandleAsync(context, body);
+        if (ReferenceEquals(answer, NoResponse)) return false;
         MessageWriter.Write(Response, context.Version, answer, response);
         return true;
     }
+
+    /// <summary>What a handler returns to send nothing back (a produce with acks=0, a fetch whose connection went away).</summary>
+    protected static readonly StructValue NoResponse = new();
 
     /// <summary>Answers one request; the request's fields the version lacks read as their defaults.</summary>
     protected abstract ValueTask<StructValue> HandleAsync(RequestContext context, StructValue request);

@@ -60,6 +60,7 @@ internal sealed partial class LogManager
             }
             topic.Partitions = logs;
             _topics[name] = topic;
+            _topicsById[topic.Id] = topic;
             SaveMetadata();
             _logger.LogInformation("Created topic {Topic} with {Partitions} partition(s)", name, numPartitions);
             return topic;
@@ -74,6 +75,7 @@ internal sealed partial class LogManager
         {
             if (!_topics.TryRemove(name, out var topic))
                 throw Error(ErrorCode.UnknownTopicOrPartition, $"This server does not host this topic: {name}");
+            _topicsById.TryRemove(topic.Id, out _);
             SaveMetadata();
             // Under the lock: each partition dir is renamed away ("-delete") before a create of the
             // same name can make a new one, which the rename would otherwise take with it.

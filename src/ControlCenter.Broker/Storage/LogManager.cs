@@ -17,6 +17,8 @@ internal sealed partial class LogManager : IDisposable
 {
     private const long ProducerIdBlockSize = 1000;
     private readonly ConcurrentDictionary<string, TopicState> _topics = new(StringComparer.Ordinal);
+    // Requests from Kafka 4.x clients name topics by id (Fetch v13+, Produce v13): kept beside _topics, changed with it under the metadata lock.
+    private readonly ConcurrentDictionary<Guid, TopicState> _topicsById = new();
     private readonly object _metadataLock = new();
     private readonly ClusterMetadataStore _store;
     private readonly ILogger _logger;
@@ -54,6 +56,7 @@ internal sealed partial class LogManager : IDisposable
 
     public IEnumerable<TopicState> Topics => _topics.Values;
     public TopicState? GetTopic(string name) => _topics.TryGetValue(name, out var t) ? t : null;
+    public TopicState? GetTopic(Guid id) => _topicsById.TryGetValue(id, out var t) ? t : null;
 
     public UnifiedLog? GetLog(string topic, int partition) =>
         _topics.TryGetValue(topic, out var t) && partition >= 0 && partition < t.Partitions.Length ? t.Partitions[partition] : null;
@@ -116,6 +119,7 @@ internal sealed partial class LogManager : IDisposable
             });
             topic.Partitions = logs;
             _topics[record.Name] = topic;
+            _topicsById[record.Id] = topic;
         }
         File.Delete(marker);
         SaveMetadata();

@@ -1,10 +1,14 @@
+using ControlCenter.Broker.Protocol.Messages;
 using ControlCenter.LogFormat.Files;
 using ControlCenter.LogFormat.Records;
 
 namespace ControlCenter.Broker.Storage;
 
 /// <summary>Where a fetch should read from a segment: a byte range of whole (or one trailing partial) batches.</summary>
-internal readonly record struct SegmentSlice(LogSegment Segment, long Position, int Length, long FirstBatchOffset);
+internal readonly record struct SegmentSlice(LogSegment Segment, long Position, int Length, long FirstBatchOffset) : IRecordsSource
+{
+    public void CopyTo(Span<byte> destination) => Segment.ReadInto(destination, Position);
+}
 
 /// <summary>
 /// One segment of a partition: the .log file of record batches with its sparse .index and

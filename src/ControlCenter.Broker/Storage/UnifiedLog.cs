@@ -233,6 +233,8 @@ internal sealed partial class UnifiedLog : IDisposable
             case -1: return (-1, HighWatermark);
             case -2: return (-1, LogStartOffset);
             case -3: return MaxTimestampOffset();
+            case -4: return (-1, LogStartOffset); // earliest local (KIP-405): every segment here is local
+            case -5: return (-1, -1); // latest tiered (KIP-1005): nothing is tiered, as Kafka answers without remote storage
         }
         long logStart = LogStartOffset;
         foreach (var segment in Segments)

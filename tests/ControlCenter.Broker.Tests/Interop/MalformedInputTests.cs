@@ -129,7 +129,7 @@ public class MalformedInputTests : IAsyncLifetime
         Assert.Equal(1, reader.ReadInt32());
         Assert.Equal((short)18, reader.ReadInt16());
         Assert.Equal((short)0, reader.ReadInt16());
-        Assert.Equal((short)3, reader.ReadInt16());
+        Assert.Equal((short)4, reader.ReadInt16());
     }
 
     [Fact]
@@ -141,14 +141,17 @@ public class MalformedInputTests : IAsyncLifetime
         int count = reader.ReadCompactArrayLength();
         var apis = new Dictionary<short, (short Min, short Max)>();
         for (int i = 0; i < count; i++) { apis[reader.ReadInt16()] = (reader.ReadInt16(), reader.ReadInt16()); reader.SkipTaggedFields(); }
-        Assert.Equal((0, 8), apis[0]);
-        Assert.Equal((0, 11), apis[1]);
-        Assert.Equal((0, 12), apis[3]); // Metadata: topic ids for consumer-protocol assignments
+        // Produce, Fetch, ListOffsets and Metadata to Kafka 4.1's maxima (topic ids in Produce v13 and Fetch v13+).
+        Assert.Equal([(0, 13), (0, 17), (0, 10), (0, 13)], new short[] { 0, 1, 2, 3 }.Select(k => apis[k]));
         Assert.Equal((0, 9), apis[8]); // OffsetCommit: v9 carries member epochs
         Assert.Equal((0, 9), apis[9]); // OffsetFetch: v8 batches groups, v9 names the member
         // The classic group APIs, to Kafka 4.1's maxima.
         Assert.Equal([(0, 6), (0, 9), (0, 4), (0, 5), (0, 5), (0, 6)], new short[] { 10, 11, 12, 13, 14, 15 }.Select(k => apis[k]));
-        Assert.Equal((0, 3), apis[18]);
+        Assert.Equal((0, 4), apis[18]);
+        // The admin APIs, to Kafka 4.1's maxima: CreateTopics, DeleteTopics, DeleteRecords, InitProducerId, OffsetForLeaderEpoch,
+        // DescribeConfigs, AlterConfigs, DescribeLogDirs, CreatePartitions, DeleteGroups, IncrementalAlterConfigs, OffsetDelete.
+        Assert.Equal([(0, 7), (0, 6), (0, 2), (0, 5), (0, 4), (0, 4), (0, 2), (0, 4), (0, 3), (0, 2), (0, 1), (0, 0)],
+            new short[] { 19, 20, 21, 22, 23, 32, 33, 35, 37, 42, 44, 47 }.Select(k => apis[k]));
         Assert.Equal((0, 2), apis[60]); // DescribeCluster, flexible-only, served from its definition
         Assert.Equal((0, 1), apis[68]); // ConsumerGroupHeartbeat (KIP-848)
         Assert.Equal((0, 1), apis[69]); // ConsumerGroupDescribe

@@ -9,76 +9,86 @@ using static ControlCenter.Broker.Protocol.Messages.Schema;
 namespace ControlCenter.Broker.Protocol.Apis;
 
 /// <summary>
-/// Produce v0–8. v3+ carries one v2 batch per partition; v0–2 carry legacy message sets,
-/// up-converted to v2 before they reach the log. acks=0 gets no response at all, and a
-/// failed acks=0 write closes the connection, as Kafka does.
+/// Produce v0–13, served from its definition. v3+ carries one v2 batch per partition; v0–2 carry
+/// legacy message sets, up-converted to v2 before they reach the log. v9+ is flexible; v13 names
+/// topics by id (KIP-516), and an id nobody has is UNKNOWN_TOPIC_ID. acks=0 gets no response at
+/// all, and a failed acks=0 write closes the connection, as Kafka does. The leader hints of v10+
+/// (KIP-951) go with NOT_LEADER_OR_FOLLOWER, which a single broker never answers.
 /// </summary>
-internal sealed class ProduceApi : ApiHandler
+internal sealed class ProduceApi : DefinedApi
 {
     public override ApiKey Key => ApiKey.Produce;
 
-    /// <summary>The request as Kafka defines it (clients/src/main/resources/common/message).</summary>
-    public override MessageSpec Request { get; } = Message("ProduceRequest", "0-11", "9+",
+    public override MessageSpec Request { get; } = Message("ProduceRequest", "0-13", "9+",
         String("TransactionalId", "3+").NullableIn("3+"),
         Int16("Acks"),
         Int32("TimeoutMs"),
         Array("TopicData", "0+",
-            String("Name"),
+            String("Name", "0-12"),
+            Uuid("TopicId", "13+"),
             Array("PartitionData", "0+", Int32("Index"), Records("Records").NullableIn("0+"))));
-    public override short MaxVersion => 8;
 
-    private sealed record PartitionResult(int Partition, AppendResult Result);
+    public override MessageSpec Response { get; } = Message("ProduceResponse", "0-13", "9+",
+        Array("Responses", "0+",
+            String("Name", "0-12"),
+            Uuid("TopicId", "13+"),
+            Array("PartitionResponses", "0+",
+                Int32("Index"),
+                Int16("ErrorCode"),
+                Int64("BaseOffset"),
+                Int64("LogAppendTimeMs", "2+").WithDefault(-1L),
+                Int64("LogStartOffset", "5+").WithDefault(-1L),
+                Array("RecordErrors", "8+", Int32("BatchIndex"), String("BatchIndexErrorMessage", "8+").NullableIn("8+")),
+                String("ErrorMessage", "8+").NullableIn("8+"),
+                Struct("CurrentLeader", "10+", Int32("LeaderId").WithDefault(-1), Int32("LeaderEpoch").WithDefault(-1)).TaggedAs(0, "10+"))),
+        Int32("ThrottleTimeMs", "1+"),
+        Array("NodeEndpoints", "10+", Int32("NodeId"), String("Host"), Int32("Port"), String("Rack").NullableIn("0+")).TaggedAs(0, "10+"));
 
     /// <summary>The client id Kafka lets write internal topics (its own tools).</summary>
     private const string AdminClientId = "__admin_client";
 
-    public override ValueTask<bool> HandleAsync(RequestContext context, KafkaReader request, KafkaWriter response)
+    protected override ValueTask<StructValue> HandleAsync(RequestContext context, StructValue request)
     {
-        short v = context.Version;
-        if (v >= 3) request.ReadNullableString(); // transactional id
-        short acks = request.ReadInt16();
-        request.ReadInt32(); // timeout: writes complete before we answer
-        var topics = request.ReadArray(r => (Name: r.ReadString(), Partitions: r.ReadArray(p => (Index: p.ReadInt32(), Records: p.ReadNullableBytes()))));
-
-        var results = new List<(string Topic, List<PartitionResult> Partitions)>(topics.Count);
+        short v = context.Version, acks = request.Int16("Acks");
         long now = context.Broker.NowMs;
-        foreach (var (name, partitions) in topics)
+        var responses = new List<object?>();
+        (ErrorCode Error, string? Message)? firstFailure = null;
+        foreach (var topic in request.Structs("TopicData") ?? [])
         {
-            var list = new List<PartitionResult>(partitions.Count);
-            foreach (var (index, records) in partitions)
-                list.Add(new PartitionResult(index, Append(context, name, index, records, acks, v, now)));
-            results.Add((name, list));
+            var (name, unknown) = Resolve(context, topic, v);
+            var partitions = new List<object?>();
+            foreach (var data in topic.Structs("PartitionData") ?? [])
+            {
+                int index = data.Int32("Index");
+                var result = unknown ?? Append(context, name!, index, data.Records("Records"), acks, v, now);
+                if (result.Error != ErrorCode.None) firstFailure ??= (result.Error, result.Message);
+                partitions.Add(new StructValue
+                {
+                    ["Index"] = index, ["ErrorCode"] = (short)result.Error, ["BaseOffset"] = result.BaseOffset,
+                    ["LogAppendTimeMs"] = result.LogAppendTime, ["LogStartOffset"] = result.LogStartOffset,
+                    ["ErrorMessage"] = result.Error == ErrorCode.None ? null : result.Message,
+                });
+            }
+            responses.Add(new StructValue { ["Name"] = name ?? "", ["TopicId"] = topic.Uuid("TopicId"), ["PartitionResponses"] = partitions });
         }
 
         if (acks == 0)
         {
-            var failed = results.SelectMany(t => t.Partitions).FirstOrDefault(p => p.Result.Error != ErrorCode.None);
-            if (failed is not null)
-                throw new ProtocolException($"acks=0 produce failed with {failed.Result.Error}: {failed.Result.Message}");
-            return ValueTask.FromResult(false);
+            // The producer never learns of an acks=0 failure unless the connection goes: it then refreshes its metadata.
+            if (firstFailure is { } failed) throw new ProtocolException($"acks=0 produce failed with {failed.Error}: {failed.Message}");
+            return ValueTask.FromResult(NoResponse);
         }
+        return ValueTask.FromResult(new StructValue { ["Responses"] = responses });
+    }
 
-        response.WriteArrayLength(results.Count);
-        foreach (var (name, partitions) in results)
-        {
-            response.WriteString(name);
-            response.WriteArrayLength(partitions.Count);
-            foreach (var (index, result) in partitions)
-            {
-                response.WriteInt32(index);
-                response.WriteErrorCode(result.Error);
-                response.WriteInt64(result.BaseOffset);
-                if (v >= 2) response.WriteInt64(result.LogAppendTime);
-                if (v >= 5) response.WriteInt64(result.LogStartOffset);
-                if (v >= 8)
-                {
-                    response.WriteArrayLength(0);
-                    response.WriteNullableString(result.Error == ErrorCode.None ? null : result.Message);
-                }
-            }
-        }
-        if (v >= 1) response.WriteInt32(0);
-        return ValueTask.FromResult(true);
+    /// <summary>The topic's name, or (v13) the answer for an id this broker does not have.</summary>
+    private static (string? Name, AppendResult? Unknown) Resolve(RequestContext context, StructValue topic, short version)
+    {
+        if (version < 13) return (topic.String("Name") ?? "", null);
+        var state = context.Broker.Logs.GetTopic(topic.Uuid("TopicId"));
+        return state is null
+            ? (null, new AppendResult(ErrorCode.UnknownTopicId, Message: $"Unknown topic id {topic.Uuid("TopicId")}"))
+            : (state.Name, null);
     }
 
     private static AppendResult Append(RequestContext context, string topic, int partition, ReadOnlyMemory<byte>? records, short acks, short version, long now)

@@ -1,6 +1,5 @@
 using ControlCenter.Broker.Server;
 using ControlCenter.Broker.Storage;
-using ControlCenter.LogFormat;
 using ControlCenter.LogFormat.Records;
 using ControlCenter.Broker.Protocol.Messages;
 using static ControlCenter.Broker.Protocol.Messages.Schema;
@@ -8,82 +7,89 @@ using static ControlCenter.Broker.Protocol.Messages.Schema;
 namespace ControlCenter.Broker.Protocol.Apis;
 
 /// <summary>
-/// Fetch v0–11. Long-polls until min_bytes are available or max_wait_ms passes, waking as soon
-/// as any requested partition is appended to. v3+ returns at least one whole batch even above
-/// max_bytes (KIP-74). v0–3 get legacy messages (magic 0 for v0–1, magic 1 for v2–3). Fetch
-/// sessions (v7+) are declined with session id 0, which KIP-227 allows.
+/// Fetch v0–17, served from its definition. Long-polls until min_bytes are available or
+/// max_wait_ms passes, waking as soon as any requested partition is appended to. v3+ returns at
+/// least one whole batch even above max_bytes (KIP-74). v0–3 get legacy messages (magic 0 for
+/// v0–1, magic 1 for v2–3). v12+ is flexible; v13+ names topics by id (KIP-516), and an id
+/// nobody has is UNKNOWN_TOPIC_ID. Fetch sessions (v7+) are declined with session id 0, which
+/// KIP-227 allows. Records go from the segment file into the response buffer in one copy.
 /// </summary>
-internal sealed class FetchApi : ApiHandler
+internal sealed class FetchApi : DefinedApi
 {
     public override ApiKey Key => ApiKey.Fetch;
 
-    /// <summary>The request as Kafka defines it (clients/src/main/resources/common/message).</summary>
-    public override MessageSpec Request { get; } = Message("FetchRequest", "0-16", "12+",
+    public override MessageSpec Request { get; } = Message("FetchRequest", "0-17", "12+",
         String("ClusterId", "12+").NullableIn("12+").TaggedAs(0, "12+"),
-        Int32("ReplicaId", "0-14"),
-        Struct("ReplicaState", "15+", Int32("ReplicaId"), Int64("ReplicaEpoch")).TaggedAs(1, "15+"),
+        Int32("ReplicaId", "0-14").WithDefault(-1),
+        Struct("ReplicaState", "15+", Int32("ReplicaId").WithDefault(-1), Int64("ReplicaEpoch").WithDefault(-1L)).TaggedAs(1, "15+"),
         Int32("MaxWaitMs"),
         Int32("MinBytes"),
-        Int32("MaxBytes", "3+"),
+        Int32("MaxBytes", "3+").WithDefault(int.MaxValue),
         Int8("IsolationLevel", "4+"),
         Int32("SessionId", "7+"),
-        Int32("SessionEpoch", "7+"),
+        Int32("SessionEpoch", "7+").WithDefault(-1),
         Array("Topics", "0+",
             String("Topic", "0-12"),
             Uuid("TopicId", "13+"),
             Array("Partitions", "0+",
                 Int32("Partition"),
-                Int32("CurrentLeaderEpoch", "9+"),
+                Int32("CurrentLeaderEpoch", "9+").WithDefault(-1),
                 Int64("FetchOffset"),
-                Int32("LastFetchedEpoch", "12+"),
-                Int64("LogStartOffset", "5+"),
-                Int32("PartitionMaxBytes"))),
+                Int32("LastFetchedEpoch", "12+").WithDefault(-1),
+                Int64("LogStartOffset", "5+").WithDefault(-1L),
+                Int32("PartitionMaxBytes"),
+                Uuid("ReplicaDirectoryId", "17+").TaggedAs(0, "17+"))),
         Array("ForgottenTopicsData", "7+",
             String("Topic", "7-12"),
             Uuid("TopicId", "13+"),
             ArrayOf(FieldKind.Int32, "Partitions", "7+")),
         String("RackId", "11+"));
-    public override short MaxVersion => 11;
+
+    public override MessageSpec Response { get; } = Message("FetchResponse", "0-17", "12+",
+        Int32("ThrottleTimeMs", "1+"),
+        Int16("ErrorCode", "7+"),
+        Int32("SessionId", "7+"),
+        Array("Responses", "0+",
+            String("Topic", "0-12"),
+            Uuid("TopicId", "13+"),
+            Array("Partitions", "0+",
+                Int32("PartitionIndex"),
+                Int16("ErrorCode"),
+                Int64("HighWatermark"),
+                Int64("LastStableOffset", "4+").WithDefault(-1L),
+                Int64("LogStartOffset", "5+").WithDefault(-1L),
+                Struct("DivergingEpoch", "12+", Int32("Epoch").WithDefault(-1), Int64("EndOffset").WithDefault(-1L)).TaggedAs(0, "12+"),
+                Struct("CurrentLeader", "12+", Int32("LeaderId").WithDefault(-1), Int32("LeaderEpoch").WithDefault(-1)).TaggedAs(1, "12+"),
+                Struct("SnapshotId", "12+", Int64("EndOffset").WithDefault(-1L), Int32("Epoch").WithDefault(-1)).TaggedAs(2, "12+"),
+                Array("AbortedTransactions", "4+", Int64("ProducerId"), Int64("FirstOffset")).NullableIn("4+"),
+                Int32("PreferredReadReplica", "11+").WithDefault(-1),
+                Records("Records").NullableIn("0+"))),
+        Array("NodeEndpoints", "16+", Int32("NodeId"), String("Host"), Int32("Port"), String("Rack").NullableIn("0+")).TaggedAs(0, "16+"));
 
     private sealed record PartitionRequest(int Partition, long FetchOffset, int MaxBytes);
+    /// <summary>A requested topic: its log name, or (v13+) none when its id is unknown.</summary>
+    private sealed record TopicRequest(string? Name, Guid Id, List<PartitionRequest> Partitions);
     private sealed record PartitionData(int Partition, ErrorCode Error, long HighWatermark, long LogStartOffset, SegmentSlice? Slice, byte[]? Converted);
 
-    public override async ValueTask<bool> HandleAsync(RequestContext context, KafkaReader request, KafkaWriter response)
+    protected override async ValueTask<StructValue> HandleAsync(RequestContext context, StructValue request)
     {
         short v = context.Version;
-        request.ReadInt32(); // replica id
-        int maxWaitMs = request.ReadInt32();
-        int minBytes = request.ReadInt32();
-        int maxBytes = v >= 3 ? request.ReadInt32() : int.MaxValue;
-        sbyte isolation = v >= 4 ? request.ReadInt8() : (sbyte)0;
-        int sessionId = 0;
-        if (v >= 7) { sessionId = request.ReadInt32(); request.ReadInt32(); }
-        var topics = request.ReadArray(r => (Name: r.ReadString(), Partitions: r.ReadArray(p =>
-        {
-            int partition = p.ReadInt32();
-            if (v >= 9) p.ReadInt32(); // current leader epoch
-            long offset = p.ReadInt64();
-            if (v >= 5) p.ReadInt64(); // follower log start offset
-            return new PartitionRequest(partition, offset, p.ReadInt32());
-        })));
-        if (v >= 7) request.ReadArray(r => { r.ReadString(); return r.ReadArray(p => p.ReadInt32()); });
-        if (v >= 11) request.ReadString(); // rack id
-
-        if (sessionId != 0)
+        if (request.Int32("SessionId") != 0)
         {
             // We never hand out sessions, so an incremental fetch cannot refer to one of ours.
-            response.WriteInt32(0);
-            response.WriteErrorCode(ErrorCode.FetchSessionIdNotFound);
-            response.WriteInt32(0);
-            response.WriteArrayLength(0);
-            return true;
+            return new StructValue { ["ErrorCode"] = (short)ErrorCode.FetchSessionIdNotFound };
         }
-
         var logs = context.Broker.Logs;
+        var topics = (request.Structs("Topics") ?? []).Select(t => new TopicRequest(
+            v >= 13 ? logs.GetTopic(t.Uuid("TopicId"))?.Name : t.String("Topic") ?? "",
+            t.Uuid("TopicId"),
+            (t.Structs("Partitions") ?? []).Select(p => new PartitionRequest(p.Int32("Partition"), p.Int64("FetchOffset"), p.Int32("PartitionMaxBytes"))).ToList())).ToList();
+        int maxWaitMs = request.Int32("MaxWaitMs"), minBytes = request.Int32("MinBytes"), maxBytes = request.Int32("MaxBytes");
+
         // max_wait_ms bounds a request on the wire, like a socket timeout: it runs on real elapsed
         // time, not on the broker's clock (a test that freezes that clock still gets its fetches back).
         long deadline = Environment.TickCount64 + Math.Max(0, maxWaitMs);
-        List<(string Topic, List<PartitionData> Partitions)> result;
+        List<List<PartitionData>> result;
         bool parked = false;
         while (true)
         {
@@ -102,34 +108,35 @@ internal sealed class FetchApi : ApiHandler
             if (context.Cancellation.IsCancellationRequested)
             {
                 context.Broker.FetchWaits.Ended(woken: false);
-                return false;
+                return NoResponse;
             }
         }
-        WriteResponse(response, v, isolation, result);
-        return true;
+        bool readCommitted = request.Int8("IsolationLevel") == 1;
+        return new StructValue { ["Responses"] = StructValue.List(topics.Select((t, i) => Answer(t, result[i], readCommitted))) };
     }
 
-    private static List<Task> WaitSignals(List<(string Name, List<PartitionRequest> Partitions)> topics, LogManager logs) =>
-        topics.SelectMany(t => t.Partitions.Select(p => logs.GetLog(t.Name, p.Partition)))
+    private static List<Task> WaitSignals(List<TopicRequest> topics, LogManager logs) =>
+        topics.Where(t => t.Name is not null).SelectMany(t => t.Partitions.Select(p => logs.GetLog(t.Name!, p.Partition)))
             .Where(l => l is not null).Select(l => l!.WaitForAppendAsync()).ToList();
 
-    private static List<(string, List<PartitionData>)> ReadAll(List<(string Name, List<PartitionRequest> Partitions)> topics,
-        LogManager logs, short v, int maxBytes, out long totalBytes, out bool anyError)
+    private static List<List<PartitionData>> ReadAll(List<TopicRequest> topics, LogManager logs, short v, int maxBytes, out long totalBytes, out bool anyError)
     {
         totalBytes = 0;
         anyError = false;
-        var result = new List<(string, List<PartitionData>)>(topics.Count);
-        foreach (var (name, partitions) in topics)
+        var result = new List<List<PartitionData>>(topics.Count);
+        foreach (var topic in topics)
         {
-            var list = new List<PartitionData>(partitions.Count);
-            foreach (var p in partitions)
+            var list = new List<PartitionData>(topic.Partitions.Count);
+            foreach (var p in topic.Partitions)
             {
-                var data = ReadPartition(logs, name, p, v, (int)Math.Max(0, Math.Min(int.MaxValue, maxBytes - totalBytes)), minOneMessage: v >= 3 && totalBytes == 0);
+                var data = topic.Name is null
+                    ? new PartitionData(p.Partition, ErrorCode.UnknownTopicId, -1, -1, null, null)
+                    : ReadPartition(logs, topic.Name, p, v, (int)Math.Max(0, Math.Min(int.MaxValue, maxBytes - totalBytes)), minOneMessage: v >= 3 && totalBytes == 0);
                 totalBytes += data.Converted?.Length ?? data.Slice?.Length ?? 0;
                 anyError |= data.Error != ErrorCode.None;
                 list.Add(data);
             }
-            result.Add((name, list));
+            result.Add(list);
         }
         return result;
     }
@@ -158,42 +165,23 @@ internal sealed class FetchApi : ApiHandler
     private static byte[] DownConvert(SegmentSlice slice, short v, long fetchOffset, int maxBytes)
     {
         var bytes = new byte[slice.Length];
-        ReadExactly(slice, bytes);
+        slice.CopyTo(bytes);
         return LegacyMessageSet.DownConvert(bytes, v < 2 ? (sbyte)0 : (sbyte)1, fetchOffset, maxBytes);
     }
 
-    private static void ReadExactly(SegmentSlice slice, Span<byte> destination) => slice.Segment.ReadInto(destination, slice.Position);
-
-    private static void WriteResponse(KafkaWriter response, short v, sbyte isolation, List<(string Topic, List<PartitionData> Partitions)> result)
+    private static StructValue Answer(TopicRequest topic, List<PartitionData> partitions, bool readCommitted) => new()
     {
-        if (v >= 1) response.WriteInt32(0);
-        if (v >= 7) { response.WriteErrorCode(ErrorCode.None); response.WriteInt32(0); }
-        response.WriteArrayLength(result.Count);
-        foreach (var (topic, partitions) in result)
+        ["Topic"] = topic.Name ?? "",
+        ["TopicId"] = topic.Id,
+        ["Partitions"] = StructValue.List(partitions.Select(d => new StructValue
         {
-            response.WriteString(topic);
-            response.WriteArrayLength(partitions.Count);
-            foreach (var d in partitions)
-            {
-                response.WriteInt32(d.Partition);
-                response.WriteErrorCode(d.Error);
-                response.WriteInt64(d.HighWatermark);
-                if (v >= 4)
-                {
-                    response.WriteInt64(d.HighWatermark); // last stable offset: no open transactions
-                    if (v >= 5) response.WriteInt64(d.LogStartOffset);
-                    response.WriteArrayLength(isolation == 1 ? 0 : -1); // aborted transactions
-                }
-                if (v >= 11) response.WriteInt32(-1); // preferred read replica
-                if (d.Converted is { } converted) response.WriteBytes(converted);
-                else if (d.Slice is { } slice)
-                {
-                    response.WriteInt32(slice.Length);
-                    ReadExactly(slice, response.GetSpan(slice.Length)[..slice.Length]);
-                    response.Advance(slice.Length);
-                }
-                else response.WriteInt32(0);
-            }
-        }
-    }
+            ["PartitionIndex"] = d.Partition,
+            ["ErrorCode"] = (short)d.Error,
+            ["HighWatermark"] = d.HighWatermark,
+            ["LastStableOffset"] = d.HighWatermark, // no open transactions: everything below the high watermark is stable
+            ["LogStartOffset"] = d.LogStartOffset,
+            ["AbortedTransactions"] = readCommitted ? new List<object?>() : null,
+            ["Records"] = d.Converted ?? (object?)d.Slice ?? System.Array.Empty<byte>(),
+        })),
+    };
 }

@@ -1,75 +1,79 @@
 using ControlCenter.Broker.Server;
-using ControlCenter.LogFormat;
 using ControlCenter.Broker.Protocol.Messages;
 using static ControlCenter.Broker.Protocol.Messages.Schema;
 
 namespace ControlCenter.Broker.Protocol.Apis;
 
 /// <summary>
-/// ListOffsets v0–5: -1 latest (high watermark), -2 earliest (log start), -3 the record with
-/// the max timestamp (KIP-734), otherwise the first record at or after a timestamp, found
-/// through the time index. v0 answers with a list of offsets.
+/// ListOffsets v0–10, served from its definition: -1 latest (high watermark; also the last
+/// stable offset, as no transaction is ever open), -2 earliest (log start), -3 the record with
+/// the max timestamp (KIP-734), -4 earliest local (the log start: nothing is tiered), -5 latest
+/// tiered (none: -1, as Kafka answers without remote storage), otherwise the first record at or
+/// after a timestamp, found through the time index. v0 answers with a list of offsets; v6+ is
+/// flexible; v10's timeout is for remote storage, which this broker does not have.
 /// </summary>
-internal sealed class ListOffsetsApi : ApiHandler
+internal sealed class ListOffsetsApi : DefinedApi
 {
     public override ApiKey Key => ApiKey.ListOffsets;
 
-    /// <summary>The request as Kafka defines it (clients/src/main/resources/common/message).</summary>
-    public override MessageSpec Request { get; } = Message("ListOffsetsRequest", "0-9", "6+",
+    public override MessageSpec Request { get; } = Message("ListOffsetsRequest", "0-10", "6+",
         Int32("ReplicaId"),
         Int8("IsolationLevel", "2+"),
         Array("Topics", "0+",
             String("Name"),
             Array("Partitions", "0+",
                 Int32("PartitionIndex"),
-                Int32("CurrentLeaderEpoch", "4+"),
+                Int32("CurrentLeaderEpoch", "4+").WithDefault(-1),
                 Int64("Timestamp"),
-                Int32("MaxNumOffsets", "0"))));
-    public override short MaxVersion => 5;
+                Int32("MaxNumOffsets", "0").WithDefault(1))),
+        Int32("TimeoutMs", "10+"));
 
-    public override ValueTask<bool> HandleAsync(RequestContext context, KafkaReader request, KafkaWriter response)
+    public override MessageSpec Response { get; } = Message("ListOffsetsResponse", "0-10", "6+",
+        Int32("ThrottleTimeMs", "2+"),
+        Array("Topics", "0+",
+            String("Name"),
+            Array("Partitions", "0+",
+                Int32("PartitionIndex"),
+                Int16("ErrorCode"),
+                ArrayOf(FieldKind.Int64, "OldStyleOffsets", "0"),
+                Int64("Timestamp", "1+").WithDefault(-1L),
+                Int64("Offset", "1+").WithDefault(-1L),
+                Int32("LeaderEpoch", "4+").WithDefault(-1))));
+
+    /// <summary>The leader epoch of every partition: one broker, never re-elected.</summary>
+    private const int LeaderEpoch = 0;
+
+    protected override ValueTask<StructValue> HandleAsync(RequestContext context, StructValue request)
     {
-        short v = context.Version;
-        request.ReadInt32(); // replica id
-        if (v >= 2) request.ReadInt8(); // isolation level: LSO equals HWM without transactions
-        var topics = request.ReadArray(r => (Name: r.ReadString(), Partitions: r.ReadArray(p =>
+        var topics = (request.Structs("Topics") ?? []).Select(t =>
         {
-            int partition = p.ReadInt32();
-            if (v >= 4) p.ReadInt32(); // current leader epoch
-            long timestamp = p.ReadInt64();
-            if (v == 0) p.ReadInt32(); // max num offsets
-            return (Partition: partition, Timestamp: timestamp);
-        })));
-
-        if (v >= 2) response.WriteInt32(0);
-        response.WriteArrayLength(topics.Count);
-        foreach (var (name, partitions) in topics)
-        {
-            response.WriteString(name);
-            response.WriteArrayLength(partitions.Count);
-            foreach (var (partition, timestamp) in partitions)
+            string name = t.String("Name") ?? "";
+            return new StructValue
             {
-                var log = context.Broker.Logs.GetLog(name, partition);
-                var error = ErrorCode.None;
-                (long Timestamp, long Offset)? found = null;
-                if (log is null) error = ErrorCode.UnknownTopicOrPartition;
-                else if (timestamp < -3) error = ErrorCode.InvalidRequest;
-                else found = log.FetchOffsetByTimestamp(timestamp);
+                ["Name"] = name,
+                ["Partitions"] = StructValue.List((t.Structs("Partitions") ?? []).Select(p => Answer(context, name, p))),
+            };
+        });
+        return ValueTask.FromResult(new StructValue { ["Topics"] = StructValue.List(topics) });
+    }
 
-                response.WriteInt32(partition);
-                response.WriteErrorCode(error);
-                if (v == 0)
-                {
-                    long offset = found?.Offset ?? log?.HighWatermark ?? -1;
-                    if (error != ErrorCode.None) response.WriteArrayLength(0);
-                    else { response.WriteArrayLength(1); response.WriteInt64(offset); }
-                    continue;
-                }
-                response.WriteInt64(error == ErrorCode.None ? found?.Timestamp ?? -1 : -1);
-                response.WriteInt64(error == ErrorCode.None ? found?.Offset ?? -1 : -1);
-                if (v >= 4) response.WriteInt32(error == ErrorCode.None && found is not null ? 0 : -1);
-            }
+    private static StructValue Answer(RequestContext context, string topic, StructValue partition)
+    {
+        int index = partition.Int32("PartitionIndex");
+        long timestamp = partition.Int64("Timestamp");
+        var log = context.Broker.Logs.GetLog(topic, index);
+        var answer = new StructValue { ["PartitionIndex"] = index };
+        if (log is null || timestamp < -5)
+        {
+            answer["ErrorCode"] = (short)(log is null ? ErrorCode.UnknownTopicOrPartition : ErrorCode.InvalidRequest);
+            return answer;
         }
-        return ValueTask.FromResult(true);
+        var found = log.FetchOffsetByTimestamp(timestamp);
+        // v0 lists offsets (up to MaxNumOffsets, of which Kafka gives at most the one asked for).
+        answer["OldStyleOffsets"] = StructValue.List(new[] { found?.Offset ?? log.HighWatermark });
+        answer["Timestamp"] = found?.Timestamp ?? -1L;
+        answer["Offset"] = found?.Offset ?? -1L;
+        answer["LeaderEpoch"] = found is { Offset: >= 0 } ? LeaderEpoch : -1;
+        return answer;
     }
 }

@@ -17,13 +17,6 @@ internal sealed class MetadataApi : DefinedApi
 {
     public override ApiKey Key => ApiKey.Metadata;
 
-    /// <summary>
-    /// Advertised up to v12: consumer-protocol (KIP-848) clients need v10+ topic ids and v12's
-    /// lookup by id, because their assignments name topics by id. v13 (a top-level error code)
-    /// is defined but unadvertised: librdkafka 2.16 does not ask for it.
-    /// </summary>
-    public override short MaxVersion => 12;
-
     public override MessageSpec Request { get; } = Message("MetadataRequest", "0-13", "9+",
         Array("Topics", "0+", Uuid("TopicId", "10+"), String("Name").NullableIn("10+")).NullableIn("1+"),
         Bool("AllowAutoTopicCreation", "4+").WithDefault(true),

@@ -6,7 +6,10 @@ using static ControlCenter.Broker.Protocol.Messages.Schema;
 
 namespace ControlCenter.Broker.Protocol.Apis;
 
-/// <summary>ApiVersions v0–3. v3 is flexible, but its response header is always v0 (KIP-511).</summary>
+/// <summary>
+/// ApiVersions v0–4. v3 is flexible, but its response header is always v0 (KIP-511); v4 is v3 on
+/// the wire (it tells a client that feature ranges may start at 0, and this broker sends none).
+/// </summary>
 internal sealed partial class ApiVersionsApi(Func<IEnumerable<ApiHandler>> catalog) : ApiHandler
 {
     public override ApiKey Key => ApiKey.ApiVersions;
@@ -15,7 +18,7 @@ internal sealed partial class ApiVersionsApi(Func<IEnumerable<ApiHandler>> catal
     public override MessageSpec Request { get; } = Message("ApiVersionsRequest", "0-4", "3+",
         String("ClientSoftwareName", "3+"),
         String("ClientSoftwareVersion", "3+"));
-    public override short MaxVersion => 3;
+    public override short MaxVersion => 4;
     public override short FirstFlexibleVersion => 3;
 
     [GeneratedRegex("^[a-zA-Z0-9](?:[a-zA-Z0-9\\-.]*[a-zA-Z0-9])?$")]

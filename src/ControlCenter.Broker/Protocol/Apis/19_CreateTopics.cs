@@ -1,16 +1,19 @@
+using ControlCenter.Broker.Config;
 using ControlCenter.Broker.Server;
-using ControlCenter.LogFormat;
 using ControlCenter.Broker.Protocol.Messages;
 using static ControlCenter.Broker.Protocol.Messages.Schema;
 
 namespace ControlCenter.Broker.Protocol.Apis;
 
-/// <summary>CreateTopics v0–4, with validate_only (v1+) and per-topic error messages.</summary>
-internal sealed class CreateTopicsApi : ApiHandler
+/// <summary>
+/// CreateTopics v0–7, served from its definition: validate_only (v1+), per-topic error messages;
+/// v5+ (flexible) answers each created or validated topic with its partitions, replication factor
+/// and every config with its source, as DescribeConfigs would; v7 adds the new topic's id.
+/// </summary>
+internal sealed class CreateTopicsApi : DefinedApi
 {
     public override ApiKey Key => ApiKey.CreateTopics;
 
-    /// <summary>The request as Kafka defines it (clients/src/main/resources/common/message).</summary>
     public override MessageSpec Request { get; } = Message("CreateTopicsRequest", "0-7", "5+",
         Array("Topics", "0+",
             String("Name"),
@@ -20,61 +23,87 @@ internal sealed class CreateTopicsApi : ApiHandler
             Array("Configs", "0+", String("Name"), String("Value").NullableIn("0+"))),
         Int32("TimeoutMs"),
         Bool("ValidateOnly", "1+"));
-    public override short MaxVersion => 4;
 
-    private sealed record Creatable(string Name, int Partitions, short ReplicationFactor,
-        List<(int Partition, List<int> Brokers)> Assignments, List<(string Name, string? Value)> Configs);
+    public override MessageSpec Response { get; } = Message("CreateTopicsResponse", "0-7", "5+",
+        Int32("ThrottleTimeMs", "2+"),
+        Array("Topics", "0+",
+            String("Name"),
+            Uuid("TopicId", "7+"),
+            Int16("ErrorCode"),
+            String("ErrorMessage", "1+").NullableIn("0+"),
+            Int16("TopicConfigErrorCode", "5+").TaggedAs(0, "5+"),
+            Int32("NumPartitions", "5+").WithDefault(-1),
+            Int16("ReplicationFactor", "5+").WithDefault((short)-1),
+            Array("Configs", "5+",
+                String("Name"),
+                String("Value").NullableIn("5+"),
+                Bool("ReadOnly"),
+                Int8("ConfigSource").WithDefault((sbyte)-1),
+                Bool("IsSensitive")).NullableIn("5+")));
 
-    public override ValueTask<bool> HandleAsync(RequestContext context, KafkaReader request, KafkaWriter response)
+    protected override ValueTask<StructValue> HandleAsync(RequestContext context, StructValue request)
     {
-        short v = context.Version;
-        var topics = request.ReadArray(r => new Creatable(
-            r.ReadString(), r.ReadInt32(), r.ReadInt16(),
-            r.ReadArray(a => (a.ReadInt32(), a.ReadArray(b => b.ReadInt32()))),
-            r.ReadArray(c => (c.ReadString(), c.ReadNullableString()))));
-        request.ReadInt32(); // timeout
-        bool validateOnly = v >= 1 && request.ReadBool();
-
-        var duplicates = topics.GroupBy(t => t.Name).Where(g => g.Count() > 1).Select(g => g.Key).ToHashSet();
-        if (v >= 2) response.WriteInt32(0);
-        response.WriteArrayLength(topics.Count);
-        foreach (var topic in topics)
+        var topics = request.Structs("Topics") ?? [];
+        bool validateOnly = request.Bool("ValidateOnly");
+        var duplicates = topics.GroupBy(t => t.String("Name")).Where(g => g.Count() > 1).Select(g => g.Key).ToHashSet();
+        var answers = topics.Select(topic =>
         {
-            var (error, message) = duplicates.Contains(topic.Name)
-                ? (ErrorCode.InvalidRequest, $"Create topics request from client contains a duplicate topic '{topic.Name}'")
-                : Create(context, topic, validateOnly);
-            response.WriteString(topic.Name);
-            response.WriteErrorCode(error);
-            if (v >= 1) response.WriteNullableString(message);
-        }
-        return ValueTask.FromResult(true);
+            string name = topic.String("Name") ?? "";
+            return duplicates.Contains(name)
+                ? Failed(name, ErrorCode.InvalidRequest, $"Create topics request from client contains a duplicate topic '{name}'")
+                : Create(context, topic, name, validateOnly);
+        });
+        return ValueTask.FromResult(new StructValue { ["Topics"] = StructValue.List(answers) });
     }
 
-    private static (ErrorCode, string?) Create(RequestContext context, Creatable topic, bool validateOnly)
+    private static StructValue Create(RequestContext context, StructValue request, string name, bool validateOnly)
     {
+        int partitions = request.Int32("NumPartitions");
+        short rf = request.Int16("ReplicationFactor");
+        var assignments = request.Structs("Assignments") ?? [];
+        var configs = (request.Structs("Configs") ?? []).Select(c => (Name: c.String("Name") ?? "", Value: c.String("Value"))).ToList();
+        int node = context.Broker.NodeId;
+        if (assignments.Count > 0)
+        {
+            if (partitions != -1 || rf != -1)
+                return Failed(name, ErrorCode.InvalidRequest, "Both numPartitions or replicationFactor and replicasAssignments were set. Both cannot be used at the same time.");
+            if (assignments.Any(a => a.Array<int>("BrokerIds") is not [var only] || only != node)
+                || !assignments.Select(a => a.Int32("PartitionIndex")).Order().SequenceEqual(Enumerable.Range(0, assignments.Count)))
+                return Failed(name, ErrorCode.InvalidReplicaAssignment, $"Replica assignments must place each partition 0..n-1 on broker {node} only.");
+            partitions = assignments.Count;
+            rf = 1;
+        }
+        var duplicateConfig = configs.GroupBy(c => c.Name).FirstOrDefault(g => g.Count() > 1);
+        if (duplicateConfig is not null) return Failed(name, ErrorCode.InvalidConfig, $"Duplicate config {duplicateConfig.Key}");
         try
         {
-            int partitions = topic.Partitions;
-            short rf = topic.ReplicationFactor;
-            if (topic.Assignments.Count > 0)
+            var logs = context.Broker.Logs;
+            var created = logs.CreateTopic(name, partitions, rf, configs.ToDictionary(c => c.Name, c => c.Value), validateOnly);
+            var overrides = created?.Configs ?? configs.Where(c => c.Value is not null).ToDictionary(c => c.Name, c => c.Value!);
+            return new StructValue
             {
-                if (partitions != -1 || rf != -1)
-                    return (ErrorCode.InvalidRequest, "Both numPartitions or replicationFactor and replicasAssignments were set. Both cannot be used at the same time.");
-                if (topic.Assignments.Any(a => a.Brokers.Count != 1 || a.Brokers[0] != context.Broker.NodeId)
-                    || !topic.Assignments.Select(a => a.Partition).Order().SequenceEqual(Enumerable.Range(0, topic.Assignments.Count)))
-                    return (ErrorCode.InvalidReplicaAssignment, $"Replica assignments must place each partition 0..n-1 on broker {context.Broker.NodeId} only.");
-                partitions = topic.Assignments.Count;
-                rf = 1;
-            }
-            var duplicateConfig = topic.Configs.GroupBy(c => c.Name).FirstOrDefault(g => g.Count() > 1);
-            if (duplicateConfig is not null) return (ErrorCode.InvalidConfig, $"Duplicate config {duplicateConfig.Key}");
-            context.Broker.Logs.CreateTopic(topic.Name, partitions, rf,
-                topic.Configs.ToDictionary(c => c.Name, c => c.Value), validateOnly);
-            return (ErrorCode.None, null);
+                ["Name"] = name,
+                ["TopicId"] = created?.Id ?? Guid.Empty,
+                ["NumPartitions"] = created?.Partitions.Length ?? (partitions == -1 ? logs.BrokerConfig.NumPartitions : partitions),
+                ["ReplicationFactor"] = created?.ReplicationFactor ?? (rf == -1 ? (short)1 : rf),
+                ["Configs"] = StructValue.List(DescribeConfigsApi.DescribeTopic(context.Broker, overrides).Select(Config)),
+            };
         }
         catch (KafkaErrorException e)
         {
-            return (e.Code, e.Message);
+            return Failed(name, e.Code, e.Message);
         }
     }
+
+    private static StructValue Config(DescribedConfig c) => new()
+    {
+        ["Name"] = c.Key.Name,
+        ["Value"] = c.Key.Sensitive ? null : c.Value,
+        ["ReadOnly"] = c.Key.ReadOnly,
+        ["ConfigSource"] = (sbyte)c.Source,
+        ["IsSensitive"] = c.Key.Sensitive,
+    };
+
+    private static StructValue Failed(string name, ErrorCode error, string message) =>
+        new() { ["Name"] = name, ["ErrorCode"] = (short)error, ["ErrorMessage"] = message, ["Configs"] = null };
 }

@@ -1,49 +1,50 @@
 using ControlCenter.Broker.Server;
-using ControlCenter.LogFormat;
 using ControlCenter.Broker.Protocol.Messages;
 using static ControlCenter.Broker.Protocol.Messages.Schema;
 
 namespace ControlCenter.Broker.Protocol.Apis;
 
-/// <summary>DeleteRecords v0–1: moves each partition's log start offset; -1 means up to the high watermark.</summary>
-internal sealed class DeleteRecordsApi : ApiHandler
+/// <summary>DeleteRecords v0–2, served from its definition: moves each partition's log start offset; -1 means up to the high watermark.</summary>
+internal sealed class DeleteRecordsApi : DefinedApi
 {
     public override ApiKey Key => ApiKey.DeleteRecords;
 
-    /// <summary>The request as Kafka defines it (clients/src/main/resources/common/message).</summary>
     public override MessageSpec Request { get; } = Message("DeleteRecordsRequest", "0-2", "2+",
         Array("Topics", "0+",
             String("Name"),
             Array("Partitions", "0+", Int32("PartitionIndex"), Int64("Offset"))),
         Int32("TimeoutMs"));
-    public override short MaxVersion => 1;
 
-    public override ValueTask<bool> HandleAsync(RequestContext context, KafkaReader request, KafkaWriter response)
+    public override MessageSpec Response { get; } = Message("DeleteRecordsResponse", "0-2", "2+",
+        Int32("ThrottleTimeMs"),
+        Array("Topics", "0+",
+            String("Name"),
+            Array("Partitions", "0+", Int32("PartitionIndex"), Int64("LowWatermark"), Int16("ErrorCode"))));
+
+    protected override ValueTask<StructValue> HandleAsync(RequestContext context, StructValue request)
     {
-        var topics = request.ReadArray(r => (Name: r.ReadString(), Partitions: r.ReadArray(p => (Partition: p.ReadInt32(), Offset: p.ReadInt64()))));
-        request.ReadInt32(); // timeout
-        response.WriteInt32(0);
-        response.WriteArrayLength(topics.Count);
-        foreach (var (name, partitions) in topics)
+        var topics = (request.Structs("Topics") ?? []).Select(t =>
         {
-            response.WriteString(name);
-            response.WriteArrayLength(partitions.Count);
-            foreach (var (partition, offset) in partitions)
+            string name = t.String("Name") ?? "";
+            return new StructValue
             {
-                long lowWatermark = -1;
-                var error = ErrorCode.None;
-                var log = context.Broker.Logs.GetLog(name, partition);
-                if (log is null) error = ErrorCode.UnknownTopicOrPartition;
-                else
-                {
-                    try { lowWatermark = log.DeleteRecordsBefore(offset); }
-                    catch (KafkaErrorException e) { error = e.Code; }
-                }
-                response.WriteInt32(partition);
-                response.WriteInt64(lowWatermark);
-                response.WriteErrorCode(error);
-            }
+                ["Name"] = name,
+                ["Partitions"] = StructValue.List((t.Structs("Partitions") ?? []).Select(p => Delete(context, name, p.Int32("PartitionIndex"), p.Int64("Offset")))),
+            };
+        });
+        return ValueTask.FromResult(new StructValue { ["Topics"] = StructValue.List(topics) });
+    }
+
+    private static StructValue Delete(RequestContext context, string topic, int partition, long offset)
+    {
+        var answer = new StructValue { ["PartitionIndex"] = partition, ["LowWatermark"] = -1L };
+        var log = context.Broker.Logs.GetLog(topic, partition);
+        if (log is null) answer["ErrorCode"] = (short)ErrorCode.UnknownTopicOrPartition;
+        else
+        {
+            try { answer["LowWatermark"] = log.DeleteRecordsBefore(offset); }
+            catch (KafkaErrorException e) { answer["ErrorCode"] = (short)e.Code; }
         }
-        return ValueTask.FromResult(true);
+        return answer;
     }
 }

@@ -10,14 +10,13 @@ namespace ControlCenter.Broker.Protocol.Apis;
 internal enum ConfigResourceType : sbyte { Unknown = 0, Topic = 2, Broker = 4, BrokerLogger = 8 }
 
 /// <summary>
-/// DescribeConfigs v0–3: topic and broker configs with their source, synonyms (v1+), type and
-/// documentation (v3). Sensitive values are never sent.
+/// DescribeConfigs v0–4, served from its definition: topic and broker configs with their source,
+/// synonyms (v1+), type and documentation (v3); v4 is flexible. Sensitive values are never sent.
 /// </summary>
-internal sealed class DescribeConfigsApi : ApiHandler
+internal sealed class DescribeConfigsApi : DefinedApi
 {
     public override ApiKey Key => ApiKey.DescribeConfigs;
 
-    /// <summary>The request as Kafka defines it (clients/src/main/resources/common/message).</summary>
     public override MessageSpec Request { get; } = Message("DescribeConfigsRequest", "0-4", "4+",
         Array("Resources", "0+",
             Int8("ResourceType"),
@@ -25,53 +24,55 @@ internal sealed class DescribeConfigsApi : ApiHandler
             ArrayOf(FieldKind.String, "ConfigurationKeys").NullableIn("0+")),
         Bool("IncludeSynonyms", "1+"),
         Bool("IncludeDocumentation", "3+"));
-    public override short MaxVersion => 3;
 
-    public override ValueTask<bool> HandleAsync(RequestContext context, KafkaReader request, KafkaWriter response)
+    public override MessageSpec Response { get; } = Message("DescribeConfigsResponse", "0-4", "4+",
+        Int32("ThrottleTimeMs"),
+        Array("Results", "0+",
+            Int16("ErrorCode"),
+            String("ErrorMessage").NullableIn("0+"),
+            Int8("ResourceType"),
+            String("ResourceName"),
+            Array("Configs", "0+",
+                String("Name"),
+                String("Value").NullableIn("0+"),
+                Bool("ReadOnly"),
+                Bool("IsDefault", "0"),
+                Int8("ConfigSource", "1+").WithDefault((sbyte)-1),
+                Bool("IsSensitive"),
+                Array("Synonyms", "1+", String("Name"), String("Value").NullableIn("0+"), Int8("Source")),
+                Int8("ConfigType", "3+"),
+                String("Documentation", "3+").NullableIn("0+"))));
+
+    protected override ValueTask<StructValue> HandleAsync(RequestContext context, StructValue request)
     {
-        short v = context.Version;
-        var resources = request.ReadArray(r => (Type: (ConfigResourceType)r.ReadInt8(), Name: r.ReadString(), Keys: r.ReadNullableArray(k => k.ReadString())));
-        bool includeSynonyms = v >= 1 && request.ReadBool();
-        bool includeDocumentation = v >= 3 && request.ReadBool();
-
-        response.WriteInt32(0);
-        response.WriteArrayLength(resources.Count);
-        foreach (var (type, name, keys) in resources)
+        bool includeSynonyms = request.Bool("IncludeSynonyms"), includeDocumentation = request.Bool("IncludeDocumentation");
+        var results = (request.Structs("Resources") ?? []).Select(resource =>
         {
+            var type = (ConfigResourceType)resource.Int8("ResourceType");
+            string name = resource.String("ResourceName") ?? "";
             var (error, message, configs) = Describe(context.Broker, type, name);
-            if (keys is not null) configs = configs.Where(c => keys.Contains(c.Key.Name)).ToList();
-            response.WriteErrorCode(error);
-            response.WriteNullableString(message);
-            response.WriteInt8((sbyte)type);
-            response.WriteString(name);
-            response.WriteArrayLength(configs.Count);
-            foreach (var c in configs)
+            if (resource.Array<string>("ConfigurationKeys") is { } keys) configs = configs.Where(c => keys.Contains(c.Key.Name)).ToList();
+            return new StructValue
             {
-                response.WriteString(c.Key.Name);
-                response.WriteNullableString(c.Key.Sensitive ? null : c.Value);
-                response.WriteBool(c.Key.ReadOnly);
-                if (v == 0) response.WriteBool(c.Source == ConfigSource.DefaultConfig);
-                else response.WriteInt8((sbyte)c.Source);
-                response.WriteBool(c.Key.Sensitive);
-                if (v >= 1)
+                ["ErrorCode"] = (short)error, ["ErrorMessage"] = message, ["ResourceType"] = (sbyte)type, ["ResourceName"] = name,
+                ["Configs"] = StructValue.List(configs.Select(c => new StructValue
                 {
-                    var synonyms = includeSynonyms ? c.Synonyms : [];
-                    response.WriteArrayLength(synonyms.Count);
-                    foreach (var (synName, synValue, synSource) in synonyms)
+                    ["Name"] = c.Key.Name,
+                    ["Value"] = c.Key.Sensitive ? null : c.Value,
+                    ["ReadOnly"] = c.Key.ReadOnly,
+                    ["IsDefault"] = c.Source == ConfigSource.DefaultConfig,
+                    ["ConfigSource"] = (sbyte)c.Source,
+                    ["IsSensitive"] = c.Key.Sensitive,
+                    ["Synonyms"] = StructValue.List((includeSynonyms ? c.Synonyms : []).Select(syn => new StructValue
                     {
-                        response.WriteString(synName);
-                        response.WriteNullableString(c.Key.Sensitive ? null : synValue);
-                        response.WriteInt8((sbyte)synSource);
-                    }
-                }
-                if (v >= 3)
-                {
-                    response.WriteInt8((sbyte)c.Key.Type);
-                    response.WriteNullableString(includeDocumentation ? c.Key.Documentation : null);
-                }
-            }
-        }
-        return ValueTask.FromResult(true);
+                        ["Name"] = syn.Name, ["Value"] = c.Key.Sensitive ? null : syn.Value, ["Source"] = (sbyte)syn.Source,
+                    })),
+                    ["ConfigType"] = (sbyte)c.Key.Type,
+                    ["Documentation"] = includeDocumentation ? c.Key.Documentation : null,
+                })),
+            };
+        });
+        return ValueTask.FromResult(new StructValue { ["Results"] = StructValue.List(results) });
     }
 
     private static (ErrorCode, string?, List<DescribedConfig>) Describe(BrokerContext broker, ConfigResourceType type, string name)
@@ -81,9 +82,7 @@ internal sealed class DescribeConfigsApi : ApiHandler
             case ConfigResourceType.Topic:
                 var topic = broker.Logs.GetTopic(name);
                 if (topic is null) return (ErrorCode.UnknownTopicOrPartition, $"Topic '{name}' does not exist", []);
-                return (ErrorCode.None, null, TopicConfigs.Keys
-                    .Where(key => !key.Internal || topic.Configs.ContainsKey(key.Name))
-                    .Select(key => DescribeTopicConfig(broker, topic.Configs, key)).ToList());
+                return (ErrorCode.None, null, DescribeTopic(broker, topic.Configs));
             case ConfigResourceType.Broker:
                 if (name.Length > 0 && name != broker.NodeId.ToString())
                     return (ErrorCode.InvalidRequest, $"Unexpected broker id, expected {broker.NodeId} or empty string, but received {name}", []);
@@ -92,6 +91,12 @@ internal sealed class DescribeConfigsApi : ApiHandler
                 return (ErrorCode.InvalidRequest, $"Unsupported resource type {(int)type}", []);
         }
     }
+
+    /// <summary>Every config of a topic with these overrides, as DescribeConfigs and CreateTopics (v5+) report them.</summary>
+    internal static List<DescribedConfig> DescribeTopic(BrokerContext broker, IReadOnlyDictionary<string, string> overrides) =>
+        TopicConfigs.Keys
+            .Where(key => !key.Internal || overrides.ContainsKey(key.Name))
+            .Select(key => DescribeTopicConfig(broker, overrides, key)).ToList();
 
     private static DescribedConfig DescribeTopicConfig(BrokerContext broker, IReadOnlyDictionary<string, string> overrides, ConfigKey key)
     {

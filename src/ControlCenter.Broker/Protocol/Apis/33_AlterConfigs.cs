@@ -6,54 +6,69 @@ using static ControlCenter.Broker.Protocol.Messages.Schema;
 namespace ControlCenter.Broker.Protocol.Apis;
 
 /// <summary>
-/// AlterConfigs v0–1: replaces a topic's overrides with the given set (legacy, non-incremental
-/// semantics). Broker configs of the embedded broker are static and are refused with a reason.
+/// AlterConfigs v0–2, served from its definition: replaces a topic's overrides with the given set
+/// (legacy, non-incremental semantics). Broker configs of the embedded broker are static and are
+/// refused with a reason.
 /// </summary>
-internal sealed class AlterConfigsApi : ApiHandler
+internal sealed class AlterConfigsApi : DefinedApi
 {
     public override ApiKey Key => ApiKey.AlterConfigs;
 
-    /// <summary>The request as Kafka defines it (clients/src/main/resources/common/message).</summary>
     public override MessageSpec Request { get; } = Message("AlterConfigsRequest", "0-2", "2+",
         Array("Resources", "0+",
             Int8("ResourceType"),
             String("ResourceName"),
             Array("Configs", "0+", String("Name"), String("Value").NullableIn("0+"))),
         Bool("ValidateOnly"));
-    public override short MaxVersion => 1;
 
-    public override ValueTask<bool> HandleAsync(RequestContext context, KafkaReader request, KafkaWriter response)
+    public override MessageSpec Response { get; } = ConfigChanges.Response("AlterConfigsResponse", "0-2", "2+");
+
+    protected override ValueTask<StructValue> HandleAsync(RequestContext context, StructValue request)
     {
-        var resources = request.ReadArray(r => (Type: (ConfigResourceType)r.ReadInt8(), Name: r.ReadString(),
-            Configs: r.ReadArray(c => (Name: c.ReadString(), Value: c.ReadNullableString()))));
-        bool validateOnly = request.ReadBool();
-        response.WriteInt32(0);
-        response.WriteArrayLength(resources.Count);
-        foreach (var (type, name, configs) in resources)
-        {
-            var (error, message) = ConfigChanges.Apply(context.Broker, type, name, logs =>
-            {
-                var duplicate = configs.GroupBy(c => c.Name).FirstOrDefault(g => g.Count() > 1);
-                if (duplicate is not null) throw new KafkaErrorException(ErrorCode.InvalidRequest, $"Duplicate config {duplicate.Key}");
-                logs.ReplaceTopicConfigs(name, configs.ToDictionary(c => c.Name, c => c.Value), validateOnly);
-            });
-            ConfigChanges.WriteResult(response, error, message, type, name);
-        }
-        return ValueTask.FromResult(true);
+        bool validateOnly = request.Bool("ValidateOnly");
+        return ConfigChanges.Answer(context, request, (logs, name, configs) =>
+            logs.ReplaceTopicConfigs(name, configs.ToDictionary(c => c.String("Name") ?? "", c => c.String("Value")), validateOnly));
     }
 }
 
-/// <summary>Shared by AlterConfigs and IncrementalAlterConfigs: resource checks and the result entry.</summary>
+/// <summary>Shared by AlterConfigs and IncrementalAlterConfigs: the response, resource checks and duplicate keys.</summary>
 internal static class ConfigChanges
 {
-    public static (ErrorCode, string?) Apply(BrokerContext broker, ConfigResourceType type, string name, Action<Storage.LogManager> change)
+    public static MessageSpec Response(string name, string valid, string flexible) => Message(name, valid, flexible,
+        Int32("ThrottleTimeMs"),
+        Array("Responses", "0+",
+            Int16("ErrorCode"),
+            String("ErrorMessage").NullableIn("0+"),
+            Int8("ResourceType"),
+            String("ResourceName")));
+
+    /// <summary>Applies <paramref name="change"/> to each topic resource of the request and answers every resource.</summary>
+    public static ValueTask<StructValue> Answer(RequestContext context, StructValue request, Action<Storage.LogManager, string, IReadOnlyList<StructValue>> change)
+    {
+        var responses = (request.Structs("Resources") ?? []).Select(resource =>
+        {
+            var type = (ConfigResourceType)resource.Int8("ResourceType");
+            string name = resource.String("ResourceName") ?? "";
+            var configs = resource.Structs("Configs") ?? [];
+            var (error, message) = Apply(context.Broker, type, () =>
+            {
+                var duplicate = configs.GroupBy(c => c.String("Name")).FirstOrDefault(g => g.Count() > 1);
+                if (duplicate is not null) throw new KafkaErrorException(ErrorCode.InvalidRequest, $"Duplicate config {duplicate.Key}");
+                change(context.Broker.Logs, name, configs);
+            });
+            return new StructValue { ["ErrorCode"] = (short)error, ["ErrorMessage"] = message, ["ResourceType"] = (sbyte)type, ["ResourceName"] = name };
+        });
+        return ValueTask.FromResult(new StructValue { ["Responses"] = StructValue.List(responses) });
+    }
+
+    private static (ErrorCode, string?) Apply(BrokerContext broker, ConfigResourceType type, Action change)
     {
         try
         {
             switch (type)
             {
                 case ConfigResourceType.Topic:
-                    change(broker.Logs);
+                    change();
                     return (ErrorCode.None, null);
                 case ConfigResourceType.Broker:
                     return (ErrorCode.InvalidConfig,
@@ -66,13 +81,5 @@ internal static class ConfigChanges
         {
             return (e.Code, e.Message);
         }
-    }
-
-    public static void WriteResult(KafkaWriter response, ErrorCode error, string? message, ConfigResourceType type, string name)
-    {
-        response.WriteErrorCode(error);
-        response.WriteNullableString(message);
-        response.WriteInt8((sbyte)type);
-        response.WriteString(name);
     }
 }

@@ -1,16 +1,14 @@
 using ControlCenter.Broker.Server;
-using ControlCenter.LogFormat;
 using ControlCenter.Broker.Protocol.Messages;
 using static ControlCenter.Broker.Protocol.Messages.Schema;
 
 namespace ControlCenter.Broker.Protocol.Apis;
 
-/// <summary>CreatePartitions v0–1: only grows a topic; validate_only honoured.</summary>
-internal sealed class CreatePartitionsApi : ApiHandler
+/// <summary>CreatePartitions v0–3, served from its definition: only grows a topic; validate_only honoured.</summary>
+internal sealed class CreatePartitionsApi : DefinedApi
 {
     public override ApiKey Key => ApiKey.CreatePartitions;
 
-    /// <summary>The request as Kafka defines it (clients/src/main/resources/common/message).</summary>
     public override MessageSpec Request { get; } = Message("CreatePartitionsRequest", "0-3", "2+",
         Array("Topics", "0+",
             String("Name"),
@@ -18,31 +16,32 @@ internal sealed class CreatePartitionsApi : ApiHandler
             Array("Assignments", "0+", ArrayOf(FieldKind.Int32, "BrokerIds")).NullableIn("0+")),
         Int32("TimeoutMs"),
         Bool("ValidateOnly"));
-    public override short MaxVersion => 1;
 
-    public override ValueTask<bool> HandleAsync(RequestContext context, KafkaReader request, KafkaWriter response)
+    public override MessageSpec Response { get; } = Message("CreatePartitionsResponse", "0-3", "2+",
+        Int32("ThrottleTimeMs"),
+        Array("Results", "0+", String("Name"), Int16("ErrorCode"), String("ErrorMessage").NullableIn("0+")));
+
+    protected override ValueTask<StructValue> HandleAsync(RequestContext context, StructValue request)
     {
-        var topics = request.ReadArray(r => (Name: r.ReadString(), Count: r.ReadInt32(),
-            Assignments: r.ReadNullableArray(a => a.ReadArray(b => b.ReadInt32()))));
-        request.ReadInt32(); // timeout
-        bool validateOnly = request.ReadBool();
-        response.WriteInt32(0);
-        response.WriteArrayLength(topics.Count);
-        foreach (var (name, count, assignments) in topics)
+        bool validateOnly = request.Bool("ValidateOnly");
+        int node = context.Broker.NodeId;
+        var results = (request.Structs("Topics") ?? []).Select(topic =>
         {
-            var error = ErrorCode.None;
-            string? message = null;
+            string name = topic.String("Name") ?? "";
+            var answer = new StructValue { ["Name"] = name };
             try
             {
-                if (assignments is not null && assignments.Any(a => a.Count != 1 || a[0] != context.Broker.NodeId))
-                    throw new KafkaErrorException(ErrorCode.InvalidReplicaAssignment, $"New partitions can only be placed on broker {context.Broker.NodeId}");
-                context.Broker.Logs.CreatePartitions(name, count, validateOnly);
+                if (topic.Structs("Assignments") is { } assignments && assignments.Any(a => a.Array<int>("BrokerIds") is not [var only] || only != node))
+                    throw new KafkaErrorException(ErrorCode.InvalidReplicaAssignment, $"New partitions can only be placed on broker {node}");
+                context.Broker.Logs.CreatePartitions(name, topic.Int32("Count"), validateOnly);
             }
-            catch (KafkaErrorException e) { error = e.Code; message = e.Message; }
-            response.WriteString(name);
-            response.WriteErrorCode(error);
-            response.WriteNullableString(message);
-        }
-        return ValueTask.FromResult(true);
+            catch (KafkaErrorException e)
+            {
+                answer["ErrorCode"] = (short)e.Code;
+                answer["ErrorMessage"] = e.Message;
+            }
+            return answer;
+        });
+        return ValueTask.FromResult(new StructValue { ["Results"] = StructValue.List(results) });
     }
 }

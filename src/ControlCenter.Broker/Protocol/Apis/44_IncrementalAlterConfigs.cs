@@ -6,37 +6,24 @@ using static ControlCenter.Broker.Protocol.Messages.Schema;
 
 namespace ControlCenter.Broker.Protocol.Apis;
 
-/// <summary>IncrementalAlterConfigs v0: SET, DELETE, APPEND and SUBTRACT per topic config key.</summary>
-internal sealed class IncrementalAlterConfigsApi : ApiHandler
+/// <summary>IncrementalAlterConfigs v0–1, served from its definition: SET, DELETE, APPEND and SUBTRACT per topic config key.</summary>
+internal sealed class IncrementalAlterConfigsApi : DefinedApi
 {
     public override ApiKey Key => ApiKey.IncrementalAlterConfigs;
 
-    /// <summary>The request as Kafka defines it (clients/src/main/resources/common/message).</summary>
     public override MessageSpec Request { get; } = Message("IncrementalAlterConfigsRequest", "0-1", "1+",
         Array("Resources", "0+",
             Int8("ResourceType"),
             String("ResourceName"),
             Array("Configs", "0+", String("Name"), Int8("ConfigOperation"), String("Value").NullableIn("0+"))),
         Bool("ValidateOnly"));
-    public override short MaxVersion => 0;
 
-    public override ValueTask<bool> HandleAsync(RequestContext context, KafkaReader request, KafkaWriter response)
+    public override MessageSpec Response { get; } = ConfigChanges.Response("IncrementalAlterConfigsResponse", "0-1", "1+");
+
+    protected override ValueTask<StructValue> HandleAsync(RequestContext context, StructValue request)
     {
-        var resources = request.ReadArray(r => (Type: (ConfigResourceType)r.ReadInt8(), Name: r.ReadString(),
-            Configs: r.ReadArray(c => (Name: c.ReadString(), Op: (ConfigOperation)c.ReadInt8(), Value: c.ReadNullableString()))));
-        bool validateOnly = request.ReadBool();
-        response.WriteInt32(0);
-        response.WriteArrayLength(resources.Count);
-        foreach (var (type, name, configs) in resources)
-        {
-            var (error, message) = ConfigChanges.Apply(context.Broker, type, name, logs =>
-            {
-                var duplicate = configs.GroupBy(c => c.Name).FirstOrDefault(g => g.Count() > 1);
-                if (duplicate is not null) throw new KafkaErrorException(ErrorCode.InvalidRequest, $"Duplicate config {duplicate.Key}");
-                logs.IncrementalAlterTopicConfigs(name, configs, validateOnly);
-            });
-            ConfigChanges.WriteResult(response, error, message, type, name);
-        }
-        return ValueTask.FromResult(true);
+        bool validateOnly = request.Bool("ValidateOnly");
+        return ConfigChanges.Answer(context, request, (logs, name, configs) => logs.IncrementalAlterTopicConfigs(name,
+            configs.Select(c => (c.String("Name") ?? "", (ConfigOperation)c.Int8("ConfigOperation"), c.String("Value"))).ToList(), validateOnly));
     }
 }

@@ -15,9 +15,10 @@ public static class MessageReader
 
     private static StructValue ReadStruct(IReadOnlyList<Field> fields, short version, bool flexible, KafkaReader r)
     {
-        var value = new StructValue();
-        foreach (var field in fields)
+        var value = new StructValue(fields.Count);
+        for (int i = 0; i < fields.Count; i++)
         {
+            var field = fields[i];
             if (field.IsPresentIn(version) && !(flexible && field.IsTaggedIn(version)))
                 value[field.Name] = ReadField(field, version, flexible, r);
             else if (field.Default is not null)
@@ -33,7 +34,9 @@ public static class MessageReader
             if (tag <= (uint)lastTag && lastTag >= 0) throw new ProtocolException($"Tagged fields out of order or repeated (tag {tag} after {lastTag})");
             lastTag = (int)Math.Min(tag, int.MaxValue);
             var body = r.ReadBytesMemory((int)Math.Min(r.ReadUVarint(), int.MaxValue)); // more than is left: a ProtocolException
-            var known = fields.FirstOrDefault(f => f.Tag == tag && f.IsTaggedIn(version));
+            Field? known = null;
+            for (int f = 0; f < fields.Count && known is null; f++)
+                if (fields[f].Tag == tag && fields[f].IsTaggedIn(version)) known = fields[f];
             if (known is not null) value[known.Name] = ReadField(known, version, flexible, new KafkaReader(body));
         }
         return value;
@@ -81,7 +84,9 @@ public static class MessageReader
             default:
                 int length = flexible ? (int)Length(r.ReadUVarint(), r, "bytes") - 1 : r.ReadInt32();
                 if (length < 0) return nullable ? null : throw new ProtocolException($"{field.Name} cannot be null");
-                return r.ReadBytesMemory(length).ToArray();
+                var data = r.ReadBytesMemory(length);
+                // Records stay a slice of the request buffer: produce assigns offsets in place, without a copy.
+                return field.Kind == FieldKind.Records ? data : (object)data.ToArray();
         }
     }
 

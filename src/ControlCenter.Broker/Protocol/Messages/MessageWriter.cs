@@ -34,29 +34,42 @@ public static class MessageWriter
     public static void Write(MessageSpec spec, short version, StructValue value, KafkaWriter writer, List<FieldSpan>? spans = null) =>
         WriteStruct(spec.Fields, version, spec.IsFlexible(version), value, writer, spans, spec.Name);
 
+    // Paths name spans for tools (the fuzzer); they are built only when spans are asked for, so
+    // serving a request allocates nothing here but what tagged fields need.
+    private static string Child(List<FieldSpan>? spans, string path, string name) => spans is null ? path : path + "." + name;
+
     private static void WriteStruct(IReadOnlyList<Field> fields, short version, bool flexible, StructValue value, KafkaWriter w, List<FieldSpan>? spans, string path)
     {
-        var tagged = new List<Field>();
-        foreach (var field in fields)
+        List<Field>? tagged = null;
+        for (int i = 0; i < fields.Count; i++)
         {
+            var field = fields[i];
             if (!field.IsPresentIn(version)) continue;
             if (flexible && field.IsTaggedIn(version))
             {
-                if (value.GetValueOrDefault(field.Name) is not null) tagged.Add(field);
+                if (value.GetValueOrDefault(field.Name) is not null) (tagged ??= []).Add(field);
                 continue;
             }
             int start = w.Length;
-            WriteField(field, version, flexible, value.GetValueOrDefault(field.Name) ?? field.Default, w, spans, path + "." + field.Name);
-            spans?.Add(new FieldSpan(path + "." + field.Name, SpanKind.Field, start, w.Length - start));
+            string fieldPath = Child(spans, path, field.Name);
+            WriteField(field, version, flexible, value.GetValueOrDefault(field.Name) ?? field.Default, w, spans, fieldPath);
+            spans?.Add(new FieldSpan(fieldPath, SpanKind.Field, start, w.Length - start));
         }
         if (!flexible) return;
-        Mark(spans, path + ".tags", SpanKind.TagCount, w, () => w.WriteUVarint((uint)tagged.Count));
-        foreach (var field in tagged.OrderBy(f => f.Tag))
+        int countStart = w.Length;
+        w.WriteUVarint((uint)(tagged?.Count ?? 0));
+        Mark(spans, Child(spans, path, "tags"), SpanKind.TagCount, w, countStart);
+        if (tagged is null) return;
+        tagged.Sort((a, b) => a.Tag.CompareTo(b.Tag));
+        foreach (var field in tagged)
         {
             using var body = new KafkaWriter();
-            WriteField(field, version, flexible, value[field.Name], body, null, path + "." + field.Name);
+            string fieldPath = Child(spans, path, field.Name);
+            WriteField(field, version, flexible, value[field.Name], body, null, fieldPath);
             w.WriteUVarint((uint)field.Tag);
-            Mark(spans, path + "." + field.Name, SpanKind.TagSize, w, () => w.WriteUVarint((uint)body.Length));
+            int sizeStart = w.Length;
+            w.WriteUVarint((uint)body.Length);
+            Mark(spans, fieldPath, SpanKind.TagSize, w, sizeStart);
             w.WriteRaw(body.WrittenSpan);
         }
     }
@@ -71,8 +84,9 @@ public static class MessageWriter
             WriteLength(items?.Count ?? -1, flexible, SpanKind.Int32Length, w, spans, path);
             for (int i = 0; i < (items?.Count ?? 0); i++)
             {
-                if (field.Kind == FieldKind.Struct) WriteStruct(field.Fields!, version, flexible, items![i] as StructValue ?? [], w, spans, $"{path}[{i}]");
-                else WriteValue(field.Kind, false, flexible, items![i], w, spans, $"{path}[{i}]");
+                string itemPath = spans is null ? path : $"{path}[{i}]";
+                if (field.Kind == FieldKind.Struct) WriteStruct(field.Fields!, version, flexible, items![i] as StructValue ?? [], w, spans, itemPath);
+                else WriteValue(field.Kind, false, flexible, items![i], w, spans, itemPath);
             }
         }
         else if (field.Kind == FieldKind.Struct)
@@ -96,14 +110,21 @@ public static class MessageWriter
             case FieldKind.Uuid: w.WriteUuid(value as Guid? ?? Guid.Empty); break;
             case FieldKind.String:
                 var text = value as string ?? (nullable ? null : "");
-                var bytes = text is null ? null : Encoding.UTF8.GetBytes(text);
-                WriteLength(bytes?.Length ?? -1, flexible, SpanKind.Int16Length, w, spans, path);
-                if (bytes is not null) w.WriteRaw(bytes);
+                if (text is null) { WriteLength(-1, flexible, SpanKind.Int16Length, w, spans, path); break; }
+                int byteCount = Encoding.UTF8.GetByteCount(text);
+                WriteLength(byteCount, flexible, SpanKind.Int16Length, w, spans, path);
+                Encoding.UTF8.GetBytes(text, w.GetSpan(byteCount));
+                w.Advance(byteCount);
                 break;
-            default: // bytes and records
-                var data = value as byte[] ?? (nullable ? null : []);
+            case FieldKind.Records when value is IRecordsSource source:
+                WriteLength(source.Length, flexible, SpanKind.Int32Length, w, spans, path);
+                source.CopyTo(w.GetSpan(source.Length)[..source.Length]);
+                w.Advance(source.Length);
+                break;
+            default: // bytes, and records held in memory
+                ReadOnlyMemory<byte>? data = value switch { byte[] b => b, ReadOnlyMemory<byte> m => m, _ => nullable ? null : ReadOnlyMemory<byte>.Empty };
                 WriteLength(data?.Length ?? -1, flexible, SpanKind.Int32Length, w, spans, path);
-                if (data is not null) w.WriteRaw(data);
+                if (data is { } d) w.WriteRaw(d.Span);
                 break;
         }
     }
@@ -111,15 +132,14 @@ public static class MessageWriter
     /// <summary>A length or count, -1 for null: INT16/INT32 in classic versions, unsigned varint + 1 in flexible ones.</summary>
     private static void WriteLength(int length, bool flexible, SpanKind classic, KafkaWriter w, List<FieldSpan>? spans, string path)
     {
-        if (flexible) Mark(spans, path, SpanKind.UVarintLength, w, () => w.WriteUVarint((uint)(length + 1)));
-        else if (classic == SpanKind.Int16Length) Mark(spans, path, classic, w, () => w.WriteInt16((short)length));
-        else Mark(spans, path, classic, w, () => w.WriteInt32(length));
+        int start = w.Length;
+        if (flexible) w.WriteUVarint((uint)(length + 1));
+        else if (classic == SpanKind.Int16Length) w.WriteInt16((short)length);
+        else w.WriteInt32(length);
+        Mark(spans, path, flexible ? SpanKind.UVarintLength : classic, w, start);
     }
 
-    private static void Mark(List<FieldSpan>? spans, string path, SpanKind kind, KafkaWriter w, Action write)
-    {
-        int start = w.Length;
-        write();
+    /// <summary>Records what was written since <paramref name="start"/> as a span, when spans are asked for.</summary>
+    private static void Mark(List<FieldSpan>? spans, string path, SpanKind kind, KafkaWriter w, int start) =>
         spans?.Add(new FieldSpan(path, kind, start, w.Length - start));
-    }
 }

@@ -6,8 +6,13 @@ namespace ControlCenter.Broker.Protocol.Messages;
 /// arrays and nested StructValues. The typed getters are for handlers; a field the version does
 /// not carry reads as its default.
 /// </summary>
-public sealed class StructValue() : Dictionary<string, object?>(StringComparer.Ordinal)
+public sealed class StructValue : Dictionary<string, object?>
 {
+    public StructValue() : base(StringComparer.Ordinal) { }
+
+    /// <summary>Sized for a struct's fields, so reading one never grows it.</summary>
+    public StructValue(int capacity) : base(capacity, StringComparer.Ordinal) { }
+
     public bool Bool(string name) => this.GetValueOrDefault(name) is true;
     public sbyte Int8(string name) => Convert.ToSByte(this.GetValueOrDefault(name) ?? 0);
     public short Int16(string name) => Convert.ToInt16(this.GetValueOrDefault(name) ?? 0);
@@ -17,6 +22,14 @@ public sealed class StructValue() : Dictionary<string, object?>(StringComparer.O
     public Guid Uuid(string name) => this.GetValueOrDefault(name) as Guid? ?? Guid.Empty;
     /// <summary>A bytes field; empty when absent or null.</summary>
     public byte[] Bytes(string name) => this.GetValueOrDefault(name) as byte[] ?? [];
+
+    /// <summary>A records field as read (a slice of the request); null when absent or null.</summary>
+    public ReadOnlyMemory<byte>? Records(string name) => this.GetValueOrDefault(name) switch
+    {
+        ReadOnlyMemory<byte> m => m,
+        byte[] b => b,
+        _ => null,
+    };
 
     /// <summary>A nested struct, or null when absent or null.</summary>
     public StructValue? Struct(string name) => this.GetValueOrDefault(name) as StructValue;
