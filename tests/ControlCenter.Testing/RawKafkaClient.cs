@@ -26,6 +26,13 @@ public sealed class RawKafkaClient : IDisposable
 
     public NetworkStream Stream => _stream;
 
+    /// <summary>One request on a connection of its own, written and read through the API's definitions.</summary>
+    public static async Task<Broker.Protocol.Messages.StructValue> SendDefinedAsync(string bootstrap, Broker.Protocol.ApiKey key, short version, Broker.Protocol.Messages.StructValue request)
+    {
+        using var client = await ConnectAsync(bootstrap);
+        return await client.SendDefinedAsync(key, version, request);
+    }
+
     /// <summary>
     /// Sends a request written from the API's own definition and reads the whole response back
     /// through its response definition (header v2 / v1 where the version is flexible).

@@ -181,9 +181,5 @@ public class AdminApisTests : IAsyncLifetime
         return topic.Int16("ErrorCode") == 0 ? (topic.Uuid("TopicId"), topic.Structs("Partitions")!.Count) : null;
     }
 
-    private async Task<StructValue> SendAsync(ApiKey key, short version, StructValue request)
-    {
-        using var client = await RawKafkaClient.ConnectAsync(Bootstrap);
-        return await client.SendDefinedAsync(key, version, request);
-    }
+    private Task<StructValue> SendAsync(ApiKey key, short version, StructValue request) => RawKafkaClient.SendDefinedAsync(Bootstrap, key, version, request);
 }

@@ -237,10 +237,5 @@ public class DescribeApisTests : IAsyncLifetime
 
     private static ApiDefinition Definition(ApiKey key) => ApiCatalog.Definitions.Single(d => d.Key == key);
 
-    /// <summary>Sends a request built from the API's definition and reads the response with it.</summary>
-    private async Task<StructValue> SendAsync(ApiKey key, short version, StructValue request)
-    {
-        using var client = await RawKafkaClient.ConnectAsync(Bootstrap);
-        return await client.SendDefinedAsync(key, version, request);
-    }
+    private Task<StructValue> SendAsync(ApiKey key, short version, StructValue request) => RawKafkaClient.SendDefinedAsync(Bootstrap, key, version, request);
 }

@@ -155,9 +155,5 @@ public class TopicIdApisTests : IAsyncLifetime
         return Assert.Single(metadata.Structs("Topics")!).Uuid("TopicId");
     }
 
-    private async Task<StructValue> SendAsync(ApiKey key, short version, StructValue request)
-    {
-        using var client = await RawKafkaClient.ConnectAsync(Bootstrap);
-        return await client.SendDefinedAsync(key, version, request);
-    }
+    private Task<StructValue> SendAsync(ApiKey key, short version, StructValue request) => RawKafkaClient.SendDefinedAsync(Bootstrap, key, version, request);
 }

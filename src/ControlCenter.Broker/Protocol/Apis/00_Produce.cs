@@ -40,9 +40,15 @@ internal sealed class ProduceApi : DefinedApi
                 Int64("LogStartOffset", "5+").WithDefault(-1L),
                 Array("RecordErrors", "8+", Int32("BatchIndex"), String("BatchIndexErrorMessage", "8+").NullableIn("8+")),
                 String("ErrorMessage", "8+").NullableIn("8+"),
-                Struct("CurrentLeader", "10+", Int32("LeaderId").WithDefault(-1), Int32("LeaderEpoch").WithDefault(-1)).TaggedAs(0, "10+"))),
+                CurrentLeader("10+").TaggedAs(0, "10+"))),
         Int32("ThrottleTimeMs", "1+"),
-        Array("NodeEndpoints", "10+", Int32("NodeId"), String("Host"), Int32("Port"), String("Rack").NullableIn("0+")).TaggedAs(0, "10+"));
+        NodeEndpoints("10+").TaggedAs(0, "10+"));
+
+    /// <summary>The leader hint of KIP-951 (Produce v10+, Fetch v12+), sent with NOT_LEADER_OR_FOLLOWER.</summary>
+    internal static Field CurrentLeader(string versions) => Struct("CurrentLeader", versions, Int32("LeaderId").WithDefault(-1), Int32("LeaderEpoch").WithDefault(-1));
+
+    /// <summary>Where the leaders named by <see cref="CurrentLeader"/> listen (KIP-951).</summary>
+    internal static Field NodeEndpoints(string versions) => Array("NodeEndpoints", versions, Int32("NodeId"), String("Host"), Int32("Port"), String("Rack").NullableIn("0+"));
 
     /// <summary>The client id Kafka lets write internal topics (its own tools).</summary>
     private const string AdminClientId = "__admin_client";

@@ -59,12 +59,12 @@ internal sealed class FetchApi : DefinedApi
                 Int64("LastStableOffset", "4+").WithDefault(-1L),
                 Int64("LogStartOffset", "5+").WithDefault(-1L),
                 Struct("DivergingEpoch", "12+", Int32("Epoch").WithDefault(-1), Int64("EndOffset").WithDefault(-1L)).TaggedAs(0, "12+"),
-                Struct("CurrentLeader", "12+", Int32("LeaderId").WithDefault(-1), Int32("LeaderEpoch").WithDefault(-1)).TaggedAs(1, "12+"),
+                ProduceApi.CurrentLeader("12+").TaggedAs(1, "12+"),
                 Struct("SnapshotId", "12+", Int64("EndOffset").WithDefault(-1L), Int32("Epoch").WithDefault(-1)).TaggedAs(2, "12+"),
                 Array("AbortedTransactions", "4+", Int64("ProducerId"), Int64("FirstOffset")).NullableIn("4+"),
                 Int32("PreferredReadReplica", "11+").WithDefault(-1),
                 Records("Records").NullableIn("0+"))),
-        Array("NodeEndpoints", "16+", Int32("NodeId"), String("Host"), Int32("Port"), String("Rack").NullableIn("0+")).TaggedAs(0, "16+"));
+        ProduceApi.NodeEndpoints("16+").TaggedAs(0, "16+"));
 
     private sealed record PartitionRequest(int Partition, long FetchOffset, int MaxBytes);
     /// <summary>A requested topic: its log name, or (v13+) none when its id is unknown.</summary>
