@@ -23,7 +23,7 @@ public class GroupsTests(AppFixture fixture) : IClassFixture<AppFixture>
         await Expect(grid).ToContainTextAsync("g-e2e-group");
         await Expect(grid.Locator("tr", new() { HasText = "g-e2e-group" }).GetByTestId("group-type")).ToHaveTextAsync("classic");
         await grid.Locator("a.group-link", new() { HasText = "g-e2e-group" }).ClickAsync();
-        await page.WaitForURLAsync("**/groups/g-e2e-group");
+        await Ui.WaitForUrlAsync(page, "**/groups/g-e2e-group");
         await Expect(page.GetByTestId("lag-records")).ToHaveTextAsync("0");
 
         await page.Locator(".mud-tab", new() { HasText = "Reset offsets" }).ClickAsync();
@@ -64,7 +64,7 @@ public class GroupsTests(AppFixture fixture) : IClassFixture<AppFixture>
         var grid = page.GetByTestId("group-grid");
         await Expect(grid.Locator("tr", new() { HasText = "kip848-e2e-group" }).GetByTestId("group-type")).ToHaveTextAsync("consumer");
         await grid.Locator("a.group-link", new() { HasText = "kip848-e2e-group" }).ClickAsync();
-        await page.WaitForURLAsync("**/groups/kip848-e2e-group");
+        await Ui.WaitForUrlAsync(page, "**/groups/kip848-e2e-group");
         await page.Locator(".mud-tab", new() { HasText = "Members" }).ClickAsync();
         await Expect(page.GetByTestId("consumer-protocol-explanation")).ToBeVisibleAsync();
         await Expect(page.GetByTestId("member-assignment")).ToHaveTextAsync("kip848-e2e[0-2]");

@@ -15,11 +15,11 @@ public class ShellTests(AppFixture fixture) : IClassFixture<AppFixture>
         await Expect(page.GetByTestId("controller-id")).ToContainTextAsync("broker 1");
 
         await page.GetByTestId("nav-brokers").ClickAsync();
-        await page.WaitForURLAsync("**/brokers");
+        await Ui.WaitForUrlAsync(page, "**/brokers");
         // The URL changes before the page renders, and the Overview has a (non-linked) broker table too: wait for the Brokers page.
         await Expect(page.GetByText("Select a broker to see its configuration.")).ToBeVisibleAsync();
         await page.GetByTestId("broker-table").Locator("a.broker-link").First.ClickAsync();
-        await page.WaitForURLAsync("**/brokers/1");
+        await Ui.WaitForUrlAsync(page, "**/brokers/1");
         await Expect(page.GetByTestId("config-table")).ToContainTextAsync("log.dirs");
         await page.Locator("input[data-testid=config-filter], [data-testid=config-filter] input").FillAsync("retention");
         await Expect(page.GetByTestId("config-table")).Not.ToContainTextAsync("log.dirs");

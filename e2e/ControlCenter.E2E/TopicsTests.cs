@@ -17,13 +17,13 @@ public class TopicsTests(AppFixture fixture) : IClassFixture<AppFixture>
     {
         var page = await fixture.Browser.OpenConnectedAsync(fixture.App.BaseUrl + "/topics");
         await page.GetByTestId("create-topic").ClickAsync();
-        await page.WaitForURLAsync("**/topics/create");
+        await Ui.WaitForUrlAsync(page, "**/topics/create");
         await Ui.FillAsync(page, "topic-name", "e2e-orders");
         await Ui.FillAsync(page, "topic-partitions", "2");
         await page.GetByTestId("validate-topic").ClickAsync();
         await Expect(page.GetByTestId("validated")).ToBeVisibleAsync();
         await page.GetByTestId("submit-topic").ClickAsync();
-        await page.WaitForURLAsync("**/topics/e2e-orders");
+        await Ui.WaitForUrlAsync(page, "**/topics/e2e-orders");
         await Expect(page.GetByTestId("topic-partition-count")).ToContainTextAsync("2");
 
         // Records produced by a real client show up in the counts.
@@ -38,7 +38,7 @@ public class TopicsTests(AppFixture fixture) : IClassFixture<AppFixture>
         await Expect(grid.Locator("tbody tr")).ToHaveCountAsync(1);
         await Expect(grid).ToContainTextAsync("e2e-orders");
         await grid.Locator("a.topic-link", new() { HasText = "e2e-orders" }).ClickAsync();
-        await page.WaitForURLAsync("**/topics/e2e-orders");
+        await Ui.WaitForUrlAsync(page, "**/topics/e2e-orders");
 
         // Edit a config: retention.ms to one hour.
         await Tab(page, "Configuration").ClickAsync();
@@ -93,7 +93,7 @@ public class TopicsTests(AppFixture fixture) : IClassFixture<AppFixture>
         await Expect(page.GetByTestId("delete-confirm")).ToBeDisabledAsync();
         await Ui.Input(page, "delete-confirm-name").FillAsync("e2e-orders");
         await Ui.Input(page, "delete-confirm-name").PressAsync("Enter");
-        await page.WaitForURLAsync("**/topics");
+        await Ui.WaitForUrlAsync(page, "**/topics");
         await Ui.FillAsync(page, "topic-search", "e2e-ord");
         await Expect(page.GetByTestId("topic-grid")).ToContainTextAsync("No topic matches");
     }

@@ -15,4 +15,14 @@ public static class Ui
         await input.FillAsync(value);
         await input.PressAsync("Tab");
     }
+
+    /// <summary>
+    /// Waits for the page to reach a URL; a timeout says where the page is instead (Playwright's
+    /// own message names only the URL it waited for).
+    /// </summary>
+    public static async Task WaitForUrlAsync(IPage page, string glob)
+    {
+        try { await page.WaitForURLAsync(glob); }
+        catch (System.TimeoutException e) { throw new System.TimeoutException($"Waited for {glob}, but the page is at {page.Url}", e); }
+    }
 }

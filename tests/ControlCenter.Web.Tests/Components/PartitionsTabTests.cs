@@ -20,6 +20,7 @@ public class PartitionsTabTests : ComponentTest
     [Fact]
     public void TenThousandPartitionsRenderOnePageAtATime()
     {
+        Navigation.NavigateTo("topics/huge");
         var tab = Render<TopicPartitionsTab>(p => p.Add(t => t.Topic, Huge(10_000)));
         Assert.Equal(50, tab.FindAll("[data-testid=partitions-table] tbody tr").Count);
         Assert.Equal("1–50 of 10,000", tab.Find("[data-testid=partitions-pager-range]").TextContent.Trim());
@@ -34,6 +35,17 @@ public class PartitionsTabTests : ComponentTest
         tab.Find("input[data-testid=partitions-unhealthy]").Change(true);
         tab.WaitForAssertion(() => Assert.Single(tab.FindAll("[data-testid=partitions-table] tbody tr")));
         Assert.Contains("under-replicated", tab.Find("[data-testid=partitions-table] tbody tr").TextContent);
+    }
+
+    [Fact]
+    public void AStateChangeThatLandsAfterThePageWasLeftStaysOutOfTheNextPagesUrl()
+    {
+        Navigation.NavigateTo("topics/huge");
+        var tab = Render<TopicPartitionsTab>(p => p.Add(t => t.Topic, Huge(100)));
+        // The user has clicked away (a debounced search or a tab's event can still land after that).
+        Navigation.NavigateTo("topics/elsewhere");
+        tab.Find("[data-testid=sort-records] button").Click();
+        Assert.EndsWith("/topics/elsewhere", Navigation.Uri);
     }
 
     [Fact]

@@ -1,40 +1,36 @@
 using ControlCenter.Broker.Server;
-using ControlCenter.LogFormat;
 using ControlCenter.Broker.Protocol.Messages;
 using static ControlCenter.Broker.Protocol.Messages.Schema;
 
 namespace ControlCenter.Broker.Protocol.Apis;
 
-/// <summary>OffsetDelete v0: removes committed offsets of partitions the group no longer consumes.</summary>
-internal sealed class OffsetDeleteApi : ApiHandler
+/// <summary>OffsetDelete v0 (Kafka 4.1's only version), served from its definition: removes committed offsets of partitions the group no longer consumes.</summary>
+internal sealed class OffsetDeleteApi : DefinedApi
 {
     public override ApiKey Key => ApiKey.OffsetDelete;
 
-    /// <summary>The request as Kafka defines it (clients/src/main/resources/common/message).</summary>
     public override MessageSpec Request { get; } = Message("OffsetDeleteRequest", "0", "none",
         String("GroupId"),
         Array("Topics", "0+", String("Name"), Array("Partitions", "0+", Int32("PartitionIndex"))));
-    public override short MaxVersion => 0;
 
-    public override ValueTask<bool> HandleAsync(RequestContext context, KafkaReader request, KafkaWriter response)
+    public override MessageSpec Response { get; } = Message("OffsetDeleteResponse", "0", "none",
+        Int16("ErrorCode"),
+        Int32("ThrottleTimeMs"),
+        Array("Topics", "0+", String("Name"), Array("Partitions", "0+", Int32("PartitionIndex"), Int16("ErrorCode"))));
+
+    protected override ValueTask<StructValue> HandleAsync(RequestContext context, StructValue request)
     {
-        string groupId = request.ReadString();
-        var topics = request.ReadArray(r => (Topic: r.ReadString(), Partitions: r.ReadArray(p => p.ReadInt32())));
-        var (groupError, results) = context.Broker.Groups.DeleteOffsets(groupId, topics);
-        response.WriteErrorCode(groupError);
-        response.WriteInt32(0);
-        var byTopic = results.GroupBy(r => r.Topic).ToList();
-        response.WriteArrayLength(byTopic.Count);
-        foreach (var topic in byTopic)
+        var topics = (request.Structs("Topics") ?? [])
+            .Select(t => (t.String("Name") ?? "", (t.Structs("Partitions") ?? []).Select(p => p.Int32("PartitionIndex")).ToList())).ToList();
+        var (groupError, results) = context.Broker.Groups.DeleteOffsets(request.String("GroupId") ?? "", topics);
+        return ValueTask.FromResult(new StructValue
         {
-            response.WriteString(topic.Key);
-            response.WriteArrayLength(topic.Count());
-            foreach (var (_, partition, error) in topic)
+            ["ErrorCode"] = (short)groupError,
+            ["Topics"] = StructValue.List(results.GroupBy(r => r.Topic).Select(topic => new StructValue
             {
-                response.WriteInt32(partition);
-                response.WriteErrorCode(error);
-            }
-        }
-        return ValueTask.FromResult(true);
+                ["Name"] = topic.Key,
+                ["Partitions"] = StructValue.List(topic.Select(r => new StructValue { ["PartitionIndex"] = r.Partition, ["ErrorCode"] = (short)r.Error })),
+            })),
+        });
     }
 }

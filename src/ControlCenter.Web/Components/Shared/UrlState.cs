@@ -10,8 +10,16 @@ namespace ControlCenter.Web.Components.Shared;
 public static class UrlState
 {
     /// <summary>Sets (or, with null/default values, removes) query parameters on the current URL.</summary>
-    public static void Update(NavigationManager navigation, IReadOnlyDictionary<string, object?> parameters) =>
+    /// <summary>
+    /// Changes the query of the page at <paramref name="ownerPath"/> (base-relative, unescaped) in
+    /// place; nothing once the browser has left that page: a debounced search or a tab change that
+    /// lands after a click elsewhere must not write its state into the next page's URL.
+    /// </summary>
+    public static void Update(NavigationManager navigation, string ownerPath, IReadOnlyDictionary<string, object?> parameters)
+    {
+        if (!IsOn(navigation, ownerPath)) return;
         navigation.NavigateTo(navigation.GetUriWithQueryParameters(parameters), new NavigationOptions { ReplaceHistoryEntry = true });
+    }
 
     /// <summary>
     /// True while the browser is still on <paramref name="path"/> (base-relative, unescaped, query
