@@ -25,6 +25,15 @@ public sealed class BrokerOptions
     public string? Rack { get; set; }
 
     /// <summary>
+    /// Nodes of the embedded cluster (1–9), all in this process: node i listens on Port+i-1 and
+    /// keeps its data in DataDir/broker-i. One node is a single broker, its data directly in DataDir.
+    /// </summary>
+    public int Nodes { get; set; } = 1;
+
+    /// <summary>Racks of nodes 1..N, comma-separated (e.g. "a,b,c"); replicas are spread across racks.</summary>
+    public string? Racks { get; set; }
+
+    /// <summary>
     /// Most segment and index files kept open at once; the rest are reopened on use. Keeps
     /// thousands of partitions under the process's file descriptor limit.
     /// </summary>

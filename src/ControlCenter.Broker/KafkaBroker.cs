@@ -27,6 +27,12 @@ public sealed class KafkaBroker : IAsyncDisposable
     private Task? _stopping;
 
     private readonly TimeProvider _time;
+    private readonly Cluster.QuorumController? _controller;
+    private Cluster.ReplicaManager? _replicas;
+
+    /// <summary>A node of a multi-node cluster: it registers with <paramref name="controller"/> and replicates what it assigns.</summary>
+    internal KafkaBroker(BrokerOptions options, Cluster.QuorumController controller, ILoggerFactory? loggerFactory = null, TimeProvider? time = null)
+        : this(options, loggerFactory, time ?? controller.Time) => _controller = controller;
 
     /// <param name="time">The broker's clock (retention, segment ages, group and session timeouts, long polls); the system clock by default.</param>
     public KafkaBroker(BrokerOptions options, ILoggerFactory? loggerFactory = null, TimeProvider? time = null)
@@ -51,9 +57,15 @@ public sealed class KafkaBroker : IAsyncDisposable
     {
         if (IsRunning) throw new InvalidOperationException("The broker is already running");
         var config = new BrokerConfig(_options.Config);
-        _logs = new LogManager(_options.DataDir, _options.NodeId, config, _loggerFactory.CreateLogger("ControlCenter.Broker.Log"), _time, _options.MaxOpenFiles);
+        _logs = new LogManager(_options.DataDir, _options.NodeId, config, _loggerFactory.CreateLogger("ControlCenter.Broker.Log"), _time, _options.MaxOpenFiles,
+            _controller?.ClusterId) { HoldsReplicasOnly = _controller is not null, Controller = _controller };
         _logs.LoadAll();
         var context = _context = new BrokerContext(_options, _logs, _loggerFactory);
+        if (_controller is not null)
+        {
+            context.Controller = _controller;
+            context.Replicas = _replicas = new Cluster.ReplicaManager(_options.NodeId, _logs, _controller, _loggerFactory);
+        }
         _groups = new GroupCoordinator(context, _loggerFactory.CreateLogger("ControlCenter.Broker.Groups"));
         context.Groups = _groups;
         _groups.Load();
@@ -67,6 +79,7 @@ public sealed class KafkaBroker : IAsyncDisposable
         context.BoundPort = Port;
         _background = new BackgroundTasks(_logs, _groups, _loggerFactory.CreateLogger("ControlCenter.Broker.Background"));
         _background.Start();
+        _replicas?.Start(context.AdvertisedHost, context.AdvertisedPort, _options.Rack);
         IsRunning = true;
         _logger.LogInformation("Embedded Kafka broker {NodeId} listening on {Endpoint} (advertised {Host}:{Port}), cluster id {ClusterId}, data dir {DataDir}",
             _options.NodeId, _server.LocalEndPoint, Host, Port, _logs.ClusterId, _logs.DataDir);
@@ -86,6 +99,8 @@ public sealed class KafkaBroker : IAsyncDisposable
     private async Task StopCoreAsync()
     {
         IsRunning = false;
+        _controller?.ControlledShutdown(_options.NodeId); // leadership moves away before this node goes
+        if (_replicas is not null) await _replicas.DisposeAsync();
         if (_server is not null) await _server.DisposeAsync();
         if (_background is not null) await _background.DisposeAsync();
         _groups?.Dispose();
@@ -95,6 +110,30 @@ public sealed class KafkaBroker : IAsyncDisposable
     }
 
     public async ValueTask DisposeAsync() => await StopAsync();
+
+    /// <summary>
+    /// Ends the node as a crash would (cluster nodes only): no controlled shutdown, no
+    /// checkpoints, no clean-shutdown marker, so the next start recovers its logs; the
+    /// controller learns of it only from the missing heartbeats.
+    /// </summary>
+    internal async Task KillAsync()
+    {
+        lock (_stopLock)
+        {
+            if (!IsRunning || _stopping is not null) return;
+            IsRunning = false;
+        }
+        _controller?.Forget(_options.NodeId);
+        if (_replicas is not null) await _replicas.DisposeAsync();
+        if (_server is not null) await _server.DisposeAsync();
+        if (_background is not null) await _background.DisposeAsync();
+        _groups?.Dispose();
+        _logs?.Abandon();
+        _logger.LogWarning("Embedded Kafka broker {NodeId} killed", _options.NodeId);
+    }
+
+    /// <summary>This node's replica manager when it is a cluster node (isolation, diagnostics).</summary>
+    internal Cluster.ReplicaManager? Replicas => _replicas;
 
     /// <summary>Client connections open right now (every client gone means 0: a leak check can wait for it).</summary>
     public int ConnectionCount => _server?.ConnectionCount ?? 0;
@@ -122,6 +161,9 @@ public sealed class KafkaBroker : IAsyncDisposable
 
     /// <summary>Rolls the active segment of a partition (tests and tools).</summary>
     public void Roll(string topic, int partition) => _logs?.GetLog(topic, partition)?.Roll();
+
+    /// <summary>The log end offset of this node's replica of a partition (-1 when it holds none).</summary>
+    public long LogEndOffset(string topic, int partition) => _logs?.GetLog(topic, partition)?.LogEndOffset ?? -1;
 
     /// <summary>The segment files of a partition, oldest first (tests and tools).</summary>
     public IReadOnlyList<(long BaseOffset, long Size)> Segments(string topic, int partition) =>

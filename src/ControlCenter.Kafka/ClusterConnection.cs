@@ -34,10 +34,13 @@ public sealed class ClusterConnection
     public Task<ClusterEndpoint> WhenReadyAsync(CancellationToken cancellation = default) => _endpoint.Task.WaitAsync(cancellation);
 
     /// <summary>Called once by the host after the embedded broker listens.</summary>
-    public void PublishEmbedded(string bootstrapServers, string dataDir)
+    public void PublishEmbedded(string bootstrapServers, string dataDir) => PublishEmbedded(bootstrapServers, [dataDir]);
+
+    /// <summary>Called once by the host after the embedded cluster listens: every node's address and log dir.</summary>
+    public void PublishEmbedded(string bootstrapServers, IReadOnlyList<string> dataDirs)
     {
         if (!IsEmbedded) throw new InvalidOperationException("A cluster is configured (Kafka:BootstrapServers): there is no embedded broker to publish");
-        if (!_endpoint.TrySetResult(new ClusterEndpoint(bootstrapServers, [dataDir])))
+        if (!_endpoint.TrySetResult(new ClusterEndpoint(bootstrapServers, dataDirs)))
             throw new InvalidOperationException("The embedded broker's endpoint was already published");
     }
 

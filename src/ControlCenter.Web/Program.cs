@@ -49,6 +49,7 @@ app.UseAntiforgery();
 app.MapHealthChecks("/healthz", new HealthCheckOptions { ResponseWriter = ClusterHealthCheck.WriteResponse });
 app.MapMessageEndpoints();
 app.MapProduceEndpoints();
+app.MapEmbeddedClusterEndpoints();
 app.MapHub<MetricsHub>(MetricsHub.Path);
 app.MapStaticAssets();
 app.MapRazorComponents<App>().AddInteractiveServerRenderMode();

@@ -97,6 +97,7 @@ public static class TopicConfigs
     public const string SegmentIndexBytes = "segment.index.bytes";
     public const string SegmentJitterMs = "segment.jitter.ms";
     public const string SegmentMs = "segment.ms";
+    public const string UncleanLeaderElectionEnable = "unclean.leader.election.enable";
 
     private static readonly string LongMax = long.MaxValue.ToString(CultureInfo.InvariantCulture);
 
@@ -126,7 +127,7 @@ public static class TopicConfigs
         new(SegmentIndexBytes, ConfigType.Int, "10485760", "Size of the index that maps offsets to file positions.", "log.index.size.max.bytes", Validators.AtLeast(8)),
         new(SegmentJitterMs, ConfigType.Long, "0", "Maximum random jitter subtracted from segment.ms.", "log.roll.jitter.ms", Validators.AtLeast(0)),
         new(SegmentMs, ConfigType.Long, "604800000", "Time after which a segment is rolled even if not full.", "log.roll.ms", Validators.AtLeast(1)),
-        new("unclean.leader.election.enable", ConfigType.Boolean, "false", "Whether out-of-sync replicas may become leader (no effect on a single node).", "unclean.leader.election.enable"),
+        new(UncleanLeaderElectionEnable, ConfigType.Boolean, "false", "Whether a replica that is not in sync may become leader when no in-sync replica is left (availability over durability: acknowledged records can be lost).", "unclean.leader.election.enable"),
     ];
 
     public static readonly IReadOnlyDictionary<string, ConfigKey> ByName = Keys.ToDictionary(k => k.Name, StringComparer.Ordinal);
@@ -154,6 +155,12 @@ public static class BrokerConfigKeys
     public const string LogCleanerEnable = "log.cleaner.enable";
     public const string LogCleanerBackoffMs = "log.cleaner.backoff.ms";
     public const string DeleteTopicEnable = "delete.topic.enable";
+    public const string BrokerHeartbeatIntervalMs = "broker.heartbeat.interval.ms";
+    public const string BrokerSessionTimeoutMs = "broker.session.timeout.ms";
+    public const string ReplicaLagTimeMaxMs = "replica.lag.time.max.ms";
+    public const string ReplicaFetchWaitMaxMs = "replica.fetch.wait.max.ms";
+    public const string ReplicaFetchMaxBytes = "replica.fetch.max.bytes";
+    public const string OffsetsTopicReplicationFactor = "offsets.topic.replication.factor";
 
     /// <summary>Keys that are not topic synonyms. Values here are the embedded broker's defaults.</summary>
     public static readonly IReadOnlyList<ConfigKey> Keys =
@@ -183,8 +190,13 @@ public static class BrokerConfigKeys
         new("listeners", ConfigType.String, null, "Listener addresses.", ReadOnly: true),
         new("advertised.listeners", ConfigType.String, null, "Listener addresses published to clients.", ReadOnly: true),
         new("process.roles", ConfigType.List, "broker,controller", "The roles this process plays.", ReadOnly: true),
-        new("offsets.topic.replication.factor", ConfigType.Short, "1", "Replication factor of the offsets topic.", ReadOnly: true),
-        new("transaction.state.log.replication.factor", ConfigType.Short, "1", "Replication factor of the transaction topic.", ReadOnly: true),
+        new(OffsetsTopicReplicationFactor, ConfigType.Short, "1", "Replication factor of the offsets topic (an embedded cluster makes it min(3, nodes)).", Validator: Validators.AtLeast(1)),
+        new(BrokerHeartbeatIntervalMs, ConfigType.Int, "500", "How often a node heartbeats to the controller (Kafka's default is 2000; shorter here so failover shows within seconds).", Validator: Validators.AtLeast(1)),
+        new(BrokerSessionTimeoutMs, ConfigType.Int, "2500", "A node that has not heartbeated this long is fenced and loses its leaderships (Kafka's default is 9000).", Validator: Validators.AtLeast(1)),
+        new(ReplicaLagTimeMaxMs, ConfigType.Long, "30000", "A follower that has not caught up with the leader's log end for this long leaves the ISR.", Validator: Validators.AtLeast(1)),
+        new(ReplicaFetchWaitMaxMs, ConfigType.Int, "500", "Longest a follower's fetch waits at the leader for new records.", Validator: Validators.AtLeast(1)),
+        new(ReplicaFetchMaxBytes, ConfigType.Int, "1048576", "Bytes a follower asks for per partition per fetch.", Validator: Validators.AtLeast(1)),
+        new("transaction.state.log.replication.factor", ConfigType.Short, "1", "Replication factor of the transaction topic.", Validator: Validators.AtLeast(1)),
         new("sasl.jaas.config", ConfigType.Password, null, "JAAS login context parameters for SASL connections.", ReadOnly: true, Sensitive: true),
     ];
 }

@@ -28,17 +28,23 @@ internal sealed partial class GroupCoordinator
         if (logs.GetTopic(TopicNames.ConsumerOffsets) is not null) return;
         try
         {
-            logs.CreateTopic(TopicNames.ConsumerOffsets, Config.GetInt(BrokerConfigKeys.OffsetsTopicNumPartitions), 1,
+            logs.CreateTopic(TopicNames.ConsumerOffsets, Config.GetInt(BrokerConfigKeys.OffsetsTopicNumPartitions),
+                (short)Math.Min(Config.GetInt(BrokerConfigKeys.OffsetsTopicReplicationFactor), LiveNodes()),
                 OffsetsTopicConfigs, validateOnly: false, isInternal: true);
         }
         catch (KafkaErrorException e) when (e.Code == ErrorCode.TopicAlreadyExists) { }
     }
 
+    /// <summary>Nodes that can hold a replica now (1 for a single broker): a smaller cluster still gets its offsets topic, as in Kafka's dev setups.</summary>
+    private int LiveNodes() => _broker.Replicas?.Image.LiveBrokers.Count() ?? 1;
+
     private UnifiedLog OffsetsLog(string groupId)
     {
         EnsureOffsetsTopic();
         var topic = _broker.Logs.GetTopic(TopicNames.ConsumerOffsets)!;
-        return topic.Partitions[OffsetsTopicRecords.PartitionFor(groupId, topic.Partitions.Length)];
+        var log = topic.Partitions[OffsetsTopicRecords.PartitionFor(groupId, topic.Partitions.Length)];
+        return log is { IsLeader: true } ? log
+            : throw new KafkaErrorException(ErrorCode.NotCoordinator, $"This node does not lead the offsets partition of group {groupId}");
     }
 
     private void Append(string groupId, RecordBatchBuilder builder) =>
@@ -54,7 +60,7 @@ internal sealed partial class GroupCoordinator
         int offsets = 0;
         if (topic is not null)
         {
-            foreach (var log in topic.Partitions)
+            foreach (var log in topic.LocalLogs)
                 foreach (var segment in log.Segments)
                 {
                     using var cursor = segment.OpenCursor(0, segment.Size, loadBodies: true);

@@ -16,6 +16,10 @@ internal sealed class BrokerContext(BrokerOptions options, LogManager logs, ILog
     public int AdvertisedPort { get; set; }
     public int BoundPort { get; set; }
     public GroupCoordinator Groups { get; set; } = null!;
+    /// <summary>The cluster's controller when this node is one of several; null for a single broker (its own controller).</summary>
+    public Cluster.QuorumController? Controller { get; set; }
+    /// <summary>This node's replicas when it is one of a cluster's; null for a single broker.</summary>
+    public Cluster.ReplicaManager? Replicas { get; set; }
     /// <summary>Requests handled per API key since start (diagnostics and benchmarks).</summary>
     public long[] RequestCounts { get; } = new long[128];
     /// <summary>Fetches long-polling right now, and how the ones that waited ended.</summary>

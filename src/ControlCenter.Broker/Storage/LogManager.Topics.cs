@@ -18,23 +18,15 @@ internal sealed partial class LogManager
     public TopicState? CreateTopic(string name, int numPartitions, short replicationFactor,
         IReadOnlyDictionary<string, string?> configs, bool validateOnly, bool isInternal = false)
     {
-        if (TopicNames.Validate(name) is { } nameError) throw Error(ErrorCode.InvalidTopicException, nameError);
-        if (numPartitions == -1) numPartitions = BrokerConfig.NumPartitions;
-        if (replicationFactor == -1) replicationFactor = (short)BrokerConfig.GetInt(BrokerConfigKeys.DefaultReplicationFactor);
-        if (numPartitions <= 0) throw Error(ErrorCode.InvalidPartitions, "Number of partitions was set to an invalid non-positive value.");
-        if (replicationFactor <= 0) throw Error(ErrorCode.InvalidReplicationFactor, "Replication factor must be larger than 0, or -1 to use the default value.");
-        if (replicationFactor > 1)
-            throw Error(ErrorCode.InvalidReplicationFactor,
-                $"Unable to replicate the partition {replicationFactor} time(s): The target replication factor of {replicationFactor} cannot be reached because only 1 broker(s) are registered.");
-        var validated = ValidateTopicConfigs(configs, replicationFactor);
-
+        if (Controller is { } controller)
+        {
+            // A cluster node: the controller decides and publishes; the image has already been applied here when it returns.
+            controller.CreateTopic(name, numPartitions, replicationFactor, configs, validateOnly, isInternal);
+            return validateOnly ? null : GetTopic(name);
+        }
         lock (_metadataLock)
         {
-            if (_topics.ContainsKey(name)) throw Error(ErrorCode.TopicAlreadyExists, $"Topic '{name}' already exists.");
-            string key = TopicNames.CollisionKey(name);
-            var collision = _topics.Keys.FirstOrDefault(t => TopicNames.CollisionKey(t) == key);
-            if (collision is not null)
-                throw Error(ErrorCode.InvalidTopicException, $"Topic '{name}' collides with existing topic: {collision}");
+            (numPartitions, replicationFactor, var validated) = ValidateNewTopic(BrokerConfig, name, numPartitions, replicationFactor, configs, _topics.Keys, brokerCount: 1);
             if (validateOnly) return null;
 
             var topic = new TopicState(name, Guid.NewGuid(), isInternal || TopicNames.IsInternal(name))
@@ -67,10 +59,41 @@ internal sealed partial class LogManager
         }
     }
 
+    /// <summary>
+    /// Everything CreateTopics checks, for one broker or a cluster of <paramref name="brokerCount"/>:
+    /// name, collisions with <paramref name="existing"/>, counts (-1 = the broker default) and
+    /// configs. Returns the resolved partition count, replication factor and configs.
+    /// </summary>
+    public static (int Partitions, short ReplicationFactor, Dictionary<string, string> Configs) ValidateNewTopic(BrokerConfig config,
+        string name, int numPartitions, short replicationFactor, IReadOnlyDictionary<string, string?> configs, IEnumerable<string> existing, int brokerCount)
+    {
+        if (TopicNames.Validate(name) is { } nameError) throw Error(ErrorCode.InvalidTopicException, nameError);
+        if (numPartitions == -1) numPartitions = config.NumPartitions;
+        if (replicationFactor == -1) replicationFactor = (short)config.GetInt(BrokerConfigKeys.DefaultReplicationFactor);
+        if (numPartitions <= 0) throw Error(ErrorCode.InvalidPartitions, "Number of partitions was set to an invalid non-positive value.");
+        if (replicationFactor <= 0) throw Error(ErrorCode.InvalidReplicationFactor, "Replication factor must be larger than 0, or -1 to use the default value.");
+        if (replicationFactor > brokerCount)
+            throw Error(ErrorCode.InvalidReplicationFactor,
+                $"Unable to replicate the partition {replicationFactor} time(s): The target replication factor of {replicationFactor} cannot be reached because only {brokerCount} broker(s) are registered.");
+        var validated = ValidateTopicConfigs(configs, replicationFactor);
+        var names = existing as ICollection<string> ?? existing.ToList();
+        if (names.Contains(name)) throw Error(ErrorCode.TopicAlreadyExists, $"Topic '{name}' already exists.");
+        string key = TopicNames.CollisionKey(name);
+        var collision = names.FirstOrDefault(t => TopicNames.CollisionKey(t) == key);
+        if (collision is not null)
+            throw Error(ErrorCode.InvalidTopicException, $"Topic '{name}' collides with existing topic: {collision}");
+        return (numPartitions, replicationFactor, validated);
+    }
+
     public void DeleteTopic(string name)
     {
         if (!BrokerConfig.GetBool(BrokerConfigKeys.DeleteTopicEnable))
             throw Error(ErrorCode.TopicAuthorizationFailed, "Topic deletion is disabled (delete.topic.enable=false)");
+        if (Controller is { } controller)
+        {
+            controller.DeleteTopic(name);
+            return;
+        }
         lock (_metadataLock)
         {
             if (!_topics.TryRemove(name, out var topic))
@@ -79,7 +102,7 @@ internal sealed partial class LogManager
             SaveMetadata();
             // Under the lock: each partition dir is renamed away ("-delete") before a create of the
             // same name can make a new one, which the rename would otherwise take with it.
-            foreach (var log in topic.Partitions) log.Delete();
+            foreach (var log in topic.LocalLogs) log.Delete();
         }
         _logger.LogInformation("Deleted topic {Topic}", name);
     }
@@ -87,6 +110,11 @@ internal sealed partial class LogManager
     /// <summary>CreatePartitions: the count can only grow.</summary>
     public void CreatePartitions(string name, int newCount, bool validateOnly)
     {
+        if (Controller is { } controller)
+        {
+            controller.CreatePartitions(name, newCount, validateOnly);
+            return;
+        }
         lock (_metadataLock)
         {
             var topic = GetTopic(name) ?? throw Error(ErrorCode.UnknownTopicOrPartition, $"The topic '{name}' does not exist.");
@@ -147,13 +175,18 @@ internal sealed partial class LogManager
 
     private void ApplyTopicConfigs(string name, Dictionary<string, string> validated, bool validateOnly)
     {
+        if (Controller is { } controller)
+        {
+            if (!validateOnly) controller.SetTopicConfigs(name, validated);
+            return;
+        }
         lock (_metadataLock)
         {
             var topic = GetTopic(name) ?? throw Error(ErrorCode.UnknownTopicOrPartition, $"The topic '{name}' does not exist.");
             if (validateOnly) return;
             topic.Configs = validated;
             topic.LogConfig = LogConfig.Create(BrokerConfig, validated);
-            foreach (var log in topic.Partitions) log.UpdateConfig(topic.LogConfig);
+            foreach (var log in topic.LocalLogs) log.UpdateConfig(topic.LogConfig);
             SaveMetadata();
             _logger.LogInformation("Updated configs of topic {Topic}: {Configs}", name, string.Join(", ", validated.Select(kv => $"{kv.Key}={kv.Value}")));
         }

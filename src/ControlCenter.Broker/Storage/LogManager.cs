@@ -27,7 +27,8 @@ internal sealed partial class LogManager : IDisposable
     private long _nextProducerId;
     private long _producerIdBlockEnd;
 
-    public LogManager(string dataDir, int nodeId, BrokerConfig config, ILogger logger, TimeProvider time, int maxOpenFiles = 4096)
+    /// <param name="clusterId">The cluster's id when this node joins a cluster (its meta.properties must agree); null makes one for a single broker.</param>
+    public LogManager(string dataDir, int nodeId, BrokerConfig config, ILogger logger, TimeProvider time, int maxOpenFiles = 4096, string? clusterId = null)
     {
         Time = time;
         Deleter = new DelayedDeleter(time);
@@ -39,7 +40,7 @@ internal sealed partial class LogManager : IDisposable
         _store = new ClusterMetadataStore(DataDir);
         _cleaner = new LogCleaner(logger);
         Directory.CreateDirectory(DataDir);
-        ClusterId = LoadOrCreateMetaProperties();
+        ClusterId = LoadOrCreateMetaProperties(clusterId);
     }
 
     public string DataDir { get; }
@@ -61,7 +62,7 @@ internal sealed partial class LogManager : IDisposable
     public UnifiedLog? GetLog(string topic, int partition) =>
         _topics.TryGetValue(topic, out var t) && partition >= 0 && partition < t.Partitions.Length ? t.Partitions[partition] : null;
 
-    private string LoadOrCreateMetaProperties()
+    private string LoadOrCreateMetaProperties(string? expectedClusterId)
     {
         string path = Path.Combine(DataDir, LogFileNames.MetaPropertiesFile);
         var props = MetaPropertiesFile.Read(path);
@@ -69,9 +70,11 @@ internal sealed partial class LogManager : IDisposable
         {
             if (props.TryGetValue("node.id", out var node) && node != NodeId.ToString())
                 throw new InvalidOperationException($"{path} belongs to node {node}, not {NodeId}");
+            if (expectedClusterId is not null && clusterId != expectedClusterId)
+                throw new InvalidOperationException($"{path} belongs to cluster {clusterId}, not {expectedClusterId}: this data dir is another cluster's");
             return clusterId;
         }
-        clusterId = UuidCodec.ToBase64Url(Guid.NewGuid());
+        clusterId = expectedClusterId ?? UuidCodec.ToBase64Url(Guid.NewGuid());
         MetaPropertiesFile.Write(path, new Dictionary<string, string>
         {
             ["version"] = "1",
@@ -90,6 +93,7 @@ internal sealed partial class LogManager : IDisposable
         string marker = Path.Combine(DataDir, LogFileNames.CleanShutdownFile);
         HadCleanShutdown = File.Exists(marker);
         var recoveryPoints = ReadCheckpoint(LogFileNames.RecoveryPointCheckpointFile);
+        var highWatermarks = ReadCheckpoint(LogFileNames.ReplicationOffsetCheckpointFile);
         var logStartOffsets = ReadCheckpoint(LogFileNames.LogStartOffsetCheckpointFile);
         foreach (var (key, offset) in ReadCheckpoint(LogFileNames.CleanerOffsetCheckpointFile)) _cleanerCheckpoints[key] = offset;
 
@@ -108,13 +112,15 @@ internal sealed partial class LogManager : IDisposable
                 Configs = record.Configs,
                 LogConfig = LogConfig.Create(BrokerConfig, record.Configs),
             };
-            var logs = new UnifiedLog[record.Partitions];
+            var logs = new UnifiedLog?[record.Partitions];
             Parallel.For(0, record.Partitions, p =>
             {
                 var key = (record.Name, p);
+                if (HoldsReplicasOnly && !Directory.Exists(PartitionDir(record.Name, p))) return; // not a replica here
                 logs[p] = UnifiedLog.Load(PartitionDir(record.Name, p), record.Name, p, topic.LogConfig,
                     recoveryPoints.GetValueOrDefault(key), logStartOffsets.GetValueOrDefault(key),
                     HadCleanShutdown, Services);
+                logs[p]!.InitHighWatermark(highWatermarks.GetValueOrDefault(key, long.MaxValue));
                 WritePartitionMetadata(record.Name, p, record.Id);
             });
             topic.Partitions = logs;
@@ -176,6 +182,7 @@ internal sealed partial class LogManager : IDisposable
     /// <summary>Allocates a producer id; ids are reserved in persisted blocks so they never repeat across restarts.</summary>
     public long NextProducerId()
     {
+        if (Controller is { } controller) return controller.NextProducerId();
         lock (_metadataLock)
         {
             if (_nextProducerId >= _producerIdBlockEnd)
@@ -195,7 +202,7 @@ internal sealed partial class LogManager : IDisposable
     {
         long now = NowMs;
         int deleted = 0;
-        foreach (var log in _topics.Values.SelectMany(t => t.Partitions)) deleted += log.DeleteOldSegments(now);
+        foreach (var log in _topics.Values.SelectMany(t => t.LocalLogs)) deleted += log.DeleteOldSegments(now);
         return deleted;
     }
 
@@ -205,7 +212,7 @@ internal sealed partial class LogManager : IDisposable
         if (!BrokerConfig.GetBool(BrokerConfigKeys.LogCleanerEnable)) return 0;
         long now = NowMs;
         int cleaned = 0;
-        foreach (var log in _topics.Values.Where(t => t.LogConfig.Compact).SelectMany(t => t.Partitions))
+        foreach (var log in _topics.Values.Where(t => t.LogConfig.Compact).SelectMany(t => t.LocalLogs))
         {
             var key = (log.Topic, log.Partition);
             if (_cleaner.MaybeClean(log, _cleanerCheckpoints.GetValueOrDefault(key), now, force) is { } result)
@@ -226,7 +233,7 @@ internal sealed partial class LogManager : IDisposable
 
     public void WriteCheckpoints()
     {
-        var logs = _topics.Values.SelectMany(t => t.Partitions).ToList();
+        var logs = _topics.Values.SelectMany(t => t.LocalLogs).ToList();
         OffsetCheckpointFile.Write(Path.Combine(DataDir, LogFileNames.RecoveryPointCheckpointFile),
             logs.Select(l => KeyValuePair.Create((l.Topic, l.Partition), l.RecoveryPoint)));
         OffsetCheckpointFile.Write(Path.Combine(DataDir, LogFileNames.LogStartOffsetCheckpointFile),
@@ -238,11 +245,18 @@ internal sealed partial class LogManager : IDisposable
     /// <summary>Clean shutdown: close every log, write checkpoints, then the clean-shutdown marker.</summary>
     public void Shutdown()
     {
-        foreach (var log in _topics.Values.SelectMany(t => t.Partitions)) log.Close();
+        foreach (var log in _topics.Values.SelectMany(t => t.LocalLogs)) log.Close();
         WriteCheckpoints();
         Deleter.Dispose();
         File.WriteAllBytes(Path.Combine(DataDir, LogFileNames.CleanShutdownFile), []);
         _logger.LogInformation("Log manager shut down cleanly");
+    }
+
+    /// <summary>A crash: files closed so the process can reopen them, but nothing flushed, checkpointed or marked clean.</summary>
+    public void Abandon()
+    {
+        foreach (var log in _topics.Values.SelectMany(t => t.LocalLogs)) log.Abandon();
+        Deleter.Dispose();
     }
 
     public void Dispose() => Deleter.Dispose();

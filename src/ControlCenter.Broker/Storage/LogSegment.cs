@@ -242,6 +242,13 @@ internal sealed class LogSegment : IDisposable
         return truncated;
     }
 
+    /// <summary>Cuts the segment at a batch boundary (a follower's truncation) and rebuilds its indexes.</summary>
+    public void TruncateTo(long position)
+    {
+        using (var lease = _log.Acquire()) RandomAccess.SetLength(lease.Handle, Math.Min(position, Size));
+        Recover();
+    }
+
     /// <summary>The offset after the last batch: scans forward from the last index entry.</summary>
     public long ReadNextOffset()
     {

@@ -150,6 +150,18 @@ internal sealed partial class UnifiedLog
         _appendSignal.TrySetResult();
     }
 
+    /// <summary>Closes the files without the final index entry or fsync (a simulated crash).</summary>
+    public void Abandon()
+    {
+        lock (_lock)
+        {
+            if (_closed) return;
+            _closed = true;
+            foreach (var segment in _segments.Values) segment.Dispose();
+        }
+        _appendSignal.TrySetResult();
+    }
+
     /// <summary>
     /// Deletes the partition: the directory is renamed to "topic-p.uuid-delete" at once (so a
     /// new topic of the same name starts clean) and removed after file.delete.delay.ms.

@@ -5,7 +5,8 @@ using Microsoft.Extensions.Logging;
 
 namespace ControlCenter.Broker.Storage;
 
-internal sealed record AppendResult(ErrorCode Error, long BaseOffset = -1, long LogAppendTime = -1, long LogStartOffset = -1, string? Message = null);
+/// <param name="EndOffset">The log end right after this append: acks=all waits until the high watermark reaches it.</param>
+internal sealed record AppendResult(ErrorCode Error, long BaseOffset = -1, long LogAppendTime = -1, long LogStartOffset = -1, string? Message = null, long EndOffset = -1);
 
 /// <summary>
 /// The log of one partition (Kafka's UnifiedLog): an ordered list of segments, the log start
@@ -51,8 +52,11 @@ internal sealed partial class UnifiedLog : IDisposable
     public long RecoveryPoint { get; private set; }
     public long LogStartOffset => Volatile.Read(ref _logStartOffset);
     public long LogEndOffset => Volatile.Read(ref _end).LogEndOffset;
-    /// <summary>A single replica is its own ISR, so everything appended is committed at once.</summary>
-    public long HighWatermark => LogEndOffset;
+    /// <summary>
+    /// Alone (a single broker) the log is its own ISR and everything appended is committed at
+    /// once; a replicated partition's leader moves it to the smallest log end of its ISR.
+    /// </summary>
+    public long HighWatermark => IsReplicated ? Volatile.Read(ref _highWatermark) : LogEndOffset;
     public IReadOnlyList<LogSegment> Segments => Volatile.Read(ref _segmentsSnapshot);
     public long Size => Segments.Sum(s => s.Size);
     public Task WaitForAppendAsync() => Volatile.Read(ref _appendSignal).Task;
@@ -77,7 +81,7 @@ internal sealed partial class UnifiedLog : IDisposable
         var validation = LogValidator.Validate(records.Span, config, produceVersion, nowMs);
         if (validation.Error != ErrorCode.None)
             return new AppendResult(validation.Error, LogStartOffset: LogStartOffset, Message: validation.Message);
-        if (requiredAcks == -1 && config.MinInSyncReplicas > 1)
+        if (!IsReplicated && requiredAcks == -1 && config.MinInSyncReplicas > 1)
             return new AppendResult(ErrorCode.NotEnoughReplicas, LogStartOffset: LogStartOffset,
                 Message: $"min.insync.replicas={config.MinInSyncReplicas} but this single broker is the only in-sync replica");
         if (BatchRewriter.TargetCompression(config) is { } target && validation.Batches.Any(b => b.Compression != target))
@@ -86,18 +90,19 @@ internal sealed partial class UnifiedLog : IDisposable
         lock (_lock)
         {
             if (_closed) return new AppendResult(ErrorCode.NotLeaderOrFollower, Message: "Partition is being deleted");
+            if (IsReplicated && !_isLeader) return new AppendResult(ErrorCode.NotLeaderOrFollower, Message: $"This node is not the leader of {Topic}-{Partition}");
             foreach (var batch in validation.Batches)
             {
                 var check = _producers.Check(batch);
                 if (check.Error != ErrorCode.None)
                     return new AppendResult(check.Error, LogStartOffset: LogStartOffset, Message: $"Producer {batch.ProducerId}: {check.Error}");
                 if (check.DuplicateBaseOffset is { } original)
-                    return new AppendResult(ErrorCode.None, original, -1, LogStartOffset);
+                    return new AppendResult(ErrorCode.None, original, -1, LogStartOffset, EndOffset: LogEndOffset);
             }
             long logAppendTime = config.TimestampType == TimestampType.LogAppendTime ? nowMs : -1;
             long baseOffset = AssignOffsets(records.Span, logAppendTime);
             AppendLocked(records.Span, nowMs);
-            return new AppendResult(ErrorCode.None, baseOffset, logAppendTime, LogStartOffset);
+            return new AppendResult(ErrorCode.None, baseOffset, logAppendTime, LogStartOffset, EndOffset: LogEndOffset);
         }
     }
 
@@ -123,7 +128,7 @@ internal sealed partial class UnifiedLog : IDisposable
             var batch = records[pos..];
             RecordBatchHeader.TryRead(batch, out var header);
             RecordBatchHeader.SetBaseOffset(batch, next);
-            RecordBatchHeader.SetPartitionLeaderEpoch(batch, 0);
+            RecordBatchHeader.SetPartitionLeaderEpoch(batch, Math.Max(0, _leaderEpoch));
             if (logAppendTime >= 0)
             {
                 RecordBatchHeader.SetAttributes(batch, (short)(header.Attributes | RecordBatchHeader.TimestampTypeBit));
@@ -196,18 +201,27 @@ internal sealed partial class UnifiedLog : IDisposable
     /// Bytes to return for a fetch at <paramref name="fetchOffset"/>, up to the high watermark.
     /// Throws OFFSET_OUT_OF_RANGE outside [log start, log end].
     /// </summary>
-    public SegmentSlice? Read(long fetchOffset, int maxBytes, bool minOneMessage)
+    /// <remarks>
+    /// A replicated partition shows consumers only what the ISR has (up to the high watermark);
+    /// followers fetch with <paramref name="uncommitted"/> and read to the log end.
+    /// </remarks>
+    public SegmentSlice? Read(long fetchOffset, int maxBytes, bool minOneMessage, bool uncommitted = false)
     {
         var end = Volatile.Read(ref _end);
         if (fetchOffset < LogStartOffset || fetchOffset > end.LogEndOffset)
             throw new KafkaErrorException(ErrorCode.OffsetOutOfRange,
                 $"Offset {fetchOffset} is outside [{LogStartOffset}, {end.LogEndOffset}] of {Topic}-{Partition}");
-        if (fetchOffset == end.LogEndOffset) return null;
+        long limit = IsReplicated && !uncommitted ? Math.Min(HighWatermark, end.LogEndOffset) : end.LogEndOffset;
+        if (fetchOffset >= limit) return null;
         var segments = Volatile.Read(ref _segmentsSnapshot);
         for (int i = FloorSegment(segments, fetchOffset); i < segments.Length; i++)
         {
             var segment = segments[i];
+            if (segment.BaseOffset >= limit) return null;
             long maxPosition = ReferenceEquals(segment, end.Active) ? end.ActiveSize : segment.Size;
+            if (limit < end.LogEndOffset && (i + 1 == segments.Length || segments[i + 1].BaseOffset > limit)
+                && segment.FindBatch(limit, maxPosition) is { } cut)
+                maxPosition = cut.Position; // the batch at the high watermark and later ones are not committed yet
             if (segment.Read(fetchOffset, maxBytes, maxPosition, minOneMessage) is { } slice) return slice;
         }
         return null;

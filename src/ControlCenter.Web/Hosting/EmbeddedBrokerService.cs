@@ -1,14 +1,16 @@
 using System.Net.Sockets;
 using ControlCenter.Broker;
+using ControlCenter.Broker.Cluster;
 using ControlCenter.Kafka;
 using Microsoft.Extensions.Options;
 
 namespace ControlCenter.Web.Hosting;
 
 /// <summary>
-/// Runs the embedded Kafka broker inside the app when no Kafka:BootstrapServers is configured,
-/// and publishes its endpoint on the <see cref="ClusterConnection"/>, which everything that
-/// needs the cluster awaits. It stops cleanly (indexes trimmed, clean-shutdown marker written).
+/// Runs the embedded Kafka cluster inside the app when no Kafka:BootstrapServers is configured
+/// (one broker, or EmbeddedBroker:Nodes replicating nodes), and publishes its endpoint on the
+/// <see cref="ClusterConnection"/>, which everything that needs the cluster awaits. It stops
+/// cleanly (indexes trimmed, clean-shutdown marker written).
 /// </summary>
 public sealed class EmbeddedBrokerService(
     ClusterConnection connection,
@@ -17,18 +19,22 @@ public sealed class EmbeddedBrokerService(
     ILoggerFactory loggerFactory,
     ILogger<EmbeddedBrokerService> logger) : IHostedService, IAsyncDisposable
 {
-    private KafkaBroker? _broker;
+    private EmbeddedCluster? _cluster;
 
-    public KafkaBroker? Broker => _broker;
+    /// <summary>The embedded cluster (null when the app manages a configured cluster).</summary>
+    public EmbeddedCluster? Cluster => _cluster;
+
+    /// <summary>The first node (the only one of a single-broker cluster).</summary>
+    public KafkaBroker? Broker => _cluster?.RunningNodes.FirstOrDefault();
 
     public async Task StartAsync(CancellationToken cancellationToken)
     {
         if (!connection.IsEmbedded) return;
         var brokerOptions = options.Value;
-        _broker = new KafkaBroker(brokerOptions, loggerFactory, time);
         try
         {
-            await _broker.StartAsync(cancellationToken);
+            _cluster = new EmbeddedCluster(brokerOptions, loggerFactory, time);
+            await _cluster.StartAsync(cancellationToken);
         }
         catch (SocketException e) when (e.SocketErrorCode == SocketError.AddressAlreadyInUse)
         {
@@ -40,8 +46,9 @@ public sealed class EmbeddedBrokerService(
         {
             throw Fail(new StartupException(e.Message));
         }
-        connection.PublishEmbedded(_broker.BootstrapServers, _broker.DataDir);
-        logger.LogInformation("Embedded Kafka broker: bootstrap {Bootstrap}, data in {DataDir}", _broker.BootstrapServers, _broker.DataDir);
+        var dataDirs = _cluster.RunningNodes.Select(n => n.DataDir).ToList();
+        connection.PublishEmbedded(_cluster.BootstrapServers, dataDirs);
+        logger.LogInformation("Embedded Kafka cluster of {Nodes} node(s): bootstrap {Bootstrap}, data in {DataDir}", _cluster.NodeCount, _cluster.BootstrapServers, string.Join(", ", dataDirs));
     }
 
     /// <summary>Whoever awaits the cluster's endpoint learns why it will not come.</summary>
@@ -53,12 +60,12 @@ public sealed class EmbeddedBrokerService(
 
     public async Task StopAsync(CancellationToken cancellationToken)
     {
-        if (_broker is not null) await _broker.StopAsync();
+        if (_cluster is not null) await _cluster.DisposeAsync();
     }
 
     public async ValueTask DisposeAsync()
     {
-        if (_broker is not null) await _broker.DisposeAsync();
+        if (_cluster is not null) await _cluster.DisposeAsync();
     }
 }
 

@@ -32,6 +32,10 @@ public static class StartupChecks
             var broker = new BrokerOptions();
             configuration.GetSection(BrokerOptions.SectionName).Bind(broker);
             if (broker.Port is < 0 or > 65535) problems.Add($"EmbeddedBroker:Port must be 0-65535, not {broker.Port}");
+            if (broker.Nodes is < 1 or > ControlCenter.Broker.Cluster.EmbeddedCluster.MaxNodes)
+                problems.Add($"EmbeddedBroker:Nodes must be 1-{ControlCenter.Broker.Cluster.EmbeddedCluster.MaxNodes}, not {broker.Nodes}");
+            else if (broker.Port > 0 && broker.Port + broker.Nodes - 1 > 65535)
+                problems.Add($"EmbeddedBroker:Port {broker.Port} leaves no room for {broker.Nodes} nodes (they listen on Port..Port+{broker.Nodes - 1})");
             try { _ = new BrokerConfig(broker.Config); }
             catch (ArgumentException e) { problems.Add(e.Message); }
         }

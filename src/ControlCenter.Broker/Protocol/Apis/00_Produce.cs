@@ -53,7 +53,7 @@ internal sealed class ProduceApi : DefinedApi
     /// <summary>The client id Kafka lets write internal topics (its own tools).</summary>
     private const string AdminClientId = "__admin_client";
 
-    protected override ValueTask<StructValue> HandleAsync(RequestContext context, StructValue request)
+    protected override async ValueTask<StructValue> HandleAsync(RequestContext context, StructValue request)
     {
         short v = context.Version, acks = request.Int16("Acks");
         long now = context.Broker.NowMs;
@@ -67,6 +67,13 @@ internal sealed class ProduceApi : DefinedApi
             {
                 int index = data.Int32("Index");
                 var result = unknown ?? Append(context, name!, index, data.Records("Records"), acks, v, now);
+                if (result.Error == ErrorCode.None && context.Broker.Replicas is { } replicas && acks == -1
+                    && context.Broker.Logs.GetLog(name!, index) is { } log)
+                {
+                    // acks=all: answered once every in-sync replica has the records (Kafka's delayed produce).
+                    var (error, message) = await replicas.WaitForCommitAsync(name!, index, log, result.EndOffset, request.Int32("TimeoutMs"), context.Cancellation);
+                    if (error != ErrorCode.None) result = result with { Error = error, Message = message };
+                }
                 if (result.Error != ErrorCode.None) firstFailure ??= (result.Error, result.Message);
                 partitions.Add(new StructValue
                 {
@@ -82,9 +89,9 @@ internal sealed class ProduceApi : DefinedApi
         {
             // The producer never learns of an acks=0 failure unless the connection goes: it then refreshes its metadata.
             if (firstFailure is { } failed) throw new ProtocolException($"acks=0 produce failed with {failed.Error}: {failed.Message}");
-            return ValueTask.FromResult(NoResponse);
+            return NoResponse;
         }
-        return ValueTask.FromResult(new StructValue { ["Responses"] = responses });
+        return new StructValue { ["Responses"] = responses };
     }
 
     /// <summary>The topic's name, or (v13) the answer for an id this broker does not have.</summary>
@@ -101,7 +108,10 @@ internal sealed class ProduceApi : DefinedApi
     {
         if (acks is not (0 or 1 or -1)) return new AppendResult(ErrorCode.InvalidRequiredAcks, Message: $"acks must be 0, 1 or -1, not {acks}");
         var log = context.Broker.Logs.GetLog(topic, partition);
-        if (log is null) return new AppendResult(ErrorCode.UnknownTopicOrPartition, Message: $"Unknown partition {topic}-{partition}");
+        if (log is null)
+            return context.Broker.Replicas is not null && context.Broker.Logs.GetTopic(topic) is { } known && partition >= 0 && partition < known.Partitions.Length
+                ? new AppendResult(ErrorCode.NotLeaderOrFollower, Message: $"Node {context.Broker.NodeId} holds no replica of {topic}-{partition}")
+                : new AppendResult(ErrorCode.UnknownTopicOrPartition, Message: $"Unknown partition {topic}-{partition}");
         // Internal topics are the broker's own (offsets, transactions): only Kafka's admin client id may write them, as in Kafka.
         if (context.Broker.Logs.GetTopic(topic) is { IsInternal: true } && context.Header.ClientId != AdminClientId)
             return new AppendResult(ErrorCode.InvalidTopicException, LogStartOffset: log.LogStartOffset, Message: $"Cannot append to internal topic {topic}");
@@ -120,7 +130,17 @@ internal sealed class ProduceApi : DefinedApi
         }
         else batch = MemoryMarshal.AsMemory(data); // our own request buffer: offsets are assigned in place
 
-        try { return log.AppendAsLeader(batch, acks, version, now); }
+        if (context.Broker.Replicas is { } replicas)
+        {
+            var (error, message) = replicas.CheckProduce(topic, partition, acks, log.Config);
+            if (error != ErrorCode.None) return new AppendResult(error, LogStartOffset: log.LogStartOffset, Message: message);
+        }
+        try
+        {
+            var result = log.AppendAsLeader(batch, acks, version, now);
+            if (result.Error == ErrorCode.None) context.Broker.Replicas?.OnLeaderAppend(topic, partition);
+            return result;
+        }
         catch (KafkaErrorException e) { return new AppendResult(e.Code, LogStartOffset: log.LogStartOffset, Message: e.Message); }
     }
 }

@@ -66,7 +66,7 @@ internal sealed class FetchApi : DefinedApi
                 Records("Records").NullableIn("0+"))),
         ProduceApi.NodeEndpoints("16+").TaggedAs(0, "16+"));
 
-    private sealed record PartitionRequest(int Partition, long FetchOffset, int MaxBytes);
+    private sealed record PartitionRequest(int Partition, long FetchOffset, int MaxBytes, int CurrentLeaderEpoch);
     /// <summary>A requested topic: its log name, or (v13+) none when its id is unknown.</summary>
     private sealed record TopicRequest(string? Name, Guid Id, List<PartitionRequest> Partitions);
     private sealed record PartitionData(int Partition, ErrorCode Error, long HighWatermark, long LogStartOffset, SegmentSlice? Slice, byte[]? Converted);
@@ -83,8 +83,11 @@ internal sealed class FetchApi : DefinedApi
         var topics = (request.Structs("Topics") ?? []).Select(t => new TopicRequest(
             v >= 13 ? logs.GetTopic(t.Uuid("TopicId"))?.Name : t.String("Topic") ?? "",
             t.Uuid("TopicId"),
-            (t.Structs("Partitions") ?? []).Select(p => new PartitionRequest(p.Int32("Partition"), p.Int64("FetchOffset"), p.Int32("PartitionMaxBytes"))).ToList())).ToList();
+            (t.Structs("Partitions") ?? []).Select(p => new PartitionRequest(p.Int32("Partition"), p.Int64("FetchOffset"), p.Int32("PartitionMaxBytes"), p.Int32("CurrentLeaderEpoch"))).ToList())).ToList();
         int maxWaitMs = request.Int32("MaxWaitMs"), minBytes = request.Int32("MinBytes"), maxBytes = request.Int32("MaxBytes");
+        int replicaId = v >= 15 ? request.Struct("ReplicaState")?.Int32("ReplicaId") ?? -1 : request.Int32("ReplicaId");
+        var reader = new Reader(logs, context.Broker.Replicas, replicaId);
+
 
         // max_wait_ms bounds a request on the wire, like a socket timeout: it runs on real elapsed
         // time, not on the broker's clock (a test that freezes that clock still gets its fetches back).
@@ -94,7 +97,7 @@ internal sealed class FetchApi : DefinedApi
         while (true)
         {
             var signals = WaitSignals(topics, logs);
-            result = ReadAll(topics, logs, v, maxBytes, out long bytes, out bool anyError);
+            result = ReadAll(topics, reader, v, maxBytes, out long bytes, out bool anyError);
             long remaining = deadline - Environment.TickCount64;
             if (bytes >= minBytes || anyError || remaining <= 0 || signals.Count == 0)
             {
@@ -119,7 +122,10 @@ internal sealed class FetchApi : DefinedApi
         topics.Where(t => t.Name is not null).SelectMany(t => t.Partitions.Select(p => logs.GetLog(t.Name!, p.Partition)))
             .Where(l => l is not null).Select(l => l!.WaitForAppendAsync()).ToList();
 
-    private static List<List<PartitionData>> ReadAll(List<TopicRequest> topics, LogManager logs, short v, int maxBytes, out long totalBytes, out bool anyError)
+    /// <summary>Who reads: a consumer (replica id -1) sees up to the high watermark; a follower reads to the log end and reports its progress.</summary>
+    private sealed record Reader(LogManager Logs, Cluster.ReplicaManager? Replicas, int ReplicaId);
+
+    private static List<List<PartitionData>> ReadAll(List<TopicRequest> topics, Reader reader, short v, int maxBytes, out long totalBytes, out bool anyError)
     {
         totalBytes = 0;
         anyError = false;
@@ -131,7 +137,7 @@ internal sealed class FetchApi : DefinedApi
             {
                 var data = topic.Name is null
                     ? new PartitionData(p.Partition, ErrorCode.UnknownTopicId, -1, -1, null, null)
-                    : ReadPartition(logs, topic.Name, p, v, (int)Math.Max(0, Math.Min(int.MaxValue, maxBytes - totalBytes)), minOneMessage: v >= 3 && totalBytes == 0);
+                    : ReadPartition(reader, topic.Name, p, v, (int)Math.Max(0, Math.Min(int.MaxValue, maxBytes - totalBytes)), minOneMessage: v >= 3 && totalBytes == 0);
                 totalBytes += data.Converted?.Length ?? data.Slice?.Length ?? 0;
                 anyError |= data.Error != ErrorCode.None;
                 list.Add(data);
@@ -141,16 +147,30 @@ internal sealed class FetchApi : DefinedApi
         return result;
     }
 
-    private static PartitionData ReadPartition(LogManager logs, string topic, PartitionRequest p, short v, int remainingBytes, bool minOneMessage)
+    private static PartitionData ReadPartition(Reader reader, string topic, PartitionRequest p, short v, int remainingBytes, bool minOneMessage)
     {
-        var log = logs.GetLog(topic, p.Partition);
-        if (log is null) return new PartitionData(p.Partition, ErrorCode.UnknownTopicOrPartition, -1, -1, null, null);
+        var log = reader.Logs.GetLog(topic, p.Partition);
+        if (log is null)
+            return new PartitionData(p.Partition, reader.Replicas is not null && reader.Logs.GetTopic(topic) is not null ? ErrorCode.NotLeaderOrFollower : ErrorCode.UnknownTopicOrPartition, -1, -1, null, null);
+        if (reader.Replicas is { } replicas)
+        {
+            // An isolation cuts the link both ways, also under a fetch already waiting: the follower's connection just drops.
+            if (reader.ReplicaId >= 0 && (replicas.Isolated || replicas.Controller.IsIsolated(reader.ReplicaId)))
+                throw new ControlCenter.LogFormat.ProtocolException($"Node {replicas.NodeId} and node {reader.ReplicaId} cannot reach each other (isolated)");
+            var error = reader.ReplicaId >= 0
+                ? replicas.RecordFollowerFetch(topic, p.Partition, reader.ReplicaId, p.CurrentLeaderEpoch, p.FetchOffset)
+                : !log.IsLeader ? ErrorCode.NotLeaderOrFollower
+                : p.CurrentLeaderEpoch >= 0 && p.CurrentLeaderEpoch < log.LeaderEpoch ? ErrorCode.FencedLeaderEpoch
+                : p.CurrentLeaderEpoch > log.LeaderEpoch ? ErrorCode.UnknownLeaderEpoch
+                : ErrorCode.None;
+            if (error != ErrorCode.None) return new PartitionData(p.Partition, error, -1, -1, null, null);
+        }
         long hwm = log.HighWatermark, start = log.LogStartOffset;
         int limit = Math.Min(p.MaxBytes, remainingBytes);
         if (limit <= 0 && !minOneMessage) return new PartitionData(p.Partition, ErrorCode.None, hwm, start, null, null);
         try
         {
-            var slice = log.Read(p.FetchOffset, Math.Max(limit, 0), minOneMessage || v < 3);
+            var slice = log.Read(p.FetchOffset, Math.Max(limit, 0), minOneMessage || v < 3, uncommitted: reader.ReplicaId >= 0);
             if (slice is { } s && v < 4)
                 return new PartitionData(p.Partition, ErrorCode.None, hwm, start, null, DownConvert(s, v, p.FetchOffset, Math.Max(limit, 1)));
             return new PartitionData(p.Partition, ErrorCode.None, hwm, start, slice, null);

@@ -40,9 +40,6 @@ internal sealed class ListOffsetsApi : DefinedApi
                 Int64("Offset", "1+").WithDefault(-1L),
                 Int32("LeaderEpoch", "4+").WithDefault(-1))));
 
-    /// <summary>The leader epoch of every partition: one broker, never re-elected.</summary>
-    private const int LeaderEpoch = 0;
-
     protected override ValueTask<StructValue> HandleAsync(RequestContext context, StructValue request)
     {
         var topics = (request.Structs("Topics") ?? []).Select(t =>
@@ -63,17 +60,21 @@ internal sealed class ListOffsetsApi : DefinedApi
         long timestamp = partition.Int64("Timestamp");
         var log = context.Broker.Logs.GetLog(topic, index);
         var answer = new StructValue { ["PartitionIndex"] = index };
-        if (log is null || timestamp < -5)
+        var error = log is null ? (context.Broker.Replicas is not null && context.Broker.Logs.GetTopic(topic) is not null ? ErrorCode.NotLeaderOrFollower : ErrorCode.UnknownTopicOrPartition)
+            : !log.IsLeader ? ErrorCode.NotLeaderOrFollower // a cluster's follower: offsets come from the leader
+            : timestamp < -5 ? ErrorCode.InvalidRequest
+            : ErrorCode.None;
+        if (error != ErrorCode.None)
         {
-            answer["ErrorCode"] = (short)(log is null ? ErrorCode.UnknownTopicOrPartition : ErrorCode.InvalidRequest);
+            answer["ErrorCode"] = (short)error;
             return answer;
         }
-        var found = log.FetchOffsetByTimestamp(timestamp);
+        var found = log!.FetchOffsetByTimestamp(timestamp);
         // v0 lists offsets (up to MaxNumOffsets, of which Kafka gives at most the one asked for).
         answer["OldStyleOffsets"] = StructValue.List(new[] { found?.Offset ?? log.HighWatermark });
         answer["Timestamp"] = found?.Timestamp ?? -1L;
         answer["Offset"] = found?.Offset ?? -1L;
-        answer["LeaderEpoch"] = found is { Offset: >= 0 } ? LeaderEpoch : -1;
+        answer["LeaderEpoch"] = found is { Offset: >= 0 } ? log.LeaderEpoch : -1;
         return answer;
     }
 }

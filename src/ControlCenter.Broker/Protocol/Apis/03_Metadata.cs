@@ -58,28 +58,37 @@ internal sealed class MetadataApi : DefinedApi
             topics.AddRange(logs.Topics.OrderBy(t => t.Name, StringComparer.Ordinal).Select(t => (ErrorCode.None, (string?)t.Name, t.Id, (TopicState?)t)));
         else
             foreach (var wanted in requested.DistinctBy(t => (t.String("Name"), t.Uuid("TopicId"))))
-                topics.Add(wanted.String("Name") is { } name ? Resolve(name, allowAutoCreate, logs) : ResolveId(wanted.Uuid("TopicId"), logs));
+                topics.Add(wanted.String("Name") is { } name ? Resolve(name, allowAutoCreate, broker) : ResolveId(wanted.Uuid("TopicId"), logs));
 
         bool topicOperations = request.Bool("IncludeTopicAuthorizedOperations");
-        var replicas = new List<object?> { broker.NodeId }; // shared: every partition has this one replica
+        var image = broker.Replicas?.Image;
+        var replicas = new List<object?> { broker.NodeId }; // single broker: every partition has this one replica
         var offline = new List<object?>();
         var response = new StructValue
         {
-            ["Brokers"] = new List<object?>
-            {
-                new StructValue { ["NodeId"] = broker.NodeId, ["Host"] = broker.AdvertisedHost, ["Port"] = broker.AdvertisedPort, ["Rack"] = broker.Options.Rack },
-            },
+            ["Brokers"] = image is null
+                ? new List<object?> { new StructValue { ["NodeId"] = broker.NodeId, ["Host"] = broker.AdvertisedHost, ["Port"] = broker.AdvertisedPort, ["Rack"] = broker.Options.Rack } }
+                : StructValue.List(image.LiveBrokers.Select(b => new StructValue { ["NodeId"] = b.Id, ["Host"] = b.Host, ["Port"] = b.Port, ["Rack"] = b.Rack })),
             ["ClusterId"] = broker.ClusterId,
-            ["ControllerId"] = broker.NodeId, // single node: it is the controller too
+            ["ControllerId"] = image?.ControllerId ?? broker.NodeId,
             ["Topics"] = StructValue.List(topics.Select(t =>
             {
-                var partitions = new List<object?>(t.Topic?.Partitions.Length ?? 0);
-                for (int p = 0; p < (t.Topic?.Partitions.Length ?? 0); p++)
-                    partitions.Add(new StructValue
-                    {
-                        ["PartitionIndex"] = p, ["LeaderId"] = broker.NodeId, ["LeaderEpoch"] = 0,
-                        ["ReplicaNodes"] = replicas, ["IsrNodes"] = replicas, ["OfflineReplicas"] = offline,
-                    });
+                int count = t.Topic?.Partitions.Length ?? 0;
+                var partitions = new List<object?>(count);
+                for (int p = 0; p < count; p++)
+                    partitions.Add(image?.Partition(t.Name!, p) is { } reg
+                        ? new StructValue
+                        {
+                            ["PartitionIndex"] = p, ["LeaderId"] = reg.Leader, ["LeaderEpoch"] = reg.LeaderEpoch,
+                            ["ErrorCode"] = (short)(reg.IsOffline ? ErrorCode.LeaderNotAvailable : ErrorCode.None),
+                            ["ReplicaNodes"] = StructValue.List(reg.Replicas), ["IsrNodes"] = StructValue.List(reg.Isr),
+                            ["OfflineReplicas"] = StructValue.List(reg.Replicas.Where(r => !image.Brokers.TryGetValue(r, out var b) || b.Fenced)),
+                        }
+                        : new StructValue
+                        {
+                            ["PartitionIndex"] = p, ["LeaderId"] = broker.NodeId, ["LeaderEpoch"] = 0,
+                            ["ReplicaNodes"] = replicas, ["IsrNodes"] = replicas, ["OfflineReplicas"] = offline,
+                        });
                 return new StructValue
                 {
                     ["ErrorCode"] = (short)t.Error, ["Name"] = t.Name, ["TopicId"] = t.Id, ["IsInternal"] = t.Topic?.IsInternal ?? false,
@@ -97,8 +106,9 @@ internal sealed class MetadataApi : DefinedApi
             ? (ErrorCode.None, topic.Name, topic.Id, topic)
             : (ErrorCode.UnknownTopicId, null, id, null);
 
-    private static (ErrorCode, string?, Guid, TopicState?) Resolve(string name, bool allowAutoCreate, LogManager logs)
+    private static (ErrorCode, string?, Guid, TopicState?) Resolve(string name, bool allowAutoCreate, BrokerContext broker)
     {
+        var logs = broker.Logs;
         if (logs.GetTopic(name) is { } existing) return (ErrorCode.None, name, existing.Id, existing);
         if (TopicNames.Validate(name) is not null) return (ErrorCode.InvalidTopicException, name, Guid.Empty, null);
         if (!allowAutoCreate || !logs.BrokerConfig.AutoCreateTopics || TopicNames.IsInternal(name))

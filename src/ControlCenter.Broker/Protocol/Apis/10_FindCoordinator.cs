@@ -56,6 +56,22 @@ internal sealed class FindCoordinatorApi : DefinedApi
         var answer = new StructValue { ["Key"] = key, ["ErrorCode"] = (short)error, ["ErrorMessage"] = message, ["Host"] = "" };
         if (error != ErrorCode.None) return answer;
         broker.Groups.EnsureOffsetsTopic();
+        if (broker.Replicas?.Image is { } image)
+        {
+            // The coordinator is the leader of the group's __consumer_offsets partition, wherever that is now.
+            var topic = broker.Logs.GetTopic(ControlCenter.LogFormat.TopicNames.ConsumerOffsets);
+            int partition = Groups.OffsetsTopicRecords.PartitionFor(key, topic?.Partitions.Length ?? 1);
+            if (image.Partition(ControlCenter.LogFormat.TopicNames.ConsumerOffsets, partition) is not { Leader: >= 0 } reg || !image.Brokers.TryGetValue(reg.Leader, out var leader))
+            {
+                answer["ErrorCode"] = (short)ErrorCode.CoordinatorNotAvailable;
+                answer["ErrorMessage"] = $"Partition {partition} of {ControlCenter.LogFormat.TopicNames.ConsumerOffsets} has no leader";
+                return answer;
+            }
+            answer["NodeId"] = leader.Id;
+            answer["Host"] = leader.Host;
+            answer["Port"] = leader.Port;
+            return answer;
+        }
         answer["NodeId"] = broker.NodeId;
         answer["Host"] = broker.AdvertisedHost;
         answer["Port"] = broker.AdvertisedPort;

@@ -1,0 +1,159 @@
+using ControlCenter.Broker.Config;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Logging.Abstractions;
+
+namespace ControlCenter.Broker.Cluster;
+
+/// <summary>A node of the embedded cluster as the fault controls and the dashboard see it.</summary>
+public sealed record EmbeddedNodeStatus(int Id, string Host, int Port, string? Rack, string State, bool IsController, int Leaders, int Replicas, string DataDir);
+
+/// <summary>
+/// The embedded Kafka cluster: <see cref="BrokerOptions.Nodes"/> brokers in one process, each
+/// a full broker with its own listener and data dir, replicating over the Kafka protocol,
+/// with one KRaft-style controller. Nodes can be stopped (clean), killed (no clean shutdown),
+/// started again, isolated from their peers and healed. With one node it is exactly the
+/// single broker (data directly in DataDir).
+/// </summary>
+public sealed class EmbeddedCluster : IAsyncDisposable
+{
+    public const int MaxNodes = 9;
+    private readonly BrokerOptions _options;
+    private readonly ILoggerFactory _loggerFactory;
+    private readonly TimeProvider _time;
+    private readonly Dictionary<int, KafkaBroker> _nodes = new();
+    private readonly Dictionary<int, int> _ports = new();
+    private readonly SemaphoreSlim _gate = new(1, 1);
+    private QuorumController? _controller;
+
+    public EmbeddedCluster(BrokerOptions options, ILoggerFactory? loggerFactory = null, TimeProvider? time = null)
+    {
+        if (options.Nodes is < 1 or > MaxNodes)
+            throw new ArgumentException($"EmbeddedBroker:Nodes must be between 1 and {MaxNodes}, not {options.Nodes}");
+        _options = options;
+        _loggerFactory = loggerFactory ?? NullLoggerFactory.Instance;
+        _time = time ?? TimeProvider.System;
+    }
+
+    public int NodeCount => _options.Nodes;
+    public bool IsMultiNode => _options.Nodes > 1;
+    public string BootstrapServers => string.Join(",", _nodes.Values.Where(n => n.IsRunning).Select(n => n.BootstrapServers));
+    /// <summary>Every node's address, running or not (what a client is configured with).</summary>
+    public string AllBootstrapServers => string.Join(",", _ports.OrderBy(p => p.Key).Select(p => $"{Host}:{p.Value}"));
+    public string Host { get; private set; } = "127.0.0.1";
+    public string ClusterId => _controller?.ClusterId ?? _nodes.Values.FirstOrDefault()?.ClusterId ?? "";
+    public KafkaBroker Node(int id) => _nodes[id];
+    public IReadOnlyCollection<KafkaBroker> RunningNodes => _nodes.Values.Where(n => n.IsRunning).ToList();
+    public int ControllerId => _controller?.Image.ControllerId ?? (_nodes.Values.Any(n => n.IsRunning) ? _options.NodeId : -1);
+    public IReadOnlyList<ControllerEvent> Events => _controller?.Events ?? [];
+    internal QuorumController? Controller => _controller;
+
+    public async Task StartAsync(CancellationToken cancellation = default)
+    {
+        if (!IsMultiNode)
+        {
+            var single = new KafkaBroker(_options, _loggerFactory, _time);
+            await single.StartAsync(cancellation);
+            _nodes[_options.NodeId] = single;
+            _ports[_options.NodeId] = single.Port;
+            Host = single.Host;
+            return;
+        }
+        var config = ClusterConfig();
+        _controller = new QuorumController(Path.Combine(Path.GetFullPath(_options.DataDir), "controller"), new BrokerConfig(config),
+            _loggerFactory.CreateLogger("ControlCenter.Broker.Controller"), _time);
+        _controller.Start();
+        for (int id = 1; id <= _options.Nodes; id++) await StartNodeCoreAsync(id, cancellation);
+    }
+
+    /// <summary>The user's broker configs, with replication defaults that make a cluster replicate (min(3, nodes)) unless set.</summary>
+    private Dictionary<string, string> ClusterConfig()
+    {
+        var config = new Dictionary<string, string>(_options.Config, StringComparer.Ordinal);
+        string rf = Math.Min(3, _options.Nodes).ToString(System.Globalization.CultureInfo.InvariantCulture);
+        config.TryAdd(BrokerConfigKeys.DefaultReplicationFactor, rf);
+        config.TryAdd(BrokerConfigKeys.OffsetsTopicReplicationFactor, rf);
+        return config;
+    }
+
+    private async Task StartNodeCoreAsync(int id, CancellationToken cancellation)
+    {
+        var racks = (_options.Racks ?? "").Split(',', StringSplitOptions.TrimEntries);
+        var options = new BrokerOptions
+        {
+            Host = _options.Host,
+            Port = _ports.TryGetValue(id, out var bound) ? bound : _options.Port == 0 ? 0 : _options.Port + id - 1,
+            AdvertisedHost = _options.AdvertisedHost,
+            DataDir = Path.Combine(_options.DataDir, $"broker-{id}"),
+            NodeId = id,
+            Rack = id - 1 < racks.Length && racks[id - 1].Length > 0 ? racks[id - 1] : null,
+            MaxOpenFiles = _options.MaxOpenFiles,
+            Config = ClusterConfig(),
+        };
+        var node = new KafkaBroker(options, _controller!, _loggerFactory, _time);
+        await node.StartAsync(cancellation);
+        _nodes[id] = node;
+        _ports[id] = node.Port;
+        Host = node.Host;
+    }
+
+    private void CheckNode(int id)
+    {
+        if (!IsMultiNode) throw new InvalidOperationException("Fault controls need a cluster of several nodes (EmbeddedBroker:Nodes > 1)");
+        if (id < 1 || id > _options.Nodes) throw new ArgumentOutOfRangeException(nameof(id), $"There is no node {id}: nodes are 1..{_options.Nodes}");
+    }
+
+    /// <summary>Clean stop: leadership moves away first (controlled shutdown), logs are flushed and checkpointed.</summary>
+    public Task StopNodeAsync(int id) => Locked(id, () => _nodes[id].StopAsync());
+
+    /// <summary>Crash: no controlled shutdown, no checkpoints; the controller notices by missing heartbeats.</summary>
+    public Task KillNodeAsync(int id) => Locked(id, () => _nodes[id].KillAsync());
+
+    public Task StartNodeAsync(int id) => Locked(id, () => _nodes[id].IsRunning ? Task.CompletedTask : StartNodeCoreAsync(id, default));
+
+    /// <summary>The node keeps running and serving clients but can no longer reach the controller or its peers.</summary>
+    public Task IsolateNodeAsync(int id) => Locked(id, () => SetIsolated(id, true));
+
+    public Task HealNodeAsync(int id) => Locked(id, () => SetIsolated(id, false));
+
+    private Task SetIsolated(int id, bool isolated)
+    {
+        var node = _nodes[id];
+        if (!node.IsRunning || node.Replicas is null) throw new InvalidOperationException($"Node {id} is not running");
+        node.Replicas.Isolated = isolated;
+        _controller!.SetIsolated(id, isolated);
+        return Task.CompletedTask;
+    }
+
+    private async Task Locked(int id, Func<Task> action)
+    {
+        CheckNode(id);
+        await _gate.WaitAsync();
+        try { await action(); }
+        finally { _gate.Release(); }
+    }
+
+    public IReadOnlyList<EmbeddedNodeStatus> Status()
+    {
+        var image = _controller?.Image;
+        return _ports.OrderBy(p => p.Key).Select(p =>
+        {
+            var node = _nodes[p.Key];
+            var registration = image?.Brokers.GetValueOrDefault(p.Key);
+            string state = !node.IsRunning ? "stopped"
+                : node.Replicas?.Isolated == true ? "isolated"
+                : registration?.Fenced == true ? "fenced" : "running";
+            var partitions = image?.Topics.Values.SelectMany(t => t.Partitions).ToList() ?? [];
+            return new EmbeddedNodeStatus(p.Key, Host, p.Value, registration?.Rack, state, ControllerId == p.Key,
+                partitions.Count(r => r.Leader == p.Key), partitions.Count(r => r.Replicas.Contains(p.Key)), node.DataDir);
+        }).ToList();
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        if (Interlocked.Exchange(ref _disposed, 1) == 1) return;
+        foreach (var node in _nodes.Values) await node.StopAsync();
+        _controller?.Dispose();
+    }
+
+    private int _disposed;
+}

@@ -1,0 +1,151 @@
+using Confluent.Kafka;
+using Confluent.Kafka.Admin;
+using ControlCenter.Kafka.Cluster;
+using ControlCenter.Testing;
+using Xunit;
+
+namespace ControlCenter.Broker.Tests;
+
+/// <summary>A three-node embedded cluster through Confluent.Kafka: replication, ISR, acks=all and leader failover.</summary>
+public sealed class ClusterReplicationTests
+{
+    private static async Task CreateAsync(string bootstrap, string topic, int partitions, short rf, Dictionary<string, string>? configs = null)
+    {
+        using var admin = Clients.Admin(bootstrap);
+        await admin.CreateTopicsAsync([new TopicSpecification { Name = topic, NumPartitions = partitions, ReplicationFactor = rf, Configs = configs }]).OffPollThread();
+    }
+
+    private static TopicMetadata Describe(string bootstrap, string topic)
+    {
+        using var admin = Clients.Admin(bootstrap);
+        return admin.GetMetadata(topic, TimeSpan.FromSeconds(10)).Topics.Single();
+    }
+
+    private static async Task<int> ProduceAsync(string bootstrap, string topic, int count, string prefix, Acks acks = Acks.All)
+    {
+        using var producer = Clients.Producer(bootstrap, c => { c.Acks = acks; c.EnableIdempotence = acks == Acks.All; });
+        var tasks = Enumerable.Range(0, count).Select(i => producer.ProduceAsync(topic, new Message<byte[]?, byte[]?>
+        {
+            Key = System.Text.Encoding.UTF8.GetBytes($"k{i}"), Value = System.Text.Encoding.UTF8.GetBytes($"{prefix}-{i}"),
+        })).ToList();
+        var results = await Task.WhenAll(tasks);
+        return results.Count(r => r.Status == PersistenceStatus.Persisted);
+    }
+
+    [Fact]
+    public async Task ATopicWithReplicationFactorThreeIsCopiedToEveryNodeAndReadableAfterItsLeaderIsKilled()
+    {
+        await using var cluster = await TestCluster.StartAsync(3);
+        string bootstrap = cluster.BootstrapServers;
+        await CreateAsync(bootstrap, "replicated", 3, 3);
+
+        var meta = Describe(bootstrap, "replicated");
+        Assert.Equal(3, meta.Partitions.Count);
+        Assert.All(meta.Partitions, p => { Assert.Equal(3, p.Replicas.Length); Assert.Equal(3, p.InSyncReplicas.Length); });
+        Assert.Equal(3, meta.Partitions.Select(p => p.Leader).Distinct().Count()); // leaders spread over the nodes
+
+        Assert.Equal(300, await ProduceAsync(bootstrap, "replicated", 300, "before"));
+        // acks=all answered: every in-sync replica has the records, so every node's log ends where the leader's does.
+        for (int p = 0; p < 3; p++)
+        {
+            var ends = cluster.Cluster.RunningNodes.Select(n => n.LogEndOffset("replicated", p)).Distinct().ToList();
+            Assert.Single(ends);
+        }
+
+        int leader0 = meta.Partitions.Single(p => p.PartitionId == 0).Leader;
+        await cluster.Cluster.KillNodeAsync(leader0);
+        await Wait.UntilAsync(() => Describe(bootstrap, "replicated").Partitions.All(p => p.Leader != leader0 && p.Leader >= 0),
+            $"new leaders after node {leader0} was killed", TimeSpan.FromSeconds(30), TestContext.Current.CancellationToken);
+        Assert.Equal(300, await ProduceAsync(bootstrap, "replicated", 300, "after"));
+
+        var all = Clients.ReadAll(bootstrap, "replicated", 3);
+        var values = all.Select(r => System.Text.Encoding.UTF8.GetString(r.Message.Value!)).ToHashSet();
+        Assert.Equal(600, values.Count);
+        Assert.All(Enumerable.Range(0, 300), i => Assert.Contains($"before-{i}", values));
+
+        // The killed node comes back, catches up from the new leaders and rejoins every ISR.
+        await cluster.Cluster.StartNodeAsync(leader0);
+        await Wait.UntilAsync(() => Describe(bootstrap, "replicated").Partitions.All(p => p.InSyncReplicas.Length == 3),
+            $"node {leader0} back in every ISR", TimeSpan.FromSeconds(60), TestContext.Current.CancellationToken);
+        for (int p = 0; p < 3; p++)
+            Assert.Single(cluster.Cluster.RunningNodes.Select(n => n.LogEndOffset("replicated", p)).Distinct());
+    }
+
+    [Fact]
+    public async Task MinInSyncReplicasRefusesAcksAllWritesWhenTwoOfThreeNodesAreDownAndAppendsNothing()
+    {
+        await using var cluster = await TestCluster.StartAsync(3);
+        string bootstrap = cluster.BootstrapServers;
+        await CreateAsync(bootstrap, "guarded", 1, 3, new() { ["min.insync.replicas"] = "2" });
+        var reg = Describe(bootstrap, "guarded").Partitions.Single();
+        foreach (var follower in reg.Replicas.Where(r => r != reg.Leader)) await cluster.Cluster.StopNodeAsync(follower);
+        await Wait.UntilAsync(() => Describe(bootstrap, "guarded").Partitions.Single().InSyncReplicas.Length == 1, "the ISR down to the leader", cancellation: TestContext.Current.CancellationToken);
+        long before = cluster.Cluster.Node(reg.Leader).LogEndOffset("guarded", 0);
+
+        using var producer = Clients.Producer(bootstrap, c => { c.Acks = Acks.All; c.MessageTimeoutMs = 3000; c.EnableIdempotence = false; c.MessageSendMaxRetries = 0; });
+        var failure = await Assert.ThrowsAsync<ProduceException<byte[]?, byte[]?>>(() =>
+            producer.ProduceAsync("guarded", new Message<byte[]?, byte[]?> { Value = [1, 2, 3] }, TestContext.Current.CancellationToken));
+        Assert.Equal(ErrorCode.NotEnoughReplicas, failure.Error.Code);
+        Assert.Equal(before, cluster.Cluster.Node(reg.Leader).LogEndOffset("guarded", 0));
+
+        // acks=1 still works: only the leader has to have it.
+        using var one = Clients.Producer(bootstrap, c => { c.Acks = Acks.Leader; c.EnableIdempotence = false; });
+        Assert.Equal(PersistenceStatus.Persisted, (await one.ProduceAsync("guarded", new Message<byte[]?, byte[]?> { Value = [4] }, TestContext.Current.CancellationToken)).Status);
+    }
+
+    [Fact]
+    public async Task AcksOneLosesAcknowledgedRecordsWhenTheFollowersWereIsolatedAndTheLeaderDiesWhileAcksAllLosesNone()
+    {
+        await using var cluster = await TestCluster.StartAsync(3, new() { ["unclean.leader.election.enable"] = "true" });
+        string bootstrap = cluster.BootstrapServers;
+        await CreateAsync(bootstrap, "lab", 1, 3);
+        Assert.Equal(20, await ProduceAsync(bootstrap, "lab", 20, "committed"));
+        var reg = Describe(bootstrap, "lab").Partitions.Single();
+        var followers = reg.Replicas.Where(r => r != reg.Leader).ToList();
+
+        // The followers lose the leader; acks=1 is still answered by the leader alone.
+        foreach (var f in followers) await cluster.Cluster.IsolateNodeAsync(f);
+        Assert.Equal(30, await ProduceAsync(bootstrap, "lab", 30, "leader-only", Acks.Leader));
+        await cluster.Cluster.KillNodeAsync(reg.Leader);
+        foreach (var f in followers) await cluster.Cluster.HealNodeAsync(f);
+        await Wait.UntilAsync(() => Describe(bootstrap, "lab").Partitions.Single().Leader is var l && l >= 0 && l != reg.Leader,
+            "an unclean leader among the healed followers", TimeSpan.FromSeconds(30), TestContext.Current.CancellationToken);
+
+        // The old leader comes back as a follower and truncates what nobody else had.
+        await cluster.Cluster.StartNodeAsync(reg.Leader);
+        await Wait.UntilAsync(() => Describe(bootstrap, "lab").Partitions.Single().InSyncReplicas.Length == 3, "every replica in sync again",
+            TimeSpan.FromSeconds(60), TestContext.Current.CancellationToken);
+        var values = Clients.ReadAll(bootstrap, "lab", 1).Select(r => System.Text.Encoding.UTF8.GetString(r.Message.Value!)).ToList();
+        Assert.Equal(20, values.Count(v => v.StartsWith("committed-", StringComparison.Ordinal)));
+        Assert.Equal(0, values.Count(v => v.StartsWith("leader-only-", StringComparison.Ordinal))); // 30 acknowledged, 30 lost
+        Assert.Single(cluster.Cluster.RunningNodes.Select(n => n.LogEndOffset("lab", 0)).Distinct());
+    }
+
+    [Fact]
+    public async Task KillingTheLeaderDuringAcksAllProduceLosesNoAcknowledgedRecord()
+    {
+        await using var cluster = await TestCluster.StartAsync(3);
+        string bootstrap = cluster.BootstrapServers;
+        await CreateAsync(bootstrap, "durable", 1, 3, new() { ["min.insync.replicas"] = "2" });
+        var acknowledged = new List<string>();
+        for (int cycle = 0; cycle < 4; cycle++)
+        {
+            int leader = Describe(bootstrap, "durable").Partitions.Single().Leader;
+            using var producer = Clients.Producer(bootstrap, c => { c.Acks = Acks.All; c.EnableIdempotence = true; c.MessageTimeoutMs = 30000; });
+            var sends = Enumerable.Range(0, 200).Select(i => (Value: $"c{cycle}-{i}", Task: producer.ProduceAsync("durable",
+                new Message<byte[]?, byte[]?> { Value = System.Text.Encoding.UTF8.GetBytes($"c{cycle}-{i}") }, TestContext.Current.CancellationToken))).ToList();
+            await cluster.Cluster.KillNodeAsync(leader);
+            foreach (var (value, task) in sends)
+            {
+                try { if ((await task).Status == PersistenceStatus.Persisted) acknowledged.Add(value); }
+                catch (ProduceException<byte[]?, byte[]?>) { } // not acknowledged: allowed to be lost
+            }
+            await cluster.Cluster.StartNodeAsync(leader);
+            await Wait.UntilAsync(() => Describe(bootstrap, "durable").Partitions.Single().InSyncReplicas.Length == 3, "all replicas in sync",
+                TimeSpan.FromSeconds(60), TestContext.Current.CancellationToken);
+        }
+        var stored = Clients.ReadAll(bootstrap, "durable", 1).Select(r => System.Text.Encoding.UTF8.GetString(r.Message.Value!)).ToHashSet();
+        Assert.NotEmpty(acknowledged);
+        Assert.All(acknowledged, v => Assert.Contains(v, stored));
+    }
+}

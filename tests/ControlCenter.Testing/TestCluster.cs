@@ -1,0 +1,41 @@
+using ControlCenter.Broker;
+using ControlCenter.Broker.Cluster;
+using Microsoft.Extensions.Logging;
+
+namespace ControlCenter.Testing;
+
+/// <summary>A real embedded cluster of several nodes on free loopback ports, in its own temporary data dir.</summary>
+public sealed class TestCluster : IAsyncDisposable
+{
+    private static readonly ILoggerFactory Logging = LoggerFactory.Create(b => b.AddSimpleConsole().SetMinimumLevel(LogLevel.Warning));
+
+    private TestCluster(EmbeddedCluster cluster, string dataDir)
+    {
+        Cluster = cluster;
+        DataDir = dataDir;
+    }
+
+    public EmbeddedCluster Cluster { get; }
+    public string DataDir { get; }
+    /// <summary>Every node's address, running or not: what a client of the cluster is configured with.</summary>
+    public string BootstrapServers => Cluster.AllBootstrapServers;
+
+    public static async Task<TestCluster> StartAsync(int nodes = 3, Dictionary<string, string>? config = null, ILoggerFactory? logging = null, string? racks = null)
+    {
+        string dir = TempDir.Create("cluster");
+        var options = new BrokerOptions
+        {
+            Host = "127.0.0.1", Port = 0, DataDir = dir, Nodes = nodes, Racks = racks,
+            Config = new Dictionary<string, string>(config ?? [], StringComparer.Ordinal),
+        };
+        var cluster = new EmbeddedCluster(options, logging ?? Logging);
+        await cluster.StartAsync();
+        return new TestCluster(cluster, dir);
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        await Cluster.DisposeAsync();
+        TempDir.Delete(DataDir);
+    }
+}
