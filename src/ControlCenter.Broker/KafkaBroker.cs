@@ -69,6 +69,16 @@ public sealed class KafkaBroker : IAsyncDisposable
         _groups = new GroupCoordinator(context, _loggerFactory.CreateLogger("ControlCenter.Broker.Groups"));
         context.Groups = _groups;
         _groups.Load();
+        if (_replicas is not null)
+        {
+            var groups = _groups;
+            _replicas.LeadershipChanged = (log, leader) =>
+            {
+                if (log.Topic != ControlCenter.LogFormat.TopicNames.ConsumerOffsets) return;
+                if (leader) groups.OnBecomeLeader(log.Partition, log);
+                else groups.OnResign(log.Partition);
+            };
+        }
 
         _server = new SocketServer(context, new ApiRegistry(Protocol.Apis.ApiCatalog.Create()), _loggerFactory.CreateLogger("ControlCenter.Broker.Network"));
         _server.Start(_options.Host, _options.Port);

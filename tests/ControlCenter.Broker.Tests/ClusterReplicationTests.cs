@@ -148,4 +148,45 @@ public sealed class ClusterReplicationTests
         Assert.NotEmpty(acknowledged);
         Assert.All(acknowledged, v => Assert.Contains(v, stored));
     }
+
+    [Fact]
+    public async Task AConsumerGroupKeepsItsCommittedOffsetsWhenItsCoordinatorIsKilled()
+    {
+        await using var cluster = await TestCluster.StartAsync(3);
+        string bootstrap = cluster.BootstrapServers;
+        await CreateAsync(bootstrap, "orders", 1, 3);
+        Assert.Equal(100, await ProduceAsync(bootstrap, "orders", 100, "o"));
+
+        using (var consumer = Clients.Consumer(bootstrap, "billing"))
+        {
+            consumer.Subscribe("orders");
+            ConsumeResult<byte[]?, byte[]?>? last = null;
+            while (last is null || last.Offset < 49) last = consumer.Consume(TestContext.Current.CancellationToken);
+            consumer.Commit([new TopicPartitionOffset("orders", 0, 50)]);
+            consumer.Close();
+        }
+        using var admin = Clients.Admin(bootstrap);
+        var description = (await admin.DescribeConsumerGroupsAsync(["billing"]).OffPollThread()).ConsumerGroupDescriptions.Single();
+        int coordinator = description.Coordinator.Id;
+        await cluster.Cluster.KillNodeAsync(coordinator);
+
+        // Another node leads the group's offsets partition now and serves the commit it had replicated.
+        await Wait.UntilAsync(async () =>
+        {
+            try
+            {
+                var offsets = await admin.ListConsumerGroupOffsetsAsync([new ConsumerGroupTopicPartitions("billing", [new TopicPartition("orders", 0)])]).OffPollThread();
+                return offsets.Single().Partitions.Single().Offset.Value == 50;
+            }
+            catch (KafkaException) { return false; }
+        }, "the committed offset served by the new coordinator", TimeSpan.FromSeconds(30), TestContext.Current.CancellationToken);
+        Assert.NotEqual(coordinator, (await admin.DescribeConsumerGroupsAsync(["billing"]).OffPollThread()).ConsumerGroupDescriptions.Single().Coordinator.Id);
+
+        using var resumed = Clients.Consumer(bootstrap, "billing");
+        resumed.Subscribe("orders");
+        var first = resumed.Consume(TimeSpan.FromSeconds(30));
+        Assert.NotNull(first);
+        Assert.Equal(50, first.Offset.Value);
+        resumed.Close();
+    }
 }

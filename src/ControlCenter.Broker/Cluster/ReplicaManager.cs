@@ -41,6 +41,9 @@ internal sealed class ReplicaManager : IMetadataListener, IAsyncDisposable
     private long NowMs => _logs.NowMs;
     private long LagTimeMaxMs => _logs.BrokerConfig.GetLong(BrokerConfigKeys.ReplicaLagTimeMaxMs);
 
+    /// <summary>Told when this node starts or stops leading a partition (the group coordinator follows __consumer_offsets' leaders).</summary>
+    public Action<UnifiedLog, bool>? LeadershipChanged { get; set; }
+
     /// <summary>Cut off from the quorum and the peers: no heartbeats, no replication, peers' fetches refused.</summary>
     public bool Isolated { get; set; }
 
@@ -69,7 +72,8 @@ internal sealed class ReplicaManager : IMetadataListener, IAsyncDisposable
                     if (reg.Leader == NodeId) BecomeLeader(key, log, reg);
                     else BecomeFollower(key, log, reg, image);
                 }
-            foreach (var key in _leading.Keys.Where(k => !local.Contains(k)).ToList()) _leading.TryRemove(key, out _);
+            foreach (var key in _leading.Keys.Where(k => !local.Contains(k)).ToList())
+                if (_leading.TryRemove(key, out _) && _logs.GetLog(key.Topic, key.Partition) is { } gone) LeadershipChanged?.Invoke(gone, false);
             Fetchers.RemoveAllExcept(local);
             Volatile.Write(ref _image, image);
         }
@@ -90,12 +94,13 @@ internal sealed class ReplicaManager : IMetadataListener, IAsyncDisposable
         }
         log.BecomeLeader(reg.LeaderEpoch);
         _leading[key] = new PartitionLeaderState(key.Topic, key.Partition, reg, NowMs);
+        LeadershipChanged?.Invoke(log, true);
         _logger.LogInformation("Node {Node} leads {Topic}-{Partition} at epoch {Epoch}", NodeId, key.Topic, key.Partition, reg.LeaderEpoch);
     }
 
     private void BecomeFollower((string Topic, int Partition) key, UnifiedLog log, PartitionRegistration reg, ClusterImage image)
     {
-        _leading.TryRemove(key, out _);
+        if (_leading.TryRemove(key, out _)) LeadershipChanged?.Invoke(log, false);
         if (log.IsReplicated && !log.IsLeader && log.LeaderEpoch == reg.LeaderEpoch && Fetchers.Has(key, reg.Leader)) return;
         log.BecomeFollower(reg.LeaderEpoch);
         if (reg.Leader >= 0 && image.Brokers.TryGetValue(reg.Leader, out var leader)) Fetchers.Add(key, leader, reg.LeaderEpoch);

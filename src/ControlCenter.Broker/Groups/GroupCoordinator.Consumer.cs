@@ -35,6 +35,8 @@ internal sealed partial class GroupCoordinator
     {
         if (Validate(request) is { } invalid) return invalid;
         EnsureOffsetsTopic();
+        if (CoordinatorError(request.GroupId) is var notHere and not ErrorCode.None)
+            return ConsumerHeartbeatResult.Failed(notHere, $"Node {_broker.NodeId} is not the coordinator of group {request.GroupId}");
         var group = request.MemberEpoch == 0
             ? _groups.GetOrAdd(request.GroupId, id => new ClassicGroup(id, NowMs))
             : _groups.GetValueOrDefault(request.GroupId);
@@ -208,6 +210,7 @@ internal sealed partial class GroupCoordinator
     public ErrorCode ValidateOffsetFetch(string groupId, string? memberId, int memberEpoch)
     {
         if (string.IsNullOrEmpty(groupId)) return ErrorCode.InvalidGroupId;
+        if (CoordinatorError(groupId) is var notHere and not ErrorCode.None) return notHere;
         if (string.IsNullOrEmpty(memberId) || memberEpoch < 0) return ErrorCode.None;
         var group = _groups.GetValueOrDefault(groupId);
         if (group is null) return ErrorCode.UnknownMemberId;

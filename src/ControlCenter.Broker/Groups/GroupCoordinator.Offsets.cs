@@ -47,8 +47,30 @@ internal sealed partial class GroupCoordinator
             : throw new KafkaErrorException(ErrorCode.NotCoordinator, $"This node does not lead the offsets partition of group {groupId}");
     }
 
-    private void Append(string groupId, RecordBatchBuilder builder) =>
-        OffsetsLog(groupId).AppendAsCoordinator(builder.Build(), NowMs);
+    private void Append(string groupId, RecordBatchBuilder builder)
+    {
+        var log = OffsetsLog(groupId);
+        log.AppendAsCoordinator(builder.Build(), NowMs);
+        _broker.Replicas?.OnLeaderAppend(log.Topic, log.Partition);
+    }
+
+    /// <summary>
+    /// In a cluster an offset commit is answered once every in-sync replica of the group's
+    /// offsets partition has it, so a coordinator failover never loses an acknowledged commit.
+    /// </summary>
+    public async Task<ErrorCode> WaitForReplicationAsync(string groupId, CancellationToken cancellation)
+    {
+        if (_broker.Replicas is not { } replicas) return ErrorCode.None;
+        int p = OffsetsPartitionOf(groupId);
+        if (p < 0 || _broker.Logs.GetLog(TopicNames.ConsumerOffsets, p) is not { } log) return ErrorCode.None;
+        var (error, _) = await replicas.WaitForCommitAsync(TopicNames.ConsumerOffsets, p, log, log.LogEndOffset, 5000, cancellation);
+        return error switch
+        {
+            ErrorCode.None or ErrorCode.NotEnoughReplicasAfterAppend => ErrorCode.None,
+            ErrorCode.NotLeaderOrFollower => ErrorCode.NotCoordinator,
+            _ => error,
+        };
+    }
 
     /// <summary>
     /// Rebuilds groups and offsets by replaying __consumer_offsets. Groups come back Empty with
@@ -58,24 +80,30 @@ internal sealed partial class GroupCoordinator
     {
         var topic = _broker.Logs.GetTopic(TopicNames.ConsumerOffsets);
         int offsets = 0;
-        if (topic is not null)
-        {
-            foreach (var log in topic.LocalLogs)
-                foreach (var segment in log.Segments)
-                {
-                    using var cursor = segment.OpenCursor(0, segment.Size, loadBodies: true);
-                    while (cursor.MoveNext())
-                    {
-                        if (cursor.Header.IsControl || cursor.Header.LastOffset < log.LogStartOffset) continue;
-                        foreach (var record in RecordCodec.ReadRecords(cursor.CurrentBatch))
-                            if (record.Key is { } key && Replay(key, record.Value)) offsets++;
-                    }
-                }
-        }
+        // A cluster node loads the groups of a partition when it becomes its leader (GroupCoordinator.Cluster.cs).
+        if (topic is not null && _broker.Replicas is null)
+            foreach (var log in topic.LocalLogs) offsets += ReplayLog(log);
         foreach (var empty in _groups.Values.Where(g => g.Offsets.Count == 0 && g.ProtocolType is null && g.GenerationId == 0).ToList())
             _groups.TryRemove(empty.GroupId, out _);
         _logger.LogInformation("Loaded {Groups} consumer groups and {Offsets} committed offsets", _groups.Count, offsets);
         Start();
+    }
+
+    /// <summary>Replays one __consumer_offsets partition into the groups; returns the offsets it holds.</summary>
+    private int ReplayLog(UnifiedLog log)
+    {
+        int offsets = 0;
+        foreach (var segment in log.Segments)
+        {
+            using var cursor = segment.OpenCursor(0, segment.Size, loadBodies: true);
+            while (cursor.MoveNext())
+            {
+                if (cursor.Header.IsControl || cursor.Header.LastOffset < log.LogStartOffset) continue;
+                foreach (var record in RecordCodec.ReadRecords(cursor.CurrentBatch))
+                    if (record.Key is { } key && Replay(key, record.Value)) offsets++;
+            }
+        }
+        return offsets;
     }
 
     private bool Replay(ReadOnlyMemory<byte> key, ReadOnlyMemory<byte>? value)
@@ -131,6 +159,7 @@ internal sealed partial class GroupCoordinator
         ErrorCode Everyone(ErrorCode e) => e;
         if (string.IsNullOrEmpty(groupId)) return entries.Select(e => (e.Topic, e.Partition, Everyone(ErrorCode.InvalidGroupId))).ToList();
         EnsureOffsetsTopic();
+        if (CoordinatorError(groupId) is var notHere and not ErrorCode.None) return entries.Select(e => (e.Topic, e.Partition, notHere)).ToList();
         var group = _groups.GetValueOrDefault(groupId);
         if (group is null)
         {
@@ -200,6 +229,7 @@ internal sealed partial class GroupCoordinator
     /// <summary>OffsetDelete: refused per partition while members of the group still subscribe to the topic.</summary>
     public (ErrorCode GroupError, List<(string Topic, int Partition, ErrorCode Error)> Results) DeleteOffsets(string groupId, List<(string Topic, List<int> Partitions)> topics)
     {
+        if (CoordinatorError(groupId) is var notHere and not ErrorCode.None) return (notHere, []);
         var group = _groups.GetValueOrDefault(groupId);
         if (group is null || group.State == GroupState.Dead) return (ErrorCode.GroupIdNotFound, []);
         lock (group)

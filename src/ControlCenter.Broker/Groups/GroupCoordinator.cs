@@ -33,6 +33,7 @@ internal sealed partial class GroupCoordinator : IDisposable
     private int InitialDelayMs => Config.GetInt(BrokerConfigKeys.GroupInitialRebalanceDelayMs);
     private long NowMs => _broker.NowMs;
 
+    /// <summary>The groups this node coordinates (every group on a single broker).</summary>
     public IReadOnlyCollection<ClassicGroup> Groups => _groups.Values.Where(g => g.State != GroupState.Dead).ToList();
 
     private void Tick()
@@ -57,6 +58,7 @@ internal sealed partial class GroupCoordinator : IDisposable
             || request.SessionTimeoutMs > Config.GetInt(BrokerConfigKeys.GroupMaxSessionTimeoutMs))
             return JoinResult.Failed(ErrorCode.InvalidSessionTimeout, request.MemberId);
         EnsureOffsetsTopic();
+        if (CoordinatorError(request.GroupId) is var notHere and not ErrorCode.None) return JoinResult.Failed(notHere, request.MemberId);
 
         var group = request.MemberId.Length == 0
             ? _groups.GetOrAdd(request.GroupId, id => new ClassicGroup(id, NowMs))
@@ -155,6 +157,7 @@ internal sealed partial class GroupCoordinator : IDisposable
     public async Task<SyncResult> SyncGroupAsync(string groupId, int generation, string memberId, string? instanceId,
         Dictionary<string, byte[]> assignments, CancellationToken cancellation)
     {
+        if (CoordinatorError(groupId) is var notHere and not ErrorCode.None) return SyncResult.Failed(notHere);
         var group = _groups.GetValueOrDefault(groupId);
         if (group is null) return SyncResult.Failed(ErrorCode.UnknownMemberId);
         Task<SyncResult> pending;
@@ -182,6 +185,7 @@ internal sealed partial class GroupCoordinator : IDisposable
 
     public ErrorCode Heartbeat(string groupId, int generation, string memberId, string? instanceId)
     {
+        if (CoordinatorError(groupId) is var notHere and not ErrorCode.None) return notHere;
         var group = _groups.GetValueOrDefault(groupId);
         if (group is null) return ErrorCode.UnknownMemberId;
         lock (group)
@@ -203,7 +207,8 @@ internal sealed partial class GroupCoordinator : IDisposable
     /// <summary>LeaveGroup for one member (v0–2) or a batch (v3+, by member id or static instance id).</summary>
     public List<(string MemberId, string? InstanceId, ErrorCode Error)> LeaveGroup(string groupId, List<(string MemberId, string? InstanceId)> leaving, out ErrorCode topLevel)
     {
-        topLevel = ErrorCode.None;
+        topLevel = CoordinatorError(groupId);
+        if (topLevel != ErrorCode.None) return [];
         var results = new List<(string, string?, ErrorCode)>();
         var group = _groups.GetValueOrDefault(groupId);
         if (group is null) { topLevel = ErrorCode.UnknownMemberId; return leaving.Select(l => (l.MemberId, l.InstanceId, ErrorCode.UnknownMemberId)).ToList(); }
@@ -239,6 +244,7 @@ internal sealed partial class GroupCoordinator : IDisposable
 
     public ErrorCode DeleteGroup(string groupId)
     {
+        if (CoordinatorError(groupId) is var notHere and not ErrorCode.None) return notHere;
         var group = _groups.GetValueOrDefault(groupId);
         if (group is null || group.State == GroupState.Dead) return ErrorCode.GroupIdNotFound;
         lock (group)

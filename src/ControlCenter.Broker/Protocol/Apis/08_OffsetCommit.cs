@@ -36,17 +36,20 @@ internal sealed class OffsetCommitApi : DefinedApi
             String("Name"),
             Array("Partitions", "0+", Int32("PartitionIndex"), Int16("ErrorCode"))));
 
-    protected override ValueTask<StructValue> HandleAsync(RequestContext context, StructValue request)
+    protected override async ValueTask<StructValue> HandleAsync(RequestContext context, StructValue request)
     {
         var entries = (request.Structs("Topics") ?? []).SelectMany(t => (t.Structs("Partitions") ?? []).Select(p => new OffsetCommitEntry(
             t.String("Name") ?? "", p.Int32("PartitionIndex"), p.Int64("CommittedOffset"), p.Int32("CommittedLeaderEpoch"), p.String("CommittedMetadata")))).ToList();
         var results = context.Broker.Groups.CommitOffsets(request.String("GroupId") ?? "", request.Int32("GenerationIdOrMemberEpoch"),
             request.String("MemberId") ?? "", request.String("GroupInstanceId"), entries);
+        if (results.Any(r => r.Error == ErrorCode.None)
+            && await context.Broker.Groups.WaitForReplicationAsync(request.String("GroupId") ?? "", context.Cancellation) is var replication and not ErrorCode.None)
+            results = results.Select(r => r.Error == ErrorCode.None ? (r.Topic, r.Partition, replication) : r).ToList();
         var topics = results.GroupBy(r => r.Topic).Select(t => new StructValue
         {
             ["Name"] = t.Key,
             ["Partitions"] = StructValue.List(t.Select(r => new StructValue { ["PartitionIndex"] = r.Partition, ["ErrorCode"] = (short)r.Error })),
         });
-        return ValueTask.FromResult(new StructValue { ["Topics"] = StructValue.List(topics) });
+        return new StructValue { ["Topics"] = StructValue.List(topics) };
     }
 }

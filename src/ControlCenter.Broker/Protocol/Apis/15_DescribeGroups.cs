@@ -53,6 +53,8 @@ internal sealed class DescribeGroupsApi : DefinedApi
 
     private static StructValue Describe(RequestContext context, string groupId)
     {
+        if (context.Broker.Groups.CoordinatorError(groupId) is var notHere and not ErrorCode.None)
+            return new StructValue { ["ErrorCode"] = (short)notHere, ["GroupId"] = groupId, ["GroupState"] = "" };
         var group = context.Broker.Groups.Find(groupId);
         if (group is null)
             return context.Version >= 6

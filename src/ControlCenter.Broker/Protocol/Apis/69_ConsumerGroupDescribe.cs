@@ -60,6 +60,8 @@ internal sealed class ConsumerGroupDescribeApi : DefinedApi
     {
         var answer = new StructValue { ["GroupId"] = groupId };
         if (string.IsNullOrEmpty(groupId)) return Failed(answer, ErrorCode.InvalidGroupId, "The group id can't be empty.");
+        if (context.Broker.Groups.CoordinatorError(groupId) is var notHere and not ErrorCode.None)
+            return Failed(answer, notHere, $"Node {context.Broker.NodeId} is not the coordinator of group {groupId}.");
         var group = context.Broker.Groups.Find(groupId);
         if (group is null) return Failed(answer, ErrorCode.GroupIdNotFound, $"Group {groupId} not found.");
         lock (group)
