@@ -148,12 +148,18 @@ public sealed class EmbeddedCluster : IAsyncDisposable
         }).ToList();
     }
 
-    public async ValueTask DisposeAsync()
+    /// <summary>Stops every node cleanly; concurrent and repeated calls all wait for the same single stop.</summary>
+    public ValueTask DisposeAsync()
     {
-        if (Interlocked.Exchange(ref _disposed, 1) == 1) return;
-        foreach (var node in _nodes.Values) await node.StopAsync();
-        _controller?.Dispose();
+        lock (_nodes) _stopping ??= StopAllAsync();
+        return new ValueTask(_stopping);
     }
 
-    private int _disposed;
+    private Task? _stopping;
+
+    private async Task StopAllAsync()
+    {
+        foreach (var node in _nodes.Values.ToList()) await node.StopAsync();
+        _controller?.Dispose();
+    }
 }
