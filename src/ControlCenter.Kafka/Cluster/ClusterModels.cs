@@ -1,6 +1,18 @@
 namespace ControlCenter.Kafka.Cluster;
 
-public sealed record BrokerInfo(int Id, string Host, int Port, string? Rack, bool IsController);
+/// <summary>
+/// A broker as the monitor sees it. <see cref="IsOnline"/> is false for a broker the metadata no
+/// longer lists (Kafka lists live brokers only) but that partitions still name as a replica.
+/// <see cref="Leaders"/> and <see cref="Replicas"/> count the partitions it leads and holds;
+/// <see cref="OutOfSync"/> those where it is a replica outside the ISR.
+/// </summary>
+public sealed record BrokerInfo(int Id, string Host, int Port, string? Rack, bool IsController)
+{
+    public bool IsOnline { get; init; } = true;
+    public int Leaders { get; init; }
+    public int Replicas { get; init; }
+    public int OutOfSync { get; init; }
+}
 
 public sealed record TopicSummary(string Name, int Partitions, int ReplicationFactor, bool IsInternal, int UnderReplicatedPartitions, int OfflinePartitions);
 
@@ -15,6 +27,8 @@ public sealed record ClusterOverview(
     public int TopicCount => Topics.Count(t => !t.IsInternal);
     public int InternalTopicCount => Topics.Count(t => t.IsInternal);
     public int PartitionCount => Topics.Sum(t => t.Partitions);
+    public int UnderReplicatedPartitions => Topics.Sum(t => t.UnderReplicatedPartitions);
+    public int OfflinePartitions => Topics.Sum(t => t.OfflinePartitions);
     public IEnumerable<string> InternalTopics => Topics.Where(t => t.IsInternal).Select(t => t.Name);
 }
 

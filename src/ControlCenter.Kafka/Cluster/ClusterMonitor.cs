@@ -26,6 +26,8 @@ public sealed partial class ClusterMonitor(
 
     public ClusterStatus Status => _status;
     public ClusterSnapshot? Snapshot { get; private set; }
+    private readonly ClusterChangeLog _changes = new();
+    public IReadOnlyList<ClusterChange> Changes => _changes.Changes;
     public ClusterOverview? Overview => Snapshot?.Overview;
     public IReadOnlyDictionary<string, Groups.GroupLag> GroupLags { get; private set; } = new Dictionary<string, Groups.GroupLag>();
     public DateTimeOffset? GroupsReadAt => groupLags.ReadAt;
@@ -88,6 +90,7 @@ public sealed partial class ClusterMonitor(
             var overview = snapshot.Overview;
             bool wasDown = _status.State != ConnectionState.Connected;
             Snapshot = snapshot;
+            _changes.Observe(snapshot);
             var now = time.GetUtcNow();
             _status = new ClusterStatus(ConnectionState.Connected, connection.BootstrapServers, null, now, wasDown ? now : _status.ConnectedSince);
             if (wasDown) logger.LogInformation("Cluster at {Bootstrap} is reachable (cluster id {ClusterId})", connection.BootstrapServers, overview.ClusterId);

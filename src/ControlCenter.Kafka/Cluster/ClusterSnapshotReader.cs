@@ -74,15 +74,34 @@ public sealed class ClusterSnapshotReader(ClusterAdmin admin, ClusterConnection 
             snapshots[t.Topic] = new TopicSnapshot(t.Topic, internalTopics.Contains(t.Topic), parts);
         }
 
-        var brokers = metadataNow.Brokers
-            .Select(b => new BrokerInfo(b.BrokerId, b.Host, b.Port, cluster.Nodes.FirstOrDefault(n => n.Id == b.BrokerId)?.Rack, b.BrokerId == controller))
-            .OrderBy(b => b.Id).ToList();
+        var brokers = Brokers(metadataNow, cluster, controller, snapshots.Values);
         var summaries = snapshots.Values.OrderBy(t => t.Name, StringComparer.Ordinal)
             .Select(t => new TopicSummary(t.Name, t.Partitions.Count, t.ReplicationFactor, t.IsInternal, t.UnderReplicatedPartitions, t.OfflinePartitions))
             .ToList();
         var now = time.GetUtcNow();
         var overview = new ClusterOverview(cluster.ClusterId, controller, brokers, summaries, now);
         return new ClusterSnapshot(overview, snapshots, sizesAvailable, now);
+    }
+
+    /// <summary>
+    /// Live brokers from the metadata, with what each leads and holds, plus brokers that
+    /// partitions still name as replicas but the metadata no longer lists: those are down.
+    /// </summary>
+    private static List<BrokerInfo> Brokers(Metadata metadata, DescribeClusterResult cluster, int controller, IEnumerable<TopicSnapshot> topics)
+    {
+        var partitions = topics.SelectMany(t => t.Partitions).ToList();
+        var ids = metadata.Brokers.Select(b => b.BrokerId).Concat(partitions.SelectMany(p => p.Replicas)).Distinct();
+        return ids.Select(id =>
+        {
+            var live = metadata.Brokers.FirstOrDefault(b => b.BrokerId == id);
+            return new BrokerInfo(id, live?.Host ?? "", live?.Port ?? 0, cluster.Nodes.FirstOrDefault(n => n.Id == id)?.Rack, id == controller)
+            {
+                IsOnline = live is not null,
+                Leaders = partitions.Count(p => p.Leader == id),
+                Replicas = partitions.Count(p => p.Replicas.Contains(id)),
+                OutOfSync = partitions.Count(p => p.Replicas.Contains(id) && !p.Isr.Contains(id)),
+            };
+        }).OrderBy(b => b.Id).ToList();
     }
 
     /// <summary>Sizes of every partition (full) or of those whose high watermark moved; returns the sizes read.</summary>

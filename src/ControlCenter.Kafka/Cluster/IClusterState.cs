@@ -21,6 +21,9 @@ public interface IClusterState
     /// <summary>When the groups themselves were last read (they are read on a slower tick).</summary>
     DateTimeOffset? GroupsReadAt { get; }
 
+    /// <summary>Controller moves, brokers going and coming, leader changes: newest first.</summary>
+    IReadOnlyList<ClusterChange> Changes => [];
+
     /// <summary>Raised after every monitor tick that changed the status or the overview.</summary>
     event Action? Changed;
 

@@ -44,7 +44,7 @@ public static class LogDirScanner
         try
         {
             long size = new DirectoryInfo(dir).EnumerateFiles("*" + LogFileNames.LogSuffix).Sum(f => f.Length);
-            sizes[tp] = sizes.GetValueOrDefault(tp) + size;
+            sizes[tp] = Math.Max(sizes.GetValueOrDefault(tp), size); // one replica's size: each log dir holds its own copy of the partition
         }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException) { }
     }

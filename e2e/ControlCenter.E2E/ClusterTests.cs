@@ -1,0 +1,59 @@
+using Confluent.Kafka.Admin;
+using ControlCenter.Kafka.Cluster;
+using Microsoft.Playwright;
+using static Microsoft.Playwright.Assertions;
+using Browser = ControlCenter.Testing.Browser;
+
+namespace ControlCenter.E2E;
+
+/// <summary>The app over a three-node embedded cluster.</summary>
+public sealed class ClusterAppFixture : IAsyncLifetime
+{
+    public AppProcess App { get; private set; } = null!;
+    public Browser Browser { get; private set; } = null!;
+
+    public async ValueTask InitializeAsync()
+    {
+        App = await AppProcess.StartAsync(("EmbeddedBroker__Nodes", "3"));
+        Browser = await Browser.LaunchAsync();
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        if (Browser is not null) await Browser.DisposeAsync();
+        if (App is not null) await App.DisposeAsync();
+    }
+}
+
+/// <summary>Fault controls of the embedded cluster in real Chromium: what a stopped broker does to the dashboard.</summary>
+public class ClusterTests(ClusterAppFixture fixture) : IClassFixture<ClusterAppFixture>
+{
+    [Fact]
+    public async Task StoppingABrokerFromTheBrokersPageRaisesTheUnderReplicatedBannerAndStartingItClearsIt()
+    {
+        string bootstrap = await fixture.App.BootstrapServersAsync();
+        using (var admin = Clients.Admin(bootstrap))
+            await admin.CreateTopicsAsync([new TopicSpecification { Name = "e2e-replicated", NumPartitions = 3, ReplicationFactor = 3 }]).OffPollThread();
+
+        var page = await fixture.Browser.OpenAsync(fixture.App.BaseUrl + "/brokers");
+        var nodes = page.GetByTestId("node-table");
+        await Expect(nodes.GetByTestId("node-state")).ToHaveCountAsync(3);
+        await Expect(page.GetByTestId("broker-table").GetByTestId("broker-state").Filter(new() { HasText = "online" })).ToHaveCountAsync(3);
+        await Expect(page.GetByTestId("under-replicated-banner")).ToHaveCountAsync(0);
+
+        await page.GetByTestId("node-2").GetByTestId("node-stop").ClickAsync();
+        await page.Locator(".mud-dialog").GetByRole(AriaRole.Button, new() { Name = "Stop node 2" }).ClickAsync();
+        await Expect(page.GetByTestId("node-2").GetByTestId("node-state")).ToHaveTextAsync("stopped");
+        await Expect(page.GetByTestId("under-replicated-banner")).ToContainTextAsync("Broker(s) 2 are down");
+        await Expect(page.GetByTestId("broker-table").GetByTestId("broker-state").Filter(new() { HasText = "offline" })).ToHaveCountAsync(1);
+
+        await page.GetByTestId("node-2").GetByTestId("node-start").ClickAsync();
+        await Expect(page.GetByTestId("node-2").GetByTestId("node-state")).ToHaveTextAsync("running");
+        await Expect(page.GetByTestId("under-replicated-banner")).ToHaveCountAsync(0, new() { Timeout = 60_000 });
+
+        await page.GetByTestId("nav-overview").ClickAsync();
+        var changes = page.GetByTestId("cluster-changes");
+        await Expect(changes).ToContainTextAsync("Broker 2 went offline");
+        await Expect(changes).ToContainTextAsync("Broker 2 is online");
+    }
+}
