@@ -189,4 +189,31 @@ public sealed class ClusterReplicationTests
         Assert.Equal(50, first.Offset.Value);
         resumed.Close();
     }
+
+    [Fact]
+    public async Task APreferredElectionGivesLeadershipBackToTheFirstReplicaOnceItIsInSync()
+    {
+        await using var cluster = await TestCluster.StartAsync(3);
+        string bootstrap = cluster.BootstrapServers;
+        await CreateAsync(bootstrap, "preferred", 1, 3);
+        var reg = Describe(bootstrap, "preferred").Partitions.Single();
+        int preferred = reg.Replicas[0];
+        Assert.Equal(preferred, reg.Leader);
+
+        await cluster.Cluster.StopNodeAsync(preferred);
+        Assert.NotEqual(preferred, Describe(bootstrap, "preferred").Partitions.Single().Leader); // a clean stop hands leadership over first
+        await cluster.Cluster.StartNodeAsync(preferred);
+        await Wait.UntilAsync(() => Describe(bootstrap, "preferred").Partitions.Single().InSyncReplicas.Length == 3, "the preferred replica back in sync",
+            TimeSpan.FromSeconds(60), TestContext.Current.CancellationToken);
+        Assert.NotEqual(preferred, Describe(bootstrap, "preferred").Partitions.Single().Leader);
+
+        using var admin = Clients.Admin(bootstrap);
+        var result = await admin.ElectLeadersAsync(ElectionType.Preferred, [new TopicPartition("preferred", 0)]).OffPollThread();
+        Assert.False(result.TopicPartitions.Single().Error.IsError);
+        Assert.Equal(preferred, Describe(bootstrap, "preferred").Partitions.Single().Leader);
+        // Asked again, there is nothing to do.
+        var again = await Assert.ThrowsAsync<ElectLeadersException>(() => admin.ElectLeadersAsync(ElectionType.Preferred, [new TopicPartition("preferred", 0)]));
+        Assert.Equal(ErrorCode.ElectionNotNeeded, again.Results.TopicPartitions.Single().Error.Code);
+        Assert.Equal(100, await ProduceAsync(bootstrap, "preferred", 100, "after-election"));
+    }
 }

@@ -151,6 +151,51 @@ internal sealed partial class QuorumController
         return ErrorCode.None;
     }
 
+    /// <summary>
+    /// ElectLeaders: a preferred election makes the first replica lead again when it is live and
+    /// in sync; an unclean one gives an offline partition to a live replica outside the ISR.
+    /// <paramref name="wanted"/> null means every partition (only those that need it are reported).
+    /// </summary>
+    public List<(string Topic, int Partition, ErrorCode Error, string? Message)> ElectLeaders(bool unclean, List<(string Topic, int Partition)>? wanted)
+    {
+        var results = new List<(string, int, ErrorCode, string?)>();
+        bool changed = false;
+        lock (_lock)
+        {
+            var topics = _image.Topics.ToDictionary(StringComparer.Ordinal);
+            var targets = wanted ?? topics.Values.SelectMany(t => Enumerable.Range(0, t.Partitions.Length).Select(p => (t.Name, p))).ToList();
+            foreach (var (name, p) in targets)
+            {
+                if (!topics.TryGetValue(name, out var topic) || p < 0 || p >= topic.Partitions.Length)
+                {
+                    results.Add((name, p, ErrorCode.UnknownTopicOrPartition, $"Unknown partition {name}-{p}"));
+                    continue;
+                }
+                var reg = topic.Partitions[p];
+                bool Live(int id) => _image.Brokers.TryGetValue(id, out var b) && !b.Fenced;
+                (ErrorCode Error, string? Message, PartitionRegistration? Next) outcome = unclean
+                    ? reg.Leader >= 0 ? (ErrorCode.ElectionNotNeeded, "The partition has a leader", null)
+                    : reg.Replicas.FirstOrDefault(Live, -1) is var any and >= 0 ? (ErrorCode.None, null, reg with { Leader = any, Isr = [any], LeaderEpoch = reg.LeaderEpoch + 1, PartitionEpoch = reg.PartitionEpoch + 1 })
+                    : (ErrorCode.EligibleLeadersNotAvailable, "No replica of the partition is live", null)
+                    : reg.Leader == reg.PreferredLeader ? (ErrorCode.ElectionNotNeeded, "The preferred replica is already the leader", null)
+                    : Live(reg.PreferredLeader) && reg.Isr.Contains(reg.PreferredLeader)
+                        ? (ErrorCode.None, null, reg with { Leader = reg.PreferredLeader, LeaderEpoch = reg.LeaderEpoch + 1, PartitionEpoch = reg.PartitionEpoch + 1 })
+                        : (ErrorCode.PreferredLeaderNotAvailable, $"The preferred replica {reg.PreferredLeader} is not live and in sync", null);
+                if (wanted is null && outcome.Error == ErrorCode.ElectionNotNeeded) continue;
+                results.Add((name, p, outcome.Error, outcome.Message));
+                if (outcome.Next is not { } next) continue;
+                var partitions = topic.Partitions.ToArray();
+                partitions[p] = next;
+                topics[name] = topic = topic with { Partitions = partitions };
+                Event("election", $"{name}-{p}: {(unclean ? "unclean" : "preferred")} election, leader {reg.Leader} -> {next.Leader}, epoch {next.LeaderEpoch}");
+                changed = true;
+            }
+            if (changed) Commit(_image with { Topics = topics }, "election", $"{results.Count(r => r.Item3 == ErrorCode.None)} leader(s) elected");
+        }
+        if (changed) Publish();
+        return results;
+    }
+
     /// <summary>Producer ids come from the controller in persisted blocks, so no two nodes (or restarts) hand out the same id.</summary>
     public long NextProducerId()
     {

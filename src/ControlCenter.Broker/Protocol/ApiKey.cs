@@ -27,6 +27,7 @@ public enum ApiKey : short
     DescribeLogDirs = 35,
     CreatePartitions = 37,
     DeleteGroups = 42,
+    ElectLeaders = 43,
     IncrementalAlterConfigs = 44,
     OffsetDelete = 47,
     DescribeCluster = 60,

@@ -6,6 +6,8 @@ public interface ITopicAdmin
     Task<AdminResult> CreateAsync(TopicSpec spec, bool validateOnly);
     Task<AdminResult> DeleteAsync(string topic);
     Task<AdminResult> AddPartitionsAsync(string topic, int newTotal);
+    /// <summary>Makes each partition's first (preferred) replica its leader again where it is in sync.</summary>
+    Task<AdminResult> ElectPreferredLeadersAsync(string topic, IEnumerable<int> partitions);
     Task<(AdminResult Result, IReadOnlyDictionary<int, long> NewLowWatermarks)> PurgeAsync(string topic, IEnumerable<int> partitions);
     Task<IReadOnlyList<TopicConfigEntry>> DescribeConfigsAsync(string topic);
     Task<AdminResult> SetConfigAsync(string topic, string name, string? value);

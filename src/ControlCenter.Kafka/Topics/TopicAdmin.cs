@@ -102,6 +102,26 @@ public sealed class TopicAdmin(ClusterAdmin admin, IClusterState cluster, ILogge
         catch (KafkaException e) { return Failure(e.Error); }
     }
 
+    public async Task<AdminResult> ElectPreferredLeadersAsync(string topic, IEnumerable<int> partitions)
+    {
+        var targets = partitions.Select(p => new TopicPartition(topic, p)).ToList();
+        try
+        {
+            await Client.ElectLeadersAsync(ElectionType.Preferred, targets, new ElectLeadersOptions { RequestTimeout = Timeout, OperationTimeout = Timeout }).OffPollThread();
+            logger.LogInformation("Elected the preferred leaders of {Count} partition(s) of {Topic}", targets.Count, topic);
+            cluster.RequestRefresh();
+            return AdminResult.Ok;
+        }
+        catch (ElectLeadersException e)
+        {
+            cluster.RequestRefresh();
+            // "Not needed" is success: the preferred replica already leads.
+            var failed = e.Results.TopicPartitions.FirstOrDefault(r => r.Error.IsError && r.Error.Code != ErrorCode.ElectionNotNeeded);
+            return failed is null ? AdminResult.Ok : Failure(failed.Error);
+        }
+        catch (KafkaException e) { return Failure(e.Error); }
+    }
+
     /// <summary>Purge: DeleteRecords up to the high watermark of the given partitions (all when null).</summary>
     public async Task<(AdminResult Result, IReadOnlyDictionary<int, long> NewLowWatermarks)> PurgeAsync(string topic, IEnumerable<int> partitions)
     {

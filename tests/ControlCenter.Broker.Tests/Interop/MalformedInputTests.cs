@@ -149,9 +149,9 @@ public class MalformedInputTests : IAsyncLifetime
         Assert.Equal([(0, 6), (0, 9), (0, 4), (0, 5), (0, 5), (0, 6)], new short[] { 10, 11, 12, 13, 14, 15 }.Select(k => apis[k]));
         Assert.Equal((0, 4), apis[18]);
         // The admin APIs, to Kafka 4.1's maxima: CreateTopics, DeleteTopics, DeleteRecords, InitProducerId, OffsetForLeaderEpoch,
-        // DescribeConfigs, AlterConfigs, DescribeLogDirs, CreatePartitions, DeleteGroups, IncrementalAlterConfigs, OffsetDelete.
-        Assert.Equal([(0, 7), (0, 6), (0, 2), (0, 5), (0, 4), (0, 4), (0, 2), (0, 4), (0, 3), (0, 2), (0, 1), (0, 0)],
-            new short[] { 19, 20, 21, 22, 23, 32, 33, 35, 37, 42, 44, 47 }.Select(k => apis[k]));
+        // DescribeConfigs, AlterConfigs, DescribeLogDirs, CreatePartitions, DeleteGroups, ElectLeaders, IncrementalAlterConfigs, OffsetDelete.
+        Assert.Equal([(0, 7), (0, 6), (0, 2), (0, 5), (0, 4), (0, 4), (0, 2), (0, 4), (0, 3), (0, 2), (0, 2), (0, 1), (0, 0)],
+            new short[] { 19, 20, 21, 22, 23, 32, 33, 35, 37, 42, 43, 44, 47 }.Select(k => apis[k]));
         Assert.Equal((0, 2), apis[60]); // DescribeCluster, flexible-only, served from its definition
         Assert.Equal((0, 1), apis[68]); // ConsumerGroupHeartbeat (KIP-848)
         Assert.Equal((0, 1), apis[69]); // ConsumerGroupDescribe

@@ -16,6 +16,7 @@ public sealed class FakeTopicAdmin : ITopicAdmin
 
     public Task<AdminResult> DeleteAsync(string topic) => Task.FromResult(NextResult);
     public Task<AdminResult> AddPartitionsAsync(string topic, int newTotal) => Task.FromResult(NextResult);
+    public Task<AdminResult> ElectPreferredLeadersAsync(string topic, IEnumerable<int> partitions) => Task.FromResult(NextResult);
     public Task<(AdminResult Result, IReadOnlyDictionary<int, long> NewLowWatermarks)> PurgeAsync(string topic, IEnumerable<int> partitions) =>
         Task.FromResult<(AdminResult, IReadOnlyDictionary<int, long>)>((NextResult, new Dictionary<int, long>()));
     public IReadOnlyList<TopicConfigEntry> Configs { get; set; } = [];

@@ -38,6 +38,7 @@ public static class ApiCatalog
             new DescribeLogDirsApi(),
             new CreatePartitionsApi(),
             new DeleteGroupsApi(),
+            new ElectLeadersApi(),
             new IncrementalAlterConfigsApi(),
             new OffsetDeleteApi(),
             new DescribeClusterApi(),
