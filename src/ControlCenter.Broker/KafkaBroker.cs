@@ -81,7 +81,7 @@ public sealed class KafkaBroker : IAsyncDisposable
         }
 
         _server = new SocketServer(context, new ApiRegistry(Protocol.Apis.ApiCatalog.Create()), _loggerFactory.CreateLogger("ControlCenter.Broker.Network"));
-        _server.Start(_options.Host, _options.Port);
+        _server.Bind(_options.Host, _options.Port);
         Port = _server.LocalEndPoint.Port;
         Host = _options.AdvertisedHost ?? (_options.Host is "0.0.0.0" or "::" ? "127.0.0.1" : _options.Host);
         context.AdvertisedHost = Host;
@@ -90,6 +90,7 @@ public sealed class KafkaBroker : IAsyncDisposable
         _background = new BackgroundTasks(_logs, _groups, _loggerFactory.CreateLogger("ControlCenter.Broker.Background"));
         _background.Start();
         _replicas?.Start(context.AdvertisedHost, context.AdvertisedPort, _options.Rack);
+        _server.StartAccepting();
         IsRunning = true;
         _logger.LogInformation("Embedded Kafka broker {NodeId} listening on {Endpoint} (advertised {Host}:{Port}), cluster id {ClusterId}, data dir {DataDir}",
             _options.NodeId, _server.LocalEndPoint, Host, Port, _logs.ClusterId, _logs.DataDir);

@@ -31,6 +31,8 @@ public static class ServiceCollectionExtensions
         services.AddSingleton<Messages.MessageBrowser>();
         services.AddSingleton<Messages.MessageSearch>();
         services.AddSingleton<Messages.MessageProducer>();
+        services.TryAddSingleton<Labs.IClusterFaults, Labs.NoClusterFaults>(); // the app puts the embedded cluster's here
+        services.AddSingleton<Labs.AcksLab>();
         services.AddSingleton<ClusterMonitor>();
         services.AddSingleton<IClusterState>(sp => sp.GetRequiredService<ClusterMonitor>());
         services.AddHostedService(sp => sp.GetRequiredService<ClusterMonitor>());

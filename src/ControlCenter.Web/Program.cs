@@ -25,6 +25,7 @@ builder.Services.AddOptions<BrokerOptions>().Bind(builder.Configuration.GetSecti
 // Hosted services stop in reverse order: the embedded broker, registered first, stops after everything using it.
 builder.Services.AddSingleton<EmbeddedBrokerService>();
 builder.Services.AddHostedService(sp => sp.GetRequiredService<EmbeddedBrokerService>());
+builder.Services.AddSingleton<ControlCenter.Kafka.Labs.IClusterFaults, EmbeddedClusterFaults>();
 builder.Services.AddKafkaControlCenter(builder.Configuration);
 builder.Services.AddRestProxy(builder.Configuration);
 

@@ -38,4 +38,16 @@ public sealed class TestCluster : IAsyncDisposable
         await Cluster.DisposeAsync();
         TempDir.Delete(DataDir);
     }
+
+    /// <summary>The labs' faults on this cluster's nodes.</summary>
+    public Kafka.Labs.IClusterFaults Faults => new ClusterFaults(Cluster);
+
+    private sealed class ClusterFaults(EmbeddedCluster cluster) : Kafka.Labs.IClusterFaults
+    {
+        public bool IsAvailable => cluster.IsMultiNode;
+        public Task KillAsync(int brokerId) => cluster.KillNodeAsync(brokerId);
+        public Task StartAsync(int brokerId) => cluster.StartNodeAsync(brokerId);
+        public Task IsolateAsync(int brokerId) => cluster.IsolateNodeAsync(brokerId);
+        public Task HealAsync(int brokerId) => cluster.HealNodeAsync(brokerId);
+    }
 }

@@ -175,7 +175,14 @@ internal sealed class ReplicaFetcher : IAsyncDisposable
                 switch ((ErrorCode)p.Int16("ErrorCode"))
                 {
                     case ErrorCode.None:
-                        if (p.Records("Records") is { Length: > 0 } records) log.AppendAsFollower(records.Span, now);
+                        if (p.Records("Records") is { Length: > 0 } records && !log.AppendAsFollower(records.Span, now))
+                        {
+                            // The leader's batches do not start where this log ends: the logs diverged. Ask again where to truncate.
+                            _logger.LogWarning("Node {Node}: {Topic}-{Partition} got records not starting at its log end {End}; checking for divergence",
+                                _replicas.NodeId, key.Item1, key.Item2, log.LogEndOffset);
+                            lock (_lock) state.Truncating = true;
+                            break;
+                        }
                         log.UpdateHighWatermark(Math.Min(p.Int64("HighWatermark"), log.LogEndOffset));
                         break;
                     case ErrorCode.OffsetOutOfRange when p.Int64("LogStartOffset") > log.LogEndOffset:

@@ -17,7 +17,19 @@ internal sealed class SocketServer(BrokerContext broker, ApiRegistry apis, ILogg
     /// <summary>Client connections open right now.</summary>
     public int ConnectionCount => _connections.Count;
 
+    /// <summary>Binds and accepts at once (a single broker).</summary>
     public void Start(string host, int port)
+    {
+        Bind(host, port);
+        StartAccepting();
+    }
+
+    /// <summary>
+    /// Binds and listens without accepting yet: a cluster node learns its port, registers and
+    /// applies the cluster's metadata first, so no client ever gets an answer from a node that
+    /// does not know the cluster (connections wait in the backlog meanwhile).
+    /// </summary>
+    public void Bind(string host, int port)
     {
         var address = host is "localhost" ? IPAddress.Loopback
             : IPAddress.TryParse(host, out var parsed) ? parsed
@@ -27,8 +39,9 @@ internal sealed class SocketServer(BrokerContext broker, ApiRegistry apis, ILogg
         _listener.SetSocketOption(SocketOptionLevel.Socket, SocketOptionName.ReuseAddress, true);
         _listener.Bind(new IPEndPoint(address, port));
         _listener.Listen(512);
-        _acceptLoop = AcceptLoopAsync(_stopping.Token);
     }
+
+    public void StartAccepting() => _acceptLoop = AcceptLoopAsync(_stopping.Token);
 
     private async Task AcceptLoopAsync(CancellationToken stopping)
     {

@@ -32,17 +32,19 @@ internal sealed class LeaderEpochCache(string dir)
     }
 
     /// <summary>
-    /// The largest epoch at or below <paramref name="requested"/> and the offset where it ended:
-    /// the next epoch's start, or the log end for the latest. (-1, -1) when nothing is known
-    /// of an epoch that old (the follower then keeps its log up to the leader's answer).
+    /// Where <paramref name="requested"/> ended in this log (Kafka's endOffsetFor): the latest
+    /// epoch ends at the log end; an older one at the start of the next epoch, answered with
+    /// the largest epoch at or below it; an epoch older than every entry ends where the first
+    /// entry starts. (-1, -1) when nothing is known of it (a newer epoch, or no entries): the
+    /// follower then keeps its log up to its high watermark.
     /// </summary>
     public (int Epoch, long EndOffset) EndOffsetFor(int requested, long logEndOffset)
     {
+        if (requested < 0) return (-1, -1);
         if (requested == LatestEpoch) return (requested, logEndOffset);
-        for (int i = _entries.Count - 1; i >= 0; i--)
-            if (_entries[i].Epoch <= requested)
-                return (_entries[i].Epoch, i + 1 < _entries.Count ? _entries[i + 1].StartOffset : logEndOffset);
-        return (-1, -1);
+        int higher = _entries.FindIndex(e => e.Epoch > requested);
+        if (higher < 0) return (-1, -1);
+        return higher == 0 ? (requested, _entries[0].StartOffset) : (_entries[higher - 1].Epoch, _entries[higher].StartOffset);
     }
 
     /// <summary>Forgets epochs that start at or after <paramref name="offset"/> (the log was truncated there).</summary>

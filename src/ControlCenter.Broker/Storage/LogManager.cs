@@ -120,7 +120,8 @@ internal sealed partial class LogManager : IDisposable
                 logs[p] = UnifiedLog.Load(PartitionDir(record.Name, p), record.Name, p, topic.LogConfig,
                     recoveryPoints.GetValueOrDefault(key), logStartOffsets.GetValueOrDefault(key),
                     HadCleanShutdown, Services);
-                logs[p]!.InitHighWatermark(highWatermarks.GetValueOrDefault(key, long.MaxValue));
+                // Not in the checkpoint: the log start, as Kafka assumes (a replica never shows more than it knows committed).
+                logs[p]!.InitHighWatermark(highWatermarks.GetValueOrDefault(key, 0));
                 WritePartitionMetadata(record.Name, p, record.Id);
             });
             topic.Partitions = logs;

@@ -17,11 +17,12 @@ public sealed class ClusterChangeLog
 
     public IReadOnlyList<ClusterChange> Changes { get { lock (_changes) return _changes.ToList(); } }
 
-    public void Observe(ClusterSnapshot next)
+    /// <summary>Records what changed since the last snapshot; true when the controller moved or a broker went or came back.</summary>
+    public bool Observe(ClusterSnapshot next)
     {
         var previous = _previous;
         _previous = next;
-        if (previous is null) return;
+        if (previous is null) return false;
         var at = next.ReadAt;
         var found = new List<ClusterChange>();
         var (before, after) = (previous.Overview, next.Overview);
@@ -49,12 +50,13 @@ public sealed class ClusterChangeLog
             }
         }
         if (leaderChanges > LeaderChangesPerTick) found.Add(new(at, "leader", $"…and {leaderChanges - LeaderChangesPerTick} more leader changes"));
-        if (found.Count == 0) return;
+        if (found.Count == 0) return false;
         lock (_changes)
         {
             foreach (var change in found) _changes.AddFirst(change);
             while (_changes.Count > Capacity) _changes.RemoveLast();
         }
+        return found.Any(c => c.Kind is "controller" or "broker");
     }
 
     private static string Name(int leader) => leader < 0 ? "none" : leader.ToString(System.Globalization.CultureInfo.InvariantCulture);

@@ -90,7 +90,7 @@ public sealed partial class ClusterMonitor(
             var overview = snapshot.Overview;
             bool wasDown = _status.State != ConnectionState.Connected;
             Snapshot = snapshot;
-            _changes.Observe(snapshot);
+            if (_changes.Observe(snapshot)) _ = PauseGroupReadsAsync(FailoverQuietPeriod, CancellationToken.None);
             var now = time.GetUtcNow();
             _status = new ClusterStatus(ConnectionState.Connected, connection.BootstrapServers, null, now, wasDown ? now : _status.ConnectedSince);
             if (wasDown) logger.LogInformation("Cluster at {Bootstrap} is reachable (cluster id {ClusterId})", connection.BootstrapServers, overview.ClusterId);
@@ -116,13 +116,38 @@ public sealed partial class ClusterMonitor(
     {
         var now = time.GetUtcNow();
         if (!_refreshGroups && now < _nextGroupRead) return;
+        if (now < GroupReadsPausedUntil) return; // lags stay as last read until the cluster has settled
         _refreshGroups = false;
         _nextGroupRead = now.AddMilliseconds(options.Value.GroupIntervalMs);
+        await _groupReads.WaitAsync(stopping);
         try { await groupLags.RefreshAsync(snapshot, stopping); }
         catch (Exception e) when (e is not OperationCanceledException)
         {
             logger.LogWarning("Reading consumer groups failed: {Error}", e.Message);
         }
+        finally { _groupReads.Release(); }
+    }
+
+    /// <summary>
+    /// Group reads wait while brokers come and go. librdkafka 2.16 can abort the whole process
+    /// when a coordinator-bound admin request (DescribeConsumerGroups, ListConsumerGroupOffsets)
+    /// meets a coordinator whose connection just dropped (a use-after-free in its coordinator
+    /// request path, librdkafka PR #5397, open upstream): the monitor stops sending them around
+    /// failovers it sees, and around the faults the app itself causes.
+    /// </summary>
+    public static readonly TimeSpan FailoverQuietPeriod = TimeSpan.FromSeconds(15);
+    private readonly SemaphoreSlim _groupReads = new(1, 1);
+    private long _groupReadsPausedUntilTicks;
+    private DateTimeOffset GroupReadsPausedUntil => new(Interlocked.Read(ref _groupReadsPausedUntilTicks), TimeSpan.Zero);
+
+    public async Task PauseGroupReadsAsync(TimeSpan duration, CancellationToken cancellation = default)
+    {
+        long until = (time.GetUtcNow() + duration).UtcTicks;
+        long current;
+        do current = Interlocked.Read(ref _groupReadsPausedUntilTicks);
+        while (current < until && Interlocked.CompareExchange(ref _groupReadsPausedUntilTicks, until, current) != current);
+        await _groupReads.WaitAsync(cancellation); // a read already under way finishes first
+        _groupReads.Release();
     }
 
     /// <summary>Per-tick work beyond the overview (live metrics); see ClusterMonitor.Metrics.cs.</summary>

@@ -24,6 +24,9 @@ public interface IClusterState
     /// <summary>Controller moves, brokers going and coming, leader changes: newest first.</summary>
     IReadOnlyList<ClusterChange> Changes => [];
 
+    /// <summary>Holds back consumer-group reads for a while (around a fault the app causes); completes once no read is under way.</summary>
+    Task PauseGroupReadsAsync(TimeSpan duration, CancellationToken cancellation = default) => Task.CompletedTask;
+
     /// <summary>Raised after every monitor tick that changed the status or the overview.</summary>
     event Action? Changed;
 

@@ -29,7 +29,7 @@ public static class EmbeddedClusterEndpoints
         app.MapPost("/api/embedded/brokers/{id:int}/{action}", ActAsync);
     }
 
-    private static async Task<IResult> ActAsync(int id, string action, EmbeddedBrokerService service)
+    private static async Task<IResult> ActAsync(int id, string action, EmbeddedBrokerService service, ControlCenter.Kafka.Cluster.IClusterState monitor)
     {
         if (service.Cluster is not { } cluster) return NoEmbeddedCluster();
         if (!Actions.TryGetValue(action, out var run))
@@ -37,7 +37,12 @@ public static class EmbeddedClusterEndpoints
         if (id < 1 || id > cluster.NodeCount) return Results.NotFound(Reply(cluster, $"There is no node {id}: nodes are 1..{cluster.NodeCount}."));
         if (!cluster.IsMultiNode)
             return Results.BadRequest(Reply(cluster, "Fault controls need a cluster of several nodes: set EmbeddedBroker:Nodes to 2-9."));
-        try { await run(cluster, id); }
+        try
+        {
+            // Consumer-group reads wait out the failover (librdkafka can crash on a coordinator that just went away).
+            await monitor.PauseGroupReadsAsync(ControlCenter.Kafka.Cluster.ClusterMonitor.FailoverQuietPeriod + TimeSpan.FromSeconds(10));
+            await run(cluster, id);
+        }
         catch (InvalidOperationException e) { return Results.Conflict(Reply(cluster, e.Message)); }
         return Results.Ok(Reply(cluster));
     }

@@ -68,7 +68,7 @@ internal sealed class MetadataApi : DefinedApi
         {
             ["Brokers"] = image is null
                 ? new List<object?> { new StructValue { ["NodeId"] = broker.NodeId, ["Host"] = broker.AdvertisedHost, ["Port"] = broker.AdvertisedPort, ["Rack"] = broker.Options.Rack } }
-                : StructValue.List(image.LiveBrokers.Select(b => new StructValue { ["NodeId"] = b.Id, ["Host"] = b.Host, ["Port"] = b.Port, ["Rack"] = b.Rack })),
+                : StructValue.List(LiveBrokers(image, broker).Select(b => new StructValue { ["NodeId"] = b.Id, ["Host"] = b.Host, ["Port"] = b.Port, ["Rack"] = b.Rack })),
             ["ClusterId"] = broker.ClusterId,
             ["ControllerId"] = image?.ControllerId ?? broker.NodeId,
             ["Topics"] = StructValue.List(topics.Select(t =>
@@ -99,6 +99,19 @@ internal sealed class MetadataApi : DefinedApi
         };
         if (request.Bool("IncludeClusterAuthorizedOperations")) response["ClusterAuthorizedOperations"] = AuthorizedOperations.Cluster;
         return ValueTask.FromResult(response);
+    }
+
+    /// <summary>
+    /// The unfenced nodes, and always the node answering (it is plainly alive, even while the
+    /// controller has fenced it or it is cut off): librdkafka treats a Metadata answer without
+    /// brokers and topics as a failure, and its DescribeCluster then aborts the process.
+    /// </summary>
+    private static IEnumerable<Cluster.BrokerRegistration> LiveBrokers(Cluster.ClusterImage image, BrokerContext broker)
+    {
+        var live = image.LiveBrokers.ToList();
+        if (live.All(b => b.Id != broker.NodeId))
+            live.Add(new Cluster.BrokerRegistration(broker.NodeId, broker.AdvertisedHost, broker.AdvertisedPort, broker.Options.Rack, Fenced: false));
+        return live.OrderBy(b => b.Id);
     }
 
     private static (ErrorCode, string?, Guid, TopicState?) ResolveId(Guid id, LogManager logs) =>

@@ -1,0 +1,173 @@
+using Confluent.Kafka;
+using ControlCenter.Kafka.Cluster;
+using ControlCenter.Kafka.Messages;
+using Microsoft.Extensions.Logging;
+
+namespace ControlCenter.Kafka.Labs;
+
+/// <summary>What goes wrong while the lab produces.</summary>
+public enum LabFault
+{
+    /// <summary>Nothing: the baseline.</summary>
+    None,
+    /// <summary>The leader is killed as soon as the last record is acknowledged.</summary>
+    LeaderKilledAfterAck,
+    /// <summary>The followers are cut off first, then the leader is killed after acknowledging (and the followers come back).</summary>
+    FollowersIsolatedThenLeaderKilled,
+}
+
+public sealed record AcksLabRequest(string Topic, int Partition, int Records, AcksSetting Acks, LabFault Fault, int MessageTimeoutMs = 10_000);
+
+/// <summary>
+/// One run: how many records were sent, acknowledged to the producer, and found afterwards;
+/// <see cref="AcknowledgedLost"/> is the lesson (acknowledged, yet gone). Steps say what happened when.
+/// </summary>
+public sealed record AcksLabResult(int Sent, int Acknowledged, int Survived, int AcknowledgedLost, int UnacknowledgedSurvived,
+    int OldLeader, int NewLeader, IReadOnlyList<string> Steps, string? Error = null);
+
+/// <summary>
+/// The seed's acks section as an experiment: produce N records with acks 0, 1 or all while a
+/// chosen fault happens, bring the cluster back, then read the partition and count which
+/// acknowledged records survived. Produce and read go through Confluent.Kafka like any client;
+/// only the faults need the embedded cluster.
+/// </summary>
+public sealed class AcksLab(ClusterConnection connection, IClusterFaults faults, IClusterState cluster, ILogger<AcksLab> logger)
+{
+    private static readonly TimeSpan LeaderWait = TimeSpan.FromSeconds(60);
+
+    public async Task<AcksLabResult> RunAsync(AcksLabRequest request, IProgress<string>? progress = null, CancellationToken cancellation = default)
+    {
+        var steps = new List<string>();
+        void Step(string text) { steps.Add(text); progress?.Report(text); }
+        if (!faults.IsAvailable) return Failed("The acks lab needs the embedded cluster with several nodes (EmbeddedBroker:Nodes 2-9).");
+        if (request.Records is < 1 or > 100_000) return Failed("Send between 1 and 100,000 records.");
+
+        using var admin = connection.CreateAdmin("acks-lab");
+        var partition = Partition(admin, request);
+        if (partition is null) return Failed($"{request.Topic}-{request.Partition} does not exist.");
+        if (partition.Replicas.Length < 2) return Failed($"{request.Topic} has replication factor 1: there is no follower to lose or keep the records. Use a topic with 2 or more replicas.");
+        if (partition.Leader < 0) return Failed($"{request.Topic}-{request.Partition} has no leader right now.");
+        int leader = partition.Leader;
+        var followers = partition.Replicas.Where(r => r != leader).ToList();
+        long start = EndOffset(request);
+        Step($"Leader is broker {leader}, followers {string.Join(", ", followers)}; the partition ends at offset {start}.");
+
+        // Group reads wait out each fault and what follows it (see ClusterMonitor.FailoverQuietPeriod).
+        Task QuietAsync(TimeSpan extra) => cluster.PauseGroupReadsAsync(ClusterMonitor.FailoverQuietPeriod + extra, cancellation);
+        if (request.Fault == LabFault.FollowersIsolatedThenLeaderKilled)
+        {
+            await QuietAsync(TimeSpan.FromMilliseconds(request.MessageTimeoutMs + 5000));
+            foreach (var f in followers) await faults.IsolateAsync(f);
+            Step($"Isolated followers {string.Join(", ", followers)}: they stop copying from the leader.");
+        }
+        string run = Guid.NewGuid().ToString("N")[..8];
+        var (acknowledged, firstError) = await ProduceAsync(request, run, cancellation);
+        Step($"Sent {request.Records} records with acks={Acks(request.Acks)}: {acknowledged.Count} acknowledged"
+            + (firstError is null ? "." : $"; the others failed ({firstError})."));
+
+        int newLeader = leader;
+        if (request.Fault != LabFault.None)
+        {
+            await QuietAsync(TimeSpan.FromSeconds(20));
+            await faults.KillAsync(leader);
+            Step($"Killed the leader, broker {leader}, right after the acknowledgements.");
+            if (request.Fault == LabFault.FollowersIsolatedThenLeaderKilled)
+            {
+                foreach (var f in followers) await faults.HealAsync(f);
+                Step($"Healed followers {string.Join(", ", followers)}.");
+            }
+            newLeader = await WaitForLeaderAsync(admin, request, l => l >= 0 && l != leader, TimeSpan.FromSeconds(20), cancellation);
+            Step(newLeader >= 0 ? $"Broker {newLeader} was elected leader." : "No replica could take over: the partition was offline.");
+            await QuietAsync(TimeSpan.Zero);
+            await faults.StartAsync(leader);
+            Step($"Restarted broker {leader}: it rejoins as a follower and drops what the new leader does not have.");
+            if (newLeader < 0) newLeader = await WaitForLeaderAsync(admin, request, l => l >= 0, LeaderWait, cancellation);
+        }
+
+        var found = ReadBack(request, run, start, cancellation);
+        int survived = acknowledged.Count(found.Contains);
+        var result = new AcksLabResult(request.Records, acknowledged.Count, survived, acknowledged.Count - survived,
+            found.Count(v => !acknowledged.Contains(v)), leader, newLeader, steps);
+        Step($"Read back: {survived} of {acknowledged.Count} acknowledged records survived; {result.AcknowledgedLost} acknowledged records were lost.");
+        logger.LogInformation("Acks lab on {Topic}-{Partition}: acks={Acks} fault={Fault} sent={Sent} acknowledged={Acked} lost={Lost}",
+            request.Topic, request.Partition, Acks(request.Acks), request.Fault, request.Records, acknowledged.Count, result.AcknowledgedLost);
+        return result;
+
+        AcksLabResult Failed(string error) => new(0, 0, 0, 0, 0, -1, -1, steps, error);
+    }
+
+    private static string Acks(AcksSetting acks) => acks == AcksSetting.All ? "all" : ((int)acks).ToString(System.Globalization.CultureInfo.InvariantCulture);
+
+    private static PartitionMetadata? Partition(IAdminClient admin, AcksLabRequest request) =>
+        admin.GetMetadata(request.Topic, TimeSpan.FromSeconds(10)).Topics.SingleOrDefault(t => t.Error.Code == ErrorCode.NoError)?
+            .Partitions.SingleOrDefault(p => p.PartitionId == request.Partition);
+
+    private long EndOffset(AcksLabRequest request)
+    {
+        using var consumer = connection.CreateConsumer<Ignore, Ignore>("acks-lab", "acks-lab-reader");
+        return consumer.QueryWatermarkOffsets(new TopicPartition(request.Topic, request.Partition), TimeSpan.FromSeconds(10)).High.Value;
+    }
+
+    /// <summary>Produces every record and returns the values the producer got an acknowledgement for, and the first failure.</summary>
+    private async Task<(HashSet<string> Acknowledged, string? FirstError)> ProduceAsync(AcksLabRequest request, string run, CancellationToken cancellation)
+    {
+        using var producer = connection.CreateProducer<Null, string>("acks-lab", c =>
+        {
+            c.Acks = request.Acks switch { AcksSetting.None => Confluent.Kafka.Acks.None, AcksSetting.Leader => Confluent.Kafka.Acks.Leader, _ => Confluent.Kafka.Acks.All };
+            c.EnableIdempotence = false; // the three settings compared on equal terms
+            c.MessageTimeoutMs = request.MessageTimeoutMs;
+            c.LingerMs = 5;
+        });
+        var acknowledged = new HashSet<string>();
+        string? firstError = null;
+        var target = new TopicPartition(request.Topic, request.Partition);
+        for (int i = 0; i < request.Records; i++)
+        {
+            string value = $"acks-lab-{run}-{i}";
+            producer.Produce(target, new Message<Null, string> { Value = value }, report =>
+            {
+                lock (acknowledged)
+                {
+                    if (!report.Error.IsError) acknowledged.Add(value);
+                    else firstError ??= $"{report.Error.Code}: {report.Error.Reason}";
+                }
+            });
+        }
+        await Task.Run(() => producer.Flush(TimeSpan.FromMilliseconds(request.MessageTimeoutMs + 5000)), cancellation);
+        lock (acknowledged) return (acknowledged.ToHashSet(), firstError);
+    }
+
+    private static async Task<int> WaitForLeaderAsync(IAdminClient admin, AcksLabRequest request, Func<int, bool> wanted, TimeSpan timeout, CancellationToken cancellation)
+    {
+        var deadline = DateTime.UtcNow + timeout;
+        while (DateTime.UtcNow < deadline)
+        {
+            try { if (Partition(admin, request) is { } p && wanted(p.Leader)) return p.Leader; }
+            catch (KafkaException) { } // a broker of the bootstrap list is down: ask again
+            await Task.Delay(200, cancellation);
+        }
+        return -1;
+    }
+
+    /// <summary>The values of this run found in the partition from <paramref name="start"/> to its end now.</summary>
+    private HashSet<string> ReadBack(AcksLabRequest request, string run, long start, CancellationToken cancellation)
+    {
+        using var consumer = connection.CreateConsumer<Ignore, string>("acks-lab", "acks-lab-reader", c => c.EnablePartitionEof = true);
+        var tp = new TopicPartition(request.Topic, request.Partition);
+        long end = consumer.QueryWatermarkOffsets(tp, TimeSpan.FromSeconds(10)).High.Value;
+        var found = new HashSet<string>();
+        if (end <= start) return found;
+        consumer.Assign(new TopicPartitionOffset(tp, start));
+        var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(30);
+        string prefix = $"acks-lab-{run}-";
+        while (DateTime.UtcNow < deadline && !cancellation.IsCancellationRequested)
+        {
+            var result = consumer.Consume(TimeSpan.FromMilliseconds(500));
+            if (result is null) continue;
+            if (result.IsPartitionEOF) break;
+            if (result.Message.Value?.StartsWith(prefix, StringComparison.Ordinal) == true) found.Add(result.Message.Value);
+            if (result.Offset.Value + 1 >= end) break;
+        }
+        return found;
+    }
+}
