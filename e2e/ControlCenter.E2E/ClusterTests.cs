@@ -56,4 +56,26 @@ public class ClusterTests(ClusterAppFixture fixture) : IClassFixture<ClusterAppF
         await Expect(changes).ToContainTextAsync("Broker 2 went offline");
         await Expect(changes).ToContainTextAsync("Broker 2 is online");
     }
+
+    [Fact]
+    public async Task TheAcksLabShowsAcksOneLosingAcknowledgedRecordsWhenTheLeaderDiesWithItsFollowersCutOff()
+    {
+        string bootstrap = await fixture.App.BootstrapServersAsync();
+        using (var admin = Clients.Admin(bootstrap))
+            await admin.CreateTopicsAsync([new TopicSpecification { Name = "e2e-lab", NumPartitions = 1, ReplicationFactor = 3 }]).OffPollThread();
+
+        var page = await fixture.Browser.OpenConnectedAsync($"{fixture.App.BaseUrl}/topics/e2e-lab");
+        await Expect(page.GetByTestId("topic-partition-count")).ToBeVisibleAsync();
+        await page.Locator(".mud-tab", new() { HasText = "Produce" }).ClickAsync();
+        var lab = page.GetByTestId("acks-lab");
+        await Ui.FillAsync(page, "lab-records", "30");
+        // acks=1 and "followers isolated, then the leader killed" are the lab's defaults.
+        await lab.GetByTestId("lab-run").ClickAsync();
+        await page.Locator(".mud-dialog").GetByRole(AriaRole.Button, new() { Name = "Run it" }).ClickAsync();
+
+        await Expect(lab.GetByTestId("lab-lost")).ToContainTextAsync("30", new() { Timeout = 90_000 });
+        await Expect(lab.GetByTestId("lab-acknowledged")).ToContainTextAsync("30");
+        await Expect(lab.GetByTestId("lab-verdict")).ToContainTextAsync("30 of 30 acknowledged records were lost");
+        await Expect(lab.GetByTestId("lab-steps")).ToContainTextAsync("Isolated followers");
+    }
 }
