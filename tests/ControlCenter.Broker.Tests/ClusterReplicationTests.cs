@@ -128,11 +128,11 @@ public sealed class ClusterReplicationTests
         string bootstrap = cluster.BootstrapServers;
         await CreateAsync(bootstrap, "durable", 1, 3, new() { ["min.insync.replicas"] = "2" });
         var acknowledged = new List<string>();
-        for (int cycle = 0; cycle < 4; cycle++)
+        for (int cycle = 0; cycle < 20; cycle++)
         {
             int leader = Describe(bootstrap, "durable").Partitions.Single().Leader;
             using var producer = Clients.Producer(bootstrap, c => { c.Acks = Acks.All; c.EnableIdempotence = true; c.MessageTimeoutMs = 30000; });
-            var sends = Enumerable.Range(0, 200).Select(i => (Value: $"c{cycle}-{i}", Task: producer.ProduceAsync("durable",
+            var sends = Enumerable.Range(0, 100).Select(i => (Value: $"c{cycle}-{i}", Task: producer.ProduceAsync("durable",
                 new Message<byte[]?, byte[]?> { Value = System.Text.Encoding.UTF8.GetBytes($"c{cycle}-{i}") }, TestContext.Current.CancellationToken))).ToList();
             await cluster.Cluster.KillNodeAsync(leader);
             foreach (var (value, task) in sends)
@@ -227,5 +227,58 @@ public sealed class ClusterReplicationTests
         var again = await Assert.ThrowsAsync<ElectLeadersException>(() => admin.ElectLeadersAsync(ElectionType.Preferred, [new TopicPartition("preferred", 0)]));
         Assert.Equal(ErrorCode.ElectionNotNeeded, again.Results.TopicPartitions.Single().Error.Code);
         Assert.Equal(100, await ProduceAsync(bootstrap, "preferred", 100, "after-election"));
+    }
+
+    [Fact]
+    public async Task ExplicitAssignmentsPlaceReplicasWhereAsked()
+    {
+        await using var cluster = await TestCluster.StartAsync(3);
+        using var admin = Clients.Admin(cluster.BootstrapServers);
+        await admin.CreateTopicsAsync([new TopicSpecification
+        {
+            Name = "placed", NumPartitions = 2, ReplicationFactor = -1, ReplicasAssignments = new Dictionary<int, List<int>> { [0] = [3, 1], [1] = [2, 3] },
+        }]).OffPollThread();
+        var partitions = Describe(cluster.BootstrapServers, "placed").Partitions.OrderBy(p => p.PartitionId).ToList();
+        Assert.Equal([3, 1], partitions[0].Replicas);
+        Assert.Equal([2, 3], partitions[1].Replicas);
+        Assert.Equal([3, 2], partitions.Select(p => p.Leader)); // the first replica leads
+        var unknown = await Assert.ThrowsAsync<CreateTopicsException>(() => admin.CreateTopicsAsync([new TopicSpecification
+        {
+            Name = "misplaced", NumPartitions = 1, ReplicationFactor = -1, ReplicasAssignments = new Dictionary<int, List<int>> { [0] = [1, 7] },
+        }]));
+        Assert.Equal(ErrorCode.InvalidReplicaAssignment, unknown.Results.Single().Error.Code);
+    }
+
+    [Fact]
+    public async Task TheWholeClusterRestartsWithEveryTopicRecordAndCommittedOffset()
+    {
+        await using var cluster = await TestCluster.StartAsync(3);
+        await CreateAsync(cluster.BootstrapServers, "durable-topic", 3, 3);
+        Assert.Equal(300, await ProduceAsync(cluster.BootstrapServers, "durable-topic", 300, "r"));
+        using (var consumer = Clients.Consumer(cluster.BootstrapServers, "durable-group"))
+            consumer.Commit([new TopicPartitionOffset("durable-topic", 0, 42)]);
+
+        await cluster.RestartAsync();
+        string bootstrap = cluster.BootstrapServers;
+        await Wait.UntilAsync(() => Describe(bootstrap, "durable-topic").Partitions is var ps && ps.Count == 3 && ps.All(p => p.Leader >= 0 && p.InSyncReplicas.Length == 3),
+            "every partition led and fully in sync after the restart", TimeSpan.FromSeconds(60), TestContext.Current.CancellationToken);
+        Assert.Equal(300, Clients.ReadAll(bootstrap, "durable-topic", 3).Select(r => System.Text.Encoding.UTF8.GetString(r.Message.Value!)).Distinct().Count());
+        using (var reader = Clients.Consumer(bootstrap, "durable-group"))
+            Assert.Equal(42, reader.Committed([new TopicPartition("durable-topic", 0)], TimeSpan.FromSeconds(30)).Single().Offset.Value);
+        Assert.Equal(300, await ProduceAsync(bootstrap, "durable-topic", 300, "after-restart"));
+    }
+
+    [Fact]
+    public async Task KcatProducesWithAcksAllAndConsumesEverythingFromAThreeNodeCluster()
+    {
+        await using var cluster = await TestCluster.StartAsync(3);
+        string bootstrap = cluster.BootstrapServers;
+        await CreateAsync(bootstrap, "kcat-replicated", 3, 3);
+        string input = string.Join("\n", Enumerable.Range(0, 500).Select(i => $"line-{i}")) + "\n";
+        var produced = await Kcat.RunAsync($"-b {bootstrap} -P -t kcat-replicated -X acks=all", input);
+        Assert.True(produced.ExitCode == 0, produced.Error);
+        var consumed = await Kcat.RunAsync($"-b {bootstrap} -C -t kcat-replicated -o beginning -e -q");
+        Assert.True(consumed.ExitCode == 0, consumed.Error);
+        Assert.Equal(Enumerable.Range(0, 500).Select(i => $"line-{i}").Order(), consumed.Output.Split('\n', StringSplitOptions.RemoveEmptyEntries).Order());
     }
 }

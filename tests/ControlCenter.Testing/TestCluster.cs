@@ -9,13 +9,18 @@ public sealed class TestCluster : IAsyncDisposable
 {
     private static readonly ILoggerFactory Logging = LoggerFactory.Create(b => b.AddSimpleConsole().SetMinimumLevel(LogLevel.Warning));
 
-    private TestCluster(EmbeddedCluster cluster, string dataDir)
+    private TestCluster(EmbeddedCluster cluster, string dataDir, BrokerOptions options, ILoggerFactory logging)
     {
         Cluster = cluster;
         DataDir = dataDir;
+        _options = options;
+        _logging = logging;
     }
 
-    public EmbeddedCluster Cluster { get; }
+    private readonly BrokerOptions _options;
+    private readonly ILoggerFactory _logging;
+
+    public EmbeddedCluster Cluster { get; private set; }
     public string DataDir { get; }
     /// <summary>Every node's address, running or not: what a client of the cluster is configured with.</summary>
     public string BootstrapServers => Cluster.AllBootstrapServers;
@@ -30,7 +35,15 @@ public sealed class TestCluster : IAsyncDisposable
         };
         var cluster = new EmbeddedCluster(options, logging ?? Logging);
         await cluster.StartAsync();
-        return new TestCluster(cluster, dir);
+        return new TestCluster(cluster, dir, options, logging ?? Logging);
+    }
+
+    /// <summary>Stops every node cleanly and starts the whole cluster again on the same data dirs (new ports).</summary>
+    public async Task RestartAsync()
+    {
+        await Cluster.DisposeAsync();
+        Cluster = new EmbeddedCluster(_options, _logging);
+        await Cluster.StartAsync();
     }
 
     public async ValueTask DisposeAsync()

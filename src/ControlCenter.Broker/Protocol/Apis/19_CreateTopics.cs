@@ -1,5 +1,6 @@
 using ControlCenter.Broker.Config;
 using ControlCenter.Broker.Server;
+using ControlCenter.Broker.Storage;
 using ControlCenter.Broker.Protocol.Messages;
 using static ControlCenter.Broker.Protocol.Messages.Schema;
 
@@ -63,22 +64,33 @@ internal sealed class CreateTopicsApi : DefinedApi
         var assignments = request.Structs("Assignments") ?? [];
         var configs = (request.Structs("Configs") ?? []).Select(c => (Name: c.String("Name") ?? "", Value: c.String("Value"))).ToList();
         int node = context.Broker.NodeId;
+        List<int[]>? placement = null;
         if (assignments.Count > 0)
         {
             if (partitions != -1 || rf != -1)
                 return Failed(name, ErrorCode.InvalidRequest, "Both numPartitions or replicationFactor and replicasAssignments were set. Both cannot be used at the same time.");
-            if (assignments.Any(a => a.Array<int>("BrokerIds") is not [var only] || only != node)
-                || !assignments.Select(a => a.Int32("PartitionIndex")).Order().SequenceEqual(Enumerable.Range(0, assignments.Count)))
+            if (!assignments.Select(a => a.Int32("PartitionIndex")).Order().SequenceEqual(Enumerable.Range(0, assignments.Count)))
+                return Failed(name, ErrorCode.InvalidReplicaAssignment, "Replica assignments must name partitions 0..n-1, each once.");
+            if (context.Broker.Controller is null && assignments.Any(a => a.Array<int>("BrokerIds") is not [var only] || only != node))
                 return Failed(name, ErrorCode.InvalidReplicaAssignment, $"Replica assignments must place each partition 0..n-1 on broker {node} only.");
+            placement = assignments.OrderBy(a => a.Int32("PartitionIndex")).Select(a => (a.Array<int>("BrokerIds") ?? []).ToArray()).ToList();
             partitions = assignments.Count;
-            rf = 1;
+            rf = (short)placement[0].Length;
         }
         var duplicateConfig = configs.GroupBy(c => c.Name).FirstOrDefault(g => g.Count() > 1);
         if (duplicateConfig is not null) return Failed(name, ErrorCode.InvalidConfig, $"Duplicate config {duplicateConfig.Key}");
         try
         {
             var logs = context.Broker.Logs;
-            var created = logs.CreateTopic(name, partitions, rf, configs.ToDictionary(c => c.Name, c => c.Value), validateOnly);
+            var requested = configs.ToDictionary(c => c.Name, c => c.Value);
+            TopicState? created;
+            if (placement is not null && context.Broker.Controller is { } controller)
+            {
+                // A cluster takes the replicas as given (the controller checks every node exists).
+                controller.CreateTopic(name, partitions, rf, requested, validateOnly, assignments: placement);
+                created = validateOnly ? null : logs.GetTopic(name);
+            }
+            else created = logs.CreateTopic(name, partitions, rf, requested, validateOnly);
             var overrides = created?.Configs ?? configs.Where(c => c.Value is not null).ToDictionary(c => c.Name, c => c.Value!);
             return new StructValue
             {

@@ -1,0 +1,114 @@
+using System.Diagnostics;
+using Confluent.Kafka;
+using Confluent.Kafka.Admin;
+using ControlCenter.Kafka.Cluster;
+using ControlCenter.Testing;
+
+namespace ControlCenter.Benchmarks;
+
+/// <summary>
+/// The replicated embedded cluster: produce throughput with replication factor 3 and acks=all
+/// beside replication factor 1 and acks=1 (alternating, same process), memory per node, and
+/// failover time (leader killed → first acknowledged acks=all record) over many runs.
+/// </summary>
+public static class ClusterReplication
+{
+    public static async Task ThroughputAsync(Options options)
+    {
+        int records = options.GetInt("records", 1_000_000);
+        int rounds = options.GetInt("rounds", 2);
+        string dir3 = TempDir.Create("bench-cluster3"), dir1 = TempDir.Create("bench-cluster1");
+        try
+        {
+            long idle1;
+            using (var single = await BrokerProcess.StartAsync(dir1))
+            {
+                await Task.Delay(2000); // idle baseline: nothing to wait for but the JIT settling
+                idle1 = ProcessStats.ResidentBytes(single.Pid);
+            }
+            using var cluster = await BrokerProcess.StartAsync(dir3, 0, "--EmbeddedBroker:Nodes=3");
+            await Task.Delay(2000);
+            long idle3 = ProcessStats.ResidentBytes(cluster.Pid);
+            Report.Line("RSS idle, 1 node / 3 nodes", $"{Report.Mb(idle1):N0} / {Report.Mb(idle3):N0} MB");
+            Report.Line("memory per extra node (idle RSS)", Report.Mb(idle3 - idle1) / 2, "MB");
+
+            using (var admin = new AdminClientBuilder(new AdminClientConfig { BootstrapServers = cluster.BootstrapServers }).Build())
+                await admin.CreateTopicsAsync([
+                    new TopicSpecification { Name = "rf1", NumPartitions = 6, ReplicationFactor = 1 },
+                    new TopicSpecification { Name = "rf3", NumPartitions = 6, ReplicationFactor = 3 },
+                ]).OffPollThread();
+            Console.WriteLine($"cluster-throughput: {records:N0} records of 100 bytes per run, 6 partitions, 3 nodes in pid {cluster.Pid}");
+            for (int round = 1; round <= rounds; round++)
+            {
+                long cpu = cluster.CpuTimeTicks;
+                double rf1 = Produce(cluster.BootstrapServers, "rf1", records, Acks.Leader);
+                long cpu1 = cluster.CpuTimeTicks - cpu;
+                cpu = cluster.CpuTimeTicks;
+                double rf3 = Produce(cluster.BootstrapServers, "rf3", records, Acks.All);
+                long cpu3 = cluster.CpuTimeTicks - cpu;
+                Report.Line($"round {round}: RF=1 acks=1", records / rf1, "rec/s");
+                Report.Line($"round {round}: RF=3 acks=all", records / rf3, "rec/s");
+                Report.Line($"round {round}: cluster CPU RF=1 / RF=3", $"{cpu1 * 10:N0} / {cpu3 * 10:N0} ms");
+            }
+            Report.Line("peak cluster memory (VmHWM)", Report.Mb(cluster.PeakMemoryBytes), "MB");
+        }
+        finally
+        {
+            TempDir.Delete(dir3);
+            TempDir.Delete(dir1);
+        }
+    }
+
+    private static double Produce(string bootstrap, string topic, int records, Acks acks)
+    {
+        long errors = 0;
+        using var producer = new ProducerBuilder<Null, byte[]>(new ProducerConfig
+        {
+            BootstrapServers = bootstrap, Acks = acks, LingerMs = 5, EnableIdempotence = false,
+            QueueBufferingMaxMessages = 1_000_000, QueueBufferingMaxKbytes = 1_048_576, BatchSize = 1_000_000,
+        }).Build();
+        var message = new Message<Null, byte[]> { Value = new byte[100] };
+        Action<DeliveryReport<Null, byte[]>> onDelivery = r => { if (r.Error.IsError) Interlocked.Increment(ref errors); };
+        var watch = Stopwatch.StartNew();
+        for (int i = 0; i < records; i++)
+        {
+            while (true)
+            {
+                try { producer.Produce(topic, message, onDelivery); break; }
+                catch (ProduceException<Null, byte[]> e) when (e.Error.Code == ErrorCode.Local_QueueFull) { producer.Poll(TimeSpan.FromMilliseconds(1)); }
+            }
+        }
+        producer.Flush(TimeSpan.FromMinutes(5));
+        if (errors > 0) Report.Line($"{topic} produce errors", errors, "records");
+        return watch.Elapsed.TotalSeconds;
+    }
+
+    /// <summary>Leader of a partition killed → the first acks=all record acknowledged; the node is restarted and back in the ISR before the next run.</summary>
+    public static async Task FailoverAsync(Options options)
+    {
+        int runs = options.GetInt("runs", 20);
+        await using var cluster = await TestCluster.StartAsync(3);
+        string bootstrap = cluster.BootstrapServers;
+        using var admin = new AdminClientBuilder(new AdminClientConfig { BootstrapServers = bootstrap }).Build();
+        await admin.CreateTopicsAsync([new TopicSpecification { Name = "failover", NumPartitions = 1, ReplicationFactor = 3 }]).OffPollThread();
+        using var producer = new ProducerBuilder<Null, string>(new ProducerConfig { BootstrapServers = bootstrap, Acks = Acks.All, MessageTimeoutMs = 60_000 }).Build();
+        await producer.ProduceAsync("failover", new Message<Null, string> { Value = "warm-up" });
+        var times = new List<double>();
+        for (int run = 0; run < runs; run++)
+        {
+            int leader = admin.GetMetadata("failover", TimeSpan.FromSeconds(10)).Topics[0].Partitions[0].Leader;
+            var watch = Stopwatch.StartNew();
+            await cluster.Cluster.KillNodeAsync(leader);
+            await producer.ProduceAsync("failover", new Message<Null, string> { Value = $"after-kill-{run}" });
+            times.Add(watch.Elapsed.TotalMilliseconds);
+            await cluster.Cluster.StartNodeAsync(leader);
+            await Wait.UntilAsync(() => admin.GetMetadata("failover", TimeSpan.FromSeconds(10)).Topics[0].Partitions[0].InSyncReplicas.Length == 3,
+                "the killed node back in the ISR");
+        }
+        times.Sort();
+        Report.Line($"failover over {runs} runs: p50", times[times.Count / 2], "ms");
+        Report.Line("failover p95", times[(int)Math.Ceiling(times.Count * 0.95) - 1], "ms");
+        Report.Line("failover min / max", $"{times[0]:N0} / {times[^1]:N0} ms");
+        Report.Line("(broker.session.timeout.ms)", 2500, "ms");
+    }
+}
