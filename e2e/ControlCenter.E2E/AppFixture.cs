@@ -4,14 +4,17 @@ using Browser = ControlCenter.Testing.Browser;
 namespace ControlCenter.E2E;
 
 /// <summary>One app and one browser shared by a test class.</summary>
-public sealed class AppFixture : IAsyncLifetime
+public class AppFixture : IAsyncLifetime
 {
     public AppProcess App { get; private set; } = null!;
     public Browser Browser { get; private set; } = null!;
 
+    /// <summary>Settings for the app (environment variables), beyond the test defaults.</summary>
+    protected virtual (string Key, string Value)[] Settings => [];
+
     public async ValueTask InitializeAsync()
     {
-        App = await AppProcess.StartAsync();
+        App = await AppProcess.StartAsync(Settings);
         Browser = await Browser.LaunchAsync();
     }
 

@@ -2,27 +2,13 @@ using Confluent.Kafka.Admin;
 using ControlCenter.Kafka.Cluster;
 using Microsoft.Playwright;
 using static Microsoft.Playwright.Assertions;
-using Browser = ControlCenter.Testing.Browser;
 
 namespace ControlCenter.E2E;
 
 /// <summary>The app over a three-node embedded cluster.</summary>
-public sealed class ClusterAppFixture : IAsyncLifetime
+public sealed class ClusterAppFixture : AppFixture
 {
-    public AppProcess App { get; private set; } = null!;
-    public Browser Browser { get; private set; } = null!;
-
-    public async ValueTask InitializeAsync()
-    {
-        App = await AppProcess.StartAsync(("EmbeddedBroker__Nodes", "3"));
-        Browser = await Browser.LaunchAsync();
-    }
-
-    public async ValueTask DisposeAsync()
-    {
-        if (Browser is not null) await Browser.DisposeAsync();
-        if (App is not null) await App.DisposeAsync();
-    }
+    protected override (string Key, string Value)[] Settings => [("EmbeddedBroker__Nodes", "3")];
 }
 
 /// <summary>Fault controls of the embedded cluster in real Chromium: what a stopped broker does to the dashboard.</summary>

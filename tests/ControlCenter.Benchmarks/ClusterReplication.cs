@@ -61,26 +61,9 @@ public static class ClusterReplication
 
     private static double Produce(string bootstrap, string topic, int records, Acks acks)
     {
-        long errors = 0;
-        using var producer = new ProducerBuilder<Null, byte[]>(new ProducerConfig
-        {
-            BootstrapServers = bootstrap, Acks = acks, LingerMs = 5, EnableIdempotence = false,
-            QueueBufferingMaxMessages = 1_000_000, QueueBufferingMaxKbytes = 1_048_576, BatchSize = 1_000_000,
-        }).Build();
-        var message = new Message<Null, byte[]> { Value = new byte[100] };
-        Action<DeliveryReport<Null, byte[]>> onDelivery = r => { if (r.Error.IsError) Interlocked.Increment(ref errors); };
-        var watch = Stopwatch.StartNew();
-        for (int i = 0; i < records; i++)
-        {
-            while (true)
-            {
-                try { producer.Produce(topic, message, onDelivery); break; }
-                catch (ProduceException<Null, byte[]> e) when (e.Error.Code == ErrorCode.Local_QueueFull) { producer.Poll(TimeSpan.FromMilliseconds(1)); }
-            }
-        }
-        producer.Flush(TimeSpan.FromMinutes(5));
+        var (seconds, errors) = BrokerThroughput.Produce(bootstrap, records, 100, topic, acks);
         if (errors > 0) Report.Line($"{topic} produce errors", errors, "records");
-        return watch.Elapsed.TotalSeconds;
+        return seconds;
     }
 
     /// <summary>Leader of a partition killed → the first acks=all record acknowledged; the node is restarted and back in the ISR before the next run.</summary>
