@@ -43,10 +43,14 @@ public sealed class AcksLab(ClusterConnection connection, IClusterFaults faults,
         if (request.Records is < 1 or > 100_000) return Failed("Send between 1 and 100,000 records.");
 
         using var admin = connection.CreateAdmin("acks-lab");
+        // An experiment starts from a healthy partition: a leader and every replica in sync (a previous run's restarted node catching up).
+        await WaitForPartitionAsync(admin, request, p => p.Leader >= 0 && p.InSyncReplicas.Length == p.Replicas.Length, LeaderWait, cancellation);
         var partition = Partition(admin, request);
         if (partition is null) return Failed($"{request.Topic}-{request.Partition} does not exist.");
         if (partition.Replicas.Length < 2) return Failed($"{request.Topic} has replication factor 1: there is no follower to lose or keep the records. Use a topic with 2 or more replicas.");
         if (partition.Leader < 0) return Failed($"{request.Topic}-{request.Partition} has no leader right now.");
+        if (partition.InSyncReplicas.Length < partition.Replicas.Length)
+            return Failed($"{request.Topic}-{request.Partition} is under-replicated (in sync: {string.Join(", ", partition.InSyncReplicas)} of {string.Join(", ", partition.Replicas)}): start from a healthy partition.");
         int leader = partition.Leader;
         var followers = partition.Replicas.Where(r => r != leader).ToList();
         long start = EndOffset(request);
@@ -61,7 +65,7 @@ public sealed class AcksLab(ClusterConnection connection, IClusterFaults faults,
             Step($"Isolated followers {string.Join(", ", followers)}: they stop copying from the leader.");
         }
         string run = Guid.NewGuid().ToString("N")[..8];
-        var (acknowledged, firstError) = await ProduceAsync(request, run, cancellation);
+        var (acknowledged, firstError, lastOffset) = await ProduceAsync(request, run, cancellation);
         Step($"Sent {request.Records} records with acks={Acks(request.Acks)}: {acknowledged.Count} acknowledged"
             + (firstError is null ? "." : $"; the others failed ({firstError})."));
 
@@ -82,8 +86,12 @@ public sealed class AcksLab(ClusterConnection connection, IClusterFaults faults,
             await faults.StartAsync(leader);
             Step($"Restarted broker {leader}: it rejoins as a follower and drops what the new leader does not have.");
             if (newLeader < 0) newLeader = await WaitForLeaderAsync(admin, request, l => l >= 0, LeaderWait, cancellation);
+            bool healed = await WaitForPartitionAsync(admin, request, p => p.Leader >= 0 && p.InSyncReplicas.Length == p.Replicas.Length, LeaderWait, cancellation);
+            Step(healed ? $"Broker {leader} is back in sync." : $"Broker {leader} has not caught up yet: the partition is still under-replicated.");
         }
 
+        // A new leader's high watermark moves only once its followers have fetched from it: read once it covers what was acknowledged, or has settled.
+        await WaitForHighWatermarkAsync(request, lastOffset + 1, cancellation);
         var found = ReadBack(request, run, start, cancellation);
         int survived = acknowledged.Count(found.Contains);
         var result = new AcksLabResult(request.Records, acknowledged.Count, survived, acknowledged.Count - survived,
@@ -109,7 +117,7 @@ public sealed class AcksLab(ClusterConnection connection, IClusterFaults faults,
     }
 
     /// <summary>Produces every record and returns the values the producer got an acknowledgement for, and the first failure.</summary>
-    private async Task<(HashSet<string> Acknowledged, string? FirstError)> ProduceAsync(AcksLabRequest request, string run, CancellationToken cancellation)
+    private async Task<(HashSet<string> Acknowledged, string? FirstError, long LastOffset)> ProduceAsync(AcksLabRequest request, string run, CancellationToken cancellation)
     {
         using var producer = connection.CreateProducer<Null, string>("acks-lab", c =>
         {
@@ -120,6 +128,7 @@ public sealed class AcksLab(ClusterConnection connection, IClusterFaults faults,
         });
         var acknowledged = new HashSet<string>();
         string? firstError = null;
+        long lastOffset = -1;
         var target = new TopicPartition(request.Topic, request.Partition);
         for (int i = 0; i < request.Records; i++)
         {
@@ -128,25 +137,53 @@ public sealed class AcksLab(ClusterConnection connection, IClusterFaults faults,
             {
                 lock (acknowledged)
                 {
-                    if (!report.Error.IsError) acknowledged.Add(value);
+                    if (!report.Error.IsError)
+                    {
+                        acknowledged.Add(value);
+                        lastOffset = Math.Max(lastOffset, report.Offset.Value);
+                    }
                     else firstError ??= $"{report.Error.Code}: {report.Error.Reason}";
                 }
             });
         }
         await Task.Run(() => producer.Flush(TimeSpan.FromMilliseconds(request.MessageTimeoutMs + 5000)), cancellation);
-        lock (acknowledged) return (acknowledged.ToHashSet(), firstError);
+        lock (acknowledged) return (acknowledged.ToHashSet(), firstError, lastOffset);
     }
 
-    private static async Task<int> WaitForLeaderAsync(IAdminClient admin, AcksLabRequest request, Func<int, bool> wanted, TimeSpan timeout, CancellationToken cancellation)
+    private static async Task<int> WaitForLeaderAsync(IAdminClient admin, AcksLabRequest request, Func<int, bool> wanted, TimeSpan timeout, CancellationToken cancellation) =>
+        await WaitForPartitionAsync(admin, request, p => wanted(p.Leader), timeout, cancellation) ? Partition(admin, request)?.Leader ?? -1 : -1;
+
+    /// <summary>Polls the partition's metadata until <paramref name="wanted"/> holds; false after the timeout.</summary>
+    private static async Task<bool> WaitForPartitionAsync(IAdminClient admin, AcksLabRequest request, Func<PartitionMetadata, bool> wanted, TimeSpan timeout, CancellationToken cancellation)
     {
         var deadline = DateTime.UtcNow + timeout;
         while (DateTime.UtcNow < deadline)
         {
-            try { if (Partition(admin, request) is { } p && wanted(p.Leader)) return p.Leader; }
+            try { if (Partition(admin, request) is { } p && wanted(p)) return true; }
             catch (KafkaException) { } // a broker of the bootstrap list is down: ask again
             await Task.Delay(200, cancellation);
         }
-        return -1;
+        return false;
+    }
+
+    /// <summary>Until the high watermark reaches <paramref name="target"/>, or has not moved for two seconds (what is missing then is gone).</summary>
+    private async Task WaitForHighWatermarkAsync(AcksLabRequest request, long target, CancellationToken cancellation)
+    {
+        using var consumer = connection.CreateConsumer<Ignore, Ignore>("acks-lab", "acks-lab-reader");
+        var tp = new TopicPartition(request.Topic, request.Partition);
+        var deadline = DateTime.UtcNow + LeaderWait;
+        long last = -1;
+        var steadySince = DateTime.UtcNow;
+        while (DateTime.UtcNow < deadline)
+        {
+            long hw;
+            try { hw = consumer.QueryWatermarkOffsets(tp, TimeSpan.FromSeconds(5)).High.Value; }
+            catch (KafkaException) { await Task.Delay(200, cancellation); continue; }
+            if (hw >= target) return;
+            if (hw != last) (last, steadySince) = (hw, DateTime.UtcNow);
+            else if (DateTime.UtcNow - steadySince > TimeSpan.FromSeconds(2)) return;
+            await Task.Delay(200, cancellation);
+        }
     }
 
     /// <summary>The values of this run found in the partition from <paramref name="start"/> to its end now.</summary>
