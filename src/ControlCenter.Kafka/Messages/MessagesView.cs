@@ -156,15 +156,23 @@ public sealed partial class MessagesView(MessageBrowser browser, MessageSearch s
         // Matches arrive on the scanning threads; they are taken in with each progress report, on the page's thread.
         var found = new ConcurrentQueue<KafkaMessage>();
         void TakeFound() { while (found.TryDequeue(out var m)) _records.Add(m); }
-        var progress = new Progress<SearchProgress>(p => dispatch(() => { Progress = p; TakeFound(); }));
+        // A report that lands after its search ended (Progress posts them) must not overwrite the final figures.
+        var progress = new Progress<SearchProgress>(p => dispatch(() => { if (_searchCts == cts) { Progress = p; TakeFound(); } }));
         try
         {
             var request = new SearchRequest(topic, filter, SelectedPartitions.Count > 0 ? Partitions : null, MaxMatches,
                 TimeSpan.FromSeconds(BudgetSeconds), resume ? Result?.Positions : null);
-            Result = await search.RunAsync(request, progress, cts.Token, found.Enqueue);
-            Progress = Result.Final;
-            TakeFound();
-            _records = _records.OrderBy(m => m.Partition).ThenBy(m => m.Offset).ToList();
+            var result = await search.RunAsync(request, progress, cts.Token, found.Enqueue);
+            // Through the dispatcher like the progress reports: one may still be taking matches in on another
+            // thread, and two takers adding to the list at once lose a match.
+            await dispatch(() =>
+            {
+                _searchCts = null; // late reports stop here
+                Result = result;
+                Progress = result.Final;
+                TakeFound();
+                _records = _records.OrderBy(m => m.Partition).ThenBy(m => m.Offset).ToList();
+            });
         }
         catch (Exception e) when (e is ClusterException or ArgumentException) { SearchError = e.Message; }
         finally
