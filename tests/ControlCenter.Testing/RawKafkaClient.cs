@@ -14,10 +14,11 @@ public sealed class RawKafkaClient : IDisposable
     private NetworkStream _stream = null!;
     private int _correlationId;
 
+    /// <summary>Connects to the first address of a bootstrap list.</summary>
     public static async Task<RawKafkaClient> ConnectAsync(string bootstrap)
     {
         var client = new RawKafkaClient();
-        var parts = bootstrap.Split(':');
+        var parts = bootstrap.Split(',')[0].Split(':');
         await client._tcp.ConnectAsync(parts[0], int.Parse(parts[1]));
         client._stream = client._tcp.GetStream();
         client._stream.ReadTimeout = 15000;

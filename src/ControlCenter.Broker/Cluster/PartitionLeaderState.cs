@@ -20,7 +20,17 @@ internal sealed class PartitionLeaderState(string topic, int partition, Partitio
     public readonly object Sync = new();
     public string Topic { get; } = topic;
     public int Partition { get; } = partition;
-    public PartitionRegistration Registration { get; set; } = registration;
+    public PartitionRegistration Registration { get; private set; } = registration;
+
+    /// <summary>A new registration at the same leader epoch (ISR or replica changes): followers added by a reassignment start tracked, removed ones are dropped.</summary>
+    public void Update(PartitionRegistration registration, long nowMs)
+    {
+        Registration = registration;
+        foreach (int id in registration.Replicas.Where(r => r != registration.Leader && !Followers.ContainsKey(r)).ToList())
+            Followers[id] = new FollowerState { LastCaughtUpMs = nowMs };
+        foreach (int id in Followers.Keys.Where(id => !registration.Replicas.Contains(id)).ToList())
+            Followers.Remove(id);
+    }
     public bool IsrChangePending { get; set; }
 
     /// <summary>Every follower starts as caught up now (Kafka does the same on becoming leader), so none leaves the ISR before it had a chance to fetch.</summary>

@@ -124,6 +124,25 @@ internal sealed partial class QuorumController
     }
 
     /// <summary>
+    /// Replaces the dynamic configs of a broker resource (a registered node's id, or "" for the
+    /// cluster-wide default) with an already validated set; every node applies them with the image.
+    /// </summary>
+    public void SetBrokerConfigs(string resource, Dictionary<string, string> validated)
+    {
+        lock (_lock)
+        {
+            if (resource.Length > 0 && (!int.TryParse(resource, out int id) || !_image.Brokers.ContainsKey(id)))
+                throw new KafkaErrorException(ErrorCode.InvalidRequest, $"Broker {resource} is not registered in the cluster");
+            var all = (_image.BrokerConfigs ?? new Dictionary<string, Dictionary<string, string>>()).ToDictionary(StringComparer.Ordinal);
+            if (validated.Count == 0) all.Remove(resource);
+            else all[resource] = validated;
+            Commit(_image with { BrokerConfigs = all }, "config",
+                $"Updated dynamic configs of {(resource.Length == 0 ? "every broker (cluster default)" : $"broker {resource}")}");
+        }
+        Publish();
+    }
+
+    /// <summary>
     /// AlterPartition: the leader changes its ISR. Refused unless it is still the leader at
     /// that epoch and knows the current partition epoch (a stale change must not win), and
     /// every node added is live.
@@ -139,9 +158,11 @@ internal sealed partial class QuorumController
             if (reg.Leader != leaderId) return ErrorCode.NotLeaderOrFollower;
             if (reg.LeaderEpoch != leaderEpoch) return ErrorCode.FencedLeaderEpoch;
             if (reg.PartitionEpoch != partitionEpoch) return ErrorCode.InvalidUpdateVersion;
-            if (newIsr.Any(id => !_image.Brokers.TryGetValue(id, out var b) || b.Fenced) || !newIsr.Contains(leaderId)) return ErrorCode.IneligibleReplica;
+            if (newIsr.Any(id => !_image.Brokers.TryGetValue(id, out var b) || b.Fenced || !reg.Replicas.Contains(id)) || !newIsr.Contains(leaderId))
+                return ErrorCode.IneligibleReplica;
             var partitions = topic.Partitions.ToArray();
-            partitions[partition] = reg with { Isr = newIsr, PartitionEpoch = reg.PartitionEpoch + 1 };
+            // An added replica that caught up may be the last one a running reassignment waited for.
+            partitions[partition] = Complete(topicName, partition, reg with { Isr = newIsr, PartitionEpoch = reg.PartitionEpoch + 1 });
             var topics = _image.Topics.ToDictionary(StringComparer.Ordinal);
             topics[topicName] = topic with { Partitions = partitions };
             Commit(_image with { Topics = topics }, "isr",

@@ -51,7 +51,7 @@ internal sealed partial class QuorumController : IDisposable
         // After a restart every node starts fenced: it must register (and catch up) again.
         _image = loaded is { } l
             ? new ClusterImage(1, -1, l.Brokers.ToDictionary(b => b.Id, b => b with { Fenced = true }),
-                l.Topics.ToDictionary(t => t.Name, StringComparer.Ordinal), l.NextProducerIdBlock)
+                l.Topics.ToDictionary(t => t.Name, StringComparer.Ordinal), l.NextProducerIdBlock, l.BrokerConfigs)
             : ClusterImage.Empty;
         _nextProducerId = _image.NextProducerIdBlock;
     }

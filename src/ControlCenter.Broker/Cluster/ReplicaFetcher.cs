@@ -134,6 +134,17 @@ internal sealed class ReplicaFetcher : IAsyncDisposable
     private async Task FetchAsync(NodeClient client, List<KeyValuePair<(string Topic, int Partition), FetchState>> work, CancellationToken stopping)
     {
         var config = _logs.BrokerConfig;
+        // follower.replication.throttled.*: throttled replicas sit this fetch out while the quota is spent.
+        var throttled = work.Where(w => _replicas.IsThrottled(w.Key.Topic, w.Key.Partition, _replicas.NodeId, leaderSide: false)).Select(w => w.Key).ToHashSet();
+        if (throttled.Count > 0 && _replicas.FollowerQuota.IsExceeded())
+        {
+            work = work.Where(w => !throttled.Contains(w.Key)).ToList();
+            if (work.Count == 0)
+            {
+                await Task.Delay(50, stopping);
+                return;
+            }
+        }
         var request = new StructValue
         {
             ["ReplicaId"] = _replicas.NodeId,
@@ -183,6 +194,7 @@ internal sealed class ReplicaFetcher : IAsyncDisposable
                             lock (_lock) state.Truncating = true;
                             break;
                         }
+                        if (throttled.Contains(key)) _replicas.FollowerQuota.Record(p.Records("Records")?.Length ?? 0);
                         log.UpdateHighWatermark(Math.Min(p.Int64("HighWatermark"), log.LogEndOffset));
                         break;
                     case ErrorCode.OffsetOutOfRange when p.Int64("LogStartOffset") > log.LogEndOffset:

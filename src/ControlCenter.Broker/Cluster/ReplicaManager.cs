@@ -31,6 +31,28 @@ internal sealed class ReplicaManager : IMetadataListener, IAsyncDisposable
         _controller = controller;
         _logger = loggers.CreateLogger("ControlCenter.Broker.Replication");
         Fetchers = new ReplicaFetcherManager(this, logs, loggers.CreateLogger("ControlCenter.Broker.ReplicaFetcher"));
+        LeaderQuota = new ReplicationQuota(() => logs.BrokerConfig.GetLong(BrokerConfigKeys.LeaderReplicationThrottledRate), logs.Time);
+        FollowerQuota = new ReplicationQuota(() => logs.BrokerConfig.GetLong(BrokerConfigKeys.FollowerReplicationThrottledRate), logs.Time);
+    }
+
+    /// <summary>leader.replication.throttled.rate: what this node sends to throttled followers outside the ISR.</summary>
+    public ReplicationQuota LeaderQuota { get; }
+    /// <summary>follower.replication.throttled.rate: what this node fetches for its throttled replicas while outside the ISR.</summary>
+    public ReplicationQuota FollowerQuota { get; }
+
+    /// <summary>
+    /// Whether the copy of <paramref name="topic"/>-<paramref name="partition"/> to <paramref name="follower"/>
+    /// is throttled on this node's side: the topic's throttled-replicas config names the partition on this
+    /// node (leader side: the sender; follower side: the receiver) and the follower is not in sync. Replicas
+    /// in the ISR are never throttled, so a throttle cannot hold back acks=all writes.
+    /// </summary>
+    public bool IsThrottled(string topic, int partition, int follower, bool leaderSide)
+    {
+        var quota = leaderSide ? LeaderQuota : FollowerQuota;
+        if (quota.IsUnlimited || _logs.GetTopic(topic) is not { } state) return false;
+        string key = leaderSide ? TopicConfigs.LeaderReplicationThrottledReplicas : TopicConfigs.FollowerReplicationThrottledReplicas;
+        return ReplicationQuota.Names(state.Configs.GetValueOrDefault(key), partition, NodeId)
+               && Image.Partition(topic, partition) is { } reg && !reg.Isr.Contains(follower);
     }
 
     public int NodeId { get; }
@@ -61,6 +83,7 @@ internal sealed class ReplicaManager : IMetadataListener, IAsyncDisposable
         {
             if (image.Version <= _image.Version) return;
             _logs.ApplyImage(image);
+            _logs.BrokerConfig.ApplyDynamic(image.BrokerConfigsOf(NodeId.ToString(System.Globalization.CultureInfo.InvariantCulture)), image.BrokerConfigsOf(""));
             var local = new HashSet<(string, int)>();
             foreach (var topic in image.Topics.Values)
                 for (int p = 0; p < topic.Partitions.Length; p++)
@@ -87,7 +110,7 @@ internal sealed class ReplicaManager : IMetadataListener, IAsyncDisposable
         {
             lock (state.Sync)
             {
-                state.Registration = reg;
+                state.Update(reg, NowMs);
                 state.IsrChangePending = false;
             }
             return;

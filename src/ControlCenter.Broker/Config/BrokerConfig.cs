@@ -39,8 +39,36 @@ public sealed class BrokerConfig
             throw new ArgumentException("Invalid embedded broker configuration: " + string.Join("; ", problems));
     }
 
+    /// <summary>
+    /// Dynamic broker configs (KRaft's ConfigRecords): this node's own, then the cluster-wide
+    /// defaults. Only keys marked dynamic; replaced whole when the cluster metadata changes.
+    /// </summary>
+    private volatile Dictionary<string, (string Value, ConfigSource Source)> _dynamic = new(StringComparer.Ordinal);
+
+    public void ApplyDynamic(IReadOnlyDictionary<string, string>? node, IReadOnlyDictionary<string, string>? clusterDefault)
+    {
+        var next = new Dictionary<string, (string, ConfigSource)>(StringComparer.Ordinal);
+        foreach (var (k, v) in clusterDefault ?? new Dictionary<string, string>()) next[k] = (v, ConfigSource.DynamicDefaultBrokerConfig);
+        foreach (var (k, v) in node ?? new Dictionary<string, string>()) next[k] = (v, ConfigSource.DynamicBrokerConfig);
+        _dynamic = next;
+    }
+
+    /// <summary>Checks a resource's dynamic configs: only keys that can change at run time, with valid values.</summary>
+    public static string? ValidateDynamic(IReadOnlyDictionary<string, string?> configs)
+    {
+        foreach (var (name, value) in configs)
+        {
+            if (!BrokerKeys.TryGetValue(name, out var key)) return $"Unknown broker config '{name}'";
+            if (!key.Dynamic)
+                return $"'{name}' cannot be changed at run time: set it under EmbeddedBroker:Config in the app's configuration and restart";
+            if (key.Validate(value) is { } error) return error;
+        }
+        return null;
+    }
+
     public string? Get(string name) =>
-        _overrides.TryGetValue(name, out var v) ? v
+        _dynamic.TryGetValue(name, out var d) ? d.Value
+        : _overrides.TryGetValue(name, out var v) ? v
         : _static.TryGetValue(name, out var s) ? s
         : BrokerKeys.TryGetValue(name, out var key) ? key.DefaultValue
         : SynonymKeys.TryGetValue(name, out var topicKey) ? topicKey.DefaultValue
@@ -72,9 +100,11 @@ public sealed class BrokerConfig
     private DescribedConfig DescribeKey(ConfigKey key, string name)
     {
         bool isSet = _overrides.ContainsKey(name) || _static.ContainsKey(name);
-        var source = isSet ? ConfigSource.StaticBrokerConfig : ConfigSource.DefaultConfig;
+        var staticSource = isSet ? ConfigSource.StaticBrokerConfig : ConfigSource.DefaultConfig;
+        var source = _dynamic.TryGetValue(name, out var dynamic) ? dynamic.Source : staticSource;
         var value = Get(name);
         var synonyms = new List<(string, string?, ConfigSource)> { (name, value, source) };
+        if (source != staticSource) synonyms.Add((name, _overrides.GetValueOrDefault(name) ?? _static.GetValueOrDefault(name) ?? key.DefaultValue, staticSource));
         if (isSet && key.DefaultValue is not null) synonyms.Add((name, key.DefaultValue, ConfigSource.DefaultConfig));
         return new DescribedConfig(key with { Name = name }, value, source, synonyms);
     }

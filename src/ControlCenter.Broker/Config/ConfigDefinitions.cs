@@ -25,7 +25,8 @@ public sealed record ConfigKey(
     Func<string, string?>? Validator = null,
     bool ReadOnly = false,
     bool Sensitive = false,
-    bool Internal = false)
+    bool Internal = false,
+    bool Dynamic = false)
 {
     /// <summary>Returns an error message for an invalid value, null when it is acceptable.</summary>
     public string? Validate(string? value)
@@ -55,6 +56,15 @@ internal static class Validators
 
     public static Func<string, string?> OneOf(params string[] allowed) => v =>
         allowed.Contains(v, StringComparer.Ordinal) ? null : $"String must be one of: {string.Join(", ", allowed)}";
+
+    /// <summary>Kafka's ThrottledReplicaListValidator: empty, "*", or partition:broker pairs ("0:1,1:2").</summary>
+    public static string? ThrottledReplicas(string v)
+    {
+        if (v.Trim() is "" or "*") return null;
+        return v.Split(',', StringSplitOptions.TrimEntries).All(item => item.Split(':') is [var p, var b] && int.TryParse(p, out int pi) && pi >= 0
+                   && int.TryParse(b, out int bi) && bi >= 0)
+            ? null : "Must be the literal '*' or a list of replicas in the form partitionId:brokerId, e.g. 0:1,1:2";
+    }
 
     /// <summary>
     /// A comma-separated list of allowed values, read the way Kafka's ConfigDef reads a LIST: split on
@@ -98,6 +108,8 @@ public static class TopicConfigs
     public const string SegmentJitterMs = "segment.jitter.ms";
     public const string SegmentMs = "segment.ms";
     public const string UncleanLeaderElectionEnable = "unclean.leader.election.enable";
+    public const string LeaderReplicationThrottledReplicas = "leader.replication.throttled.replicas";
+    public const string FollowerReplicationThrottledReplicas = "follower.replication.throttled.replicas";
 
     private static readonly string LongMax = long.MaxValue.ToString(CultureInfo.InvariantCulture);
 
@@ -127,6 +139,8 @@ public static class TopicConfigs
         new(SegmentIndexBytes, ConfigType.Int, "10485760", "Size of the index that maps offsets to file positions.", "log.index.size.max.bytes", Validators.AtLeast(8)),
         new(SegmentJitterMs, ConfigType.Long, "0", "Maximum random jitter subtracted from segment.ms.", "log.roll.jitter.ms", Validators.AtLeast(0)),
         new(SegmentMs, ConfigType.Long, "604800000", "Time after which a segment is rolled even if not full.", "log.roll.ms", Validators.AtLeast(1)),
+        new(LeaderReplicationThrottledReplicas, ConfigType.List, "", "Replicas (partition:broker, or *) whose log replication is throttled on the leader side, at the leader's leader.replication.throttled.rate.", Validator: Validators.ThrottledReplicas),
+        new(FollowerReplicationThrottledReplicas, ConfigType.List, "", "Replicas (partition:broker, or *) whose log replication is throttled on the follower side, at the follower's follower.replication.throttled.rate.", Validator: Validators.ThrottledReplicas),
         new(UncleanLeaderElectionEnable, ConfigType.Boolean, "false", "Whether a replica that is not in sync may become leader when no in-sync replica is left (availability over durability: acknowledged records can be lost).", "unclean.leader.election.enable"),
     ];
 
@@ -161,6 +175,8 @@ public static class BrokerConfigKeys
     public const string ReplicaFetchWaitMaxMs = "replica.fetch.wait.max.ms";
     public const string ReplicaFetchMaxBytes = "replica.fetch.max.bytes";
     public const string OffsetsTopicReplicationFactor = "offsets.topic.replication.factor";
+    public const string LeaderReplicationThrottledRate = "leader.replication.throttled.rate";
+    public const string FollowerReplicationThrottledRate = "follower.replication.throttled.rate";
 
     /// <summary>Keys that are not topic synonyms. Values here are the embedded broker's defaults.</summary>
     public static readonly IReadOnlyList<ConfigKey> Keys =
@@ -196,6 +212,8 @@ public static class BrokerConfigKeys
         new(ReplicaLagTimeMaxMs, ConfigType.Long, "30000", "A follower that has not caught up with the leader's log end for this long leaves the ISR.", Validator: Validators.AtLeast(1)),
         new(ReplicaFetchWaitMaxMs, ConfigType.Int, "500", "Longest a follower's fetch waits at the leader for new records.", Validator: Validators.AtLeast(1)),
         new(ReplicaFetchMaxBytes, ConfigType.Int, "1048576", "Bytes a follower asks for per partition per fetch.", Validator: Validators.AtLeast(1)),
+        new(LeaderReplicationThrottledRate, ConfigType.Long, long.MaxValue.ToString(CultureInfo.InvariantCulture), "Bytes per second a leader sends to the throttled replicas (leader.replication.throttled.replicas) of followers outside the ISR; changeable at run time per broker.", Validator: Validators.AtLeast(0), Dynamic: true),
+        new(FollowerReplicationThrottledRate, ConfigType.Long, long.MaxValue.ToString(CultureInfo.InvariantCulture), "Bytes per second a follower fetches for its throttled replicas (follower.replication.throttled.replicas) while outside the ISR; changeable at run time per broker.", Validator: Validators.AtLeast(0), Dynamic: true),
         new("transaction.state.log.replication.factor", ConfigType.Short, "1", "Replication factor of the transaction topic.", Validator: Validators.AtLeast(1)),
         new("sasl.jaas.config", ConfigType.Password, null, "JAAS login context parameters for SASL connections.", ReadOnly: true, Sensitive: true),
     ];

@@ -29,6 +29,8 @@ public enum ApiKey : short
     DeleteGroups = 42,
     ElectLeaders = 43,
     IncrementalAlterConfigs = 44,
+    AlterPartitionReassignments = 45,
+    ListPartitionReassignments = 46,
     OffsetDelete = 47,
     DescribeCluster = 60,
     DescribeProducers = 61,

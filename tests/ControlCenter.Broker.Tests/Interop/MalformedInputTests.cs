@@ -152,6 +152,8 @@ public class MalformedInputTests : IAsyncLifetime
         // DescribeConfigs, AlterConfigs, DescribeLogDirs, CreatePartitions, DeleteGroups, ElectLeaders, IncrementalAlterConfigs, OffsetDelete.
         Assert.Equal([(0, 7), (0, 6), (0, 2), (0, 5), (0, 4), (0, 4), (0, 2), (0, 4), (0, 3), (0, 2), (0, 2), (0, 1), (0, 0)],
             new short[] { 19, 20, 21, 22, 23, 32, 33, 35, 37, 42, 43, 44, 47 }.Select(k => apis[k]));
+        Assert.Equal((0, 1), apis[45]); // AlterPartitionReassignments: v1 can forbid a replication factor change (KIP-860)
+        Assert.Equal((0, 0), apis[46]); // ListPartitionReassignments
         Assert.Equal((0, 2), apis[60]); // DescribeCluster, flexible-only, served from its definition
         Assert.Equal((0, 1), apis[68]); // ConsumerGroupHeartbeat (KIP-848)
         Assert.Equal((0, 1), apis[69]); // ConsumerGroupDescribe

@@ -167,10 +167,14 @@ internal sealed class FetchApi : DefinedApi
         }
         long hwm = log.HighWatermark, start = log.LogStartOffset;
         int limit = Math.Min(p.MaxBytes, remainingBytes);
+        // leader.replication.throttled.*: a throttled follower gets nothing while this node's replication quota is spent.
+        var throttle = reader.ReplicaId >= 0 && reader.Replicas is { } r && r.IsThrottled(topic, p.Partition, reader.ReplicaId, leaderSide: true) ? r.LeaderQuota : null;
+        if (throttle?.IsExceeded() == true) return new PartitionData(p.Partition, ErrorCode.None, hwm, start, null, null);
         if (limit <= 0 && !minOneMessage) return new PartitionData(p.Partition, ErrorCode.None, hwm, start, null, null);
         try
         {
             var slice = log.Read(p.FetchOffset, Math.Max(limit, 0), minOneMessage || v < 3, uncommitted: reader.ReplicaId >= 0);
+            throttle?.Record(slice?.Length ?? 0);
             if (slice is { } s && v < 4)
                 return new PartitionData(p.Partition, ErrorCode.None, hwm, start, null, DownConvert(s, v, p.FetchOffset, Math.Max(limit, 1)));
             return new PartitionData(p.Partition, ErrorCode.None, hwm, start, slice, null);

@@ -26,8 +26,10 @@ internal sealed class AlterConfigsApi : DefinedApi
     protected override ValueTask<StructValue> HandleAsync(RequestContext context, StructValue request)
     {
         bool validateOnly = request.Bool("ValidateOnly");
-        return ConfigChanges.Answer(context, request, (logs, name, configs) =>
-            logs.ReplaceTopicConfigs(name, configs.ToDictionary(c => c.String("Name") ?? "", c => c.String("Value")), validateOnly));
+        return ConfigChanges.Answer(context, request,
+            (logs, name, configs) => logs.ReplaceTopicConfigs(name, configs.ToDictionary(c => c.String("Name") ?? "", c => c.String("Value")), validateOnly),
+            (controller, name, configs) => ConfigChanges.SetBrokerConfigs(controller, name,
+                configs.ToDictionary(c => c.String("Name") ?? "", c => c.String("Value")), validateOnly));
     }
 }
 
@@ -42,8 +44,13 @@ internal static class ConfigChanges
             Int8("ResourceType"),
             String("ResourceName")));
 
-    /// <summary>Applies <paramref name="change"/> to each topic resource of the request and answers every resource.</summary>
-    public static ValueTask<StructValue> Answer(RequestContext context, StructValue request, Action<Storage.LogManager, string, IReadOnlyList<StructValue>> change)
+    /// <summary>
+    /// Applies <paramref name="change"/> to each topic resource and <paramref name="brokerChange"/> to each
+    /// broker resource of the request, and answers every resource. Broker configs change at run time only
+    /// on a cluster (they live in its metadata); a single broker's are static.
+    /// </summary>
+    public static ValueTask<StructValue> Answer(RequestContext context, StructValue request, Action<Storage.LogManager, string, IReadOnlyList<StructValue>> change,
+        Action<Cluster.QuorumController, string, IReadOnlyList<StructValue>> brokerChange)
     {
         var responses = (request.Structs("Resources") ?? []).Select(resource =>
         {
@@ -54,11 +61,19 @@ internal static class ConfigChanges
             {
                 var duplicate = configs.GroupBy(c => c.String("Name")).FirstOrDefault(g => g.Count() > 1);
                 if (duplicate is not null) throw new KafkaErrorException(ErrorCode.InvalidRequest, $"Duplicate config {duplicate.Key}");
-                change(context.Broker.Logs, name, configs);
+                if (type == ConfigResourceType.Broker) brokerChange(context.Broker.Controller!, name, configs);
+                else change(context.Broker.Logs, name, configs);
             });
             return new StructValue { ["ErrorCode"] = (short)error, ["ErrorMessage"] = message, ["ResourceType"] = (sbyte)type, ["ResourceName"] = name };
         });
         return ValueTask.FromResult(new StructValue { ["Responses"] = StructValue.List(responses) });
+    }
+
+    /// <summary>Validates a broker resource's new dynamic configs and, unless only validating, hands them to the controller.</summary>
+    public static void SetBrokerConfigs(Cluster.QuorumController controller, string resource, IReadOnlyDictionary<string, string?> configs, bool validateOnly)
+    {
+        if (Config.BrokerConfig.ValidateDynamic(configs) is { } error) throw new KafkaErrorException(ErrorCode.InvalidConfig, error);
+        if (!validateOnly) controller.SetBrokerConfigs(resource, configs.ToDictionary(kv => kv.Key, kv => kv.Value!, StringComparer.Ordinal));
     }
 
     private static (ErrorCode, string?) Apply(BrokerContext broker, ConfigResourceType type, Action change)
@@ -68,6 +83,9 @@ internal static class ConfigChanges
             switch (type)
             {
                 case ConfigResourceType.Topic:
+                    change();
+                    return (ErrorCode.None, null);
+                case ConfigResourceType.Broker when broker.Controller is not null:
                     change();
                     return (ErrorCode.None, null);
                 case ConfigResourceType.Broker:

@@ -23,7 +23,25 @@ internal sealed class IncrementalAlterConfigsApi : DefinedApi
     protected override ValueTask<StructValue> HandleAsync(RequestContext context, StructValue request)
     {
         bool validateOnly = request.Bool("ValidateOnly");
-        return ConfigChanges.Answer(context, request, (logs, name, configs) => logs.IncrementalAlterTopicConfigs(name,
-            configs.Select(c => (c.String("Name") ?? "", (ConfigOperation)c.Int8("ConfigOperation"), c.String("Value"))).ToList(), validateOnly));
+        return ConfigChanges.Answer(context, request,
+            (logs, name, configs) => logs.IncrementalAlterTopicConfigs(name, Changes(configs), validateOnly),
+            (controller, name, configs) => ConfigChanges.SetBrokerConfigs(controller, name, ApplyToBroker(controller, name, Changes(configs)), validateOnly));
+    }
+
+    private static List<(string Name, ConfigOperation Op, string? Value)> Changes(IReadOnlyList<StructValue> configs) =>
+        configs.Select(c => (c.String("Name") ?? "", (ConfigOperation)c.Int8("ConfigOperation"), c.String("Value"))).ToList();
+
+    /// <summary>A broker resource's dynamic configs after SET and DELETE (no dynamic broker config is a list: APPEND and SUBTRACT are refused).</summary>
+    private static Dictionary<string, string?> ApplyToBroker(Cluster.QuorumController controller, string resource, List<(string Name, ConfigOperation Op, string? Value)> changes)
+    {
+        var result = (controller.Image.BrokerConfigsOf(resource) ?? new Dictionary<string, string>()).ToDictionary(kv => kv.Key, kv => (string?)kv.Value, StringComparer.Ordinal);
+        foreach (var (name, op, value) in changes)
+            switch (op)
+            {
+                case ConfigOperation.Set: result[name] = value; break;
+                case ConfigOperation.Delete: result.Remove(name); break;
+                default: throw new KafkaErrorException(ErrorCode.InvalidConfig, $"Config value append/subtract is not allowed for broker config {name}");
+            }
+        return result;
     }
 }

@@ -40,6 +40,8 @@ public static class ApiCatalog
             new DeleteGroupsApi(),
             new ElectLeadersApi(),
             new IncrementalAlterConfigsApi(),
+            new AlterPartitionReassignmentsApi(),
+            new ListPartitionReassignmentsApi(),
             new OffsetDeleteApi(),
             new DescribeClusterApi(),
             new DescribeProducersApi(),

@@ -1,0 +1,185 @@
+using System.Diagnostics;
+using Confluent.Kafka;
+using Confluent.Kafka.Admin;
+using ControlCenter.Broker.Protocol;
+using ErrorCode = ControlCenter.Broker.Protocol.ErrorCode;
+using ControlCenter.Broker.Protocol.Messages;
+using ControlCenter.Kafka.Cluster;
+using ControlCenter.Testing;
+using Xunit;
+
+namespace ControlCenter.Broker.Tests;
+
+/// <summary>
+/// AlterPartitionReassignments / ListPartitionReassignments on a three-node cluster (the APIs over the
+/// wire, as Kafka's admin client sends them), checked through Confluent.Kafka: data really moves, the
+/// old copies go, bad targets change nothing, and replication throttles slow the copy down.
+/// </summary>
+public sealed class ReassignmentTests
+{
+    private static CancellationToken Cancellation => TestContext.Current.CancellationToken;
+
+    private static async Task CreateOnAsync(string bootstrap, string topic, params int[][] assignment)
+    {
+        using var admin = Clients.Admin(bootstrap);
+        await admin.CreateTopicsAsync([new TopicSpecification
+        {
+            Name = topic, NumPartitions = assignment.Length, ReplicationFactor = -1, ReplicasAssignments = assignment.Select((r, p) => (p, r.ToList())).ToDictionary(x => x.p, x => x.Item2),
+        }]).OffPollThread();
+    }
+
+    private static PartitionMetadata Partition(string bootstrap, string topic, int partition)
+    {
+        using var admin = Clients.Admin(bootstrap);
+        return admin.GetMetadata(topic, TimeSpan.FromSeconds(10)).Topics.Single().Partitions.Single(p => p.PartitionId == partition);
+    }
+
+    private static async Task ProduceAsync(string bootstrap, string topic, int count, int size = 20)
+    {
+        using var producer = Clients.Producer(bootstrap, c => c.Acks = Acks.All);
+        for (int i = 0; i < count; i++)
+            producer.Produce(topic, new Message<byte[]?, byte[]?> { Key = BitConverter.GetBytes(i), Value = new byte[size] });
+        Assert.Equal(0, producer.Flush(TimeSpan.FromSeconds(60)));
+        await Task.CompletedTask;
+    }
+
+    /// <summary>Sends AlterPartitionReassignments v1 for one partition and returns its (top-level or partition) error.</summary>
+    internal static async Task<(ErrorCode Error, string? Message)> ReassignAsync(string bootstrap, string topic, int partition, int[]? replicas, bool allowResize = true)
+    {
+        var response = await RawKafkaClient.SendDefinedAsync(bootstrap, ApiKey.AlterPartitionReassignments, 1, new StructValue
+        {
+            ["TimeoutMs"] = 30000,
+            ["AllowReplicationFactorChange"] = allowResize,
+            ["Topics"] = StructValue.List([new StructValue
+            {
+                ["Name"] = topic,
+                ["Partitions"] = StructValue.List([new StructValue { ["PartitionIndex"] = partition, ["Replicas"] = replicas?.Cast<object?>().ToList() }]),
+            }]),
+        });
+        if ((ErrorCode)response.Int16("ErrorCode") is var top and not ErrorCode.None) return (top, response.String("ErrorMessage"));
+        var p = response.Structs("Responses")!.Single().Structs("Partitions")!.Single();
+        return ((ErrorCode)p.Int16("ErrorCode"), p.String("ErrorMessage"));
+    }
+
+    internal static async Task<List<(string Topic, int Partition, int[] Replicas, int[] Adding, int[] Removing)>> ListAsync(string bootstrap)
+    {
+        var response = await RawKafkaClient.SendDefinedAsync(bootstrap, ApiKey.ListPartitionReassignments, 0, new StructValue { ["TimeoutMs"] = 30000, ["Topics"] = null });
+        return (response.Structs("Topics") ?? []).SelectMany(t => (t.Structs("Partitions") ?? []).Select(p => (t.String("Name")!, p.Int32("PartitionIndex"),
+            p.Array<int>("Replicas")!.ToArray(), p.Array<int>("AddingReplicas")!.ToArray(), p.Array<int>("RemovingReplicas")!.ToArray()))).ToList();
+    }
+
+    [Fact]
+    public async Task MovingAPartitionCopiesItsRecordsToTheNewNodesMovesTheLeaderAndDeletesTheOldCopy()
+    {
+        await using var cluster = await TestCluster.StartAsync(3);
+        string bootstrap = cluster.BootstrapServers;
+        await CreateOnAsync(bootstrap, "moved", [1]);
+        await ProduceAsync(bootstrap, "moved", 500);
+        string oldCopy = Path.Combine(cluster.Cluster.Node(1).DataDir, "moved-0");
+        Assert.True(Directory.Exists(oldCopy));
+
+        Assert.Equal((ErrorCode.None, null), await ReassignAsync(bootstrap, "moved", 0, [2, 3]));
+        await Wait.UntilAsync(() => Partition(bootstrap, "moved", 0) is { } p && p.Replicas.SequenceEqual([2, 3]) && p.InSyncReplicas.Length == 2,
+            "the partition on nodes 2 and 3, both in sync", TimeSpan.FromSeconds(60), Cancellation);
+        Assert.Empty(await ListAsync(bootstrap));
+        Assert.Equal(2, Partition(bootstrap, "moved", 0).Leader); // node 1 is gone from the replicas: the first target leads
+        Assert.Equal(500, cluster.Cluster.Node(2).LogEndOffset("moved", 0));
+        Assert.Equal(500, cluster.Cluster.Node(3).LogEndOffset("moved", 0));
+        await Wait.UntilAsync(() => !Directory.Exists(oldCopy), "node 1's copy deleted", cancellation: Cancellation);
+
+        // The copies are real: with node 2 killed, node 3 alone serves every record.
+        await cluster.Cluster.KillNodeAsync(2);
+        await Wait.UntilAsync(() => Partition(bootstrap, "moved", 0).Leader == 3, "node 3 leading", TimeSpan.FromSeconds(30), Cancellation);
+        Assert.Equal(500, Clients.ReadAll(bootstrap, "moved", 1).Count);
+    }
+
+    [Fact]
+    public async Task ARunningMoveIsListedAndCanBeCancelledWhichRemovesTheAddedCopy()
+    {
+        // Node 3 is stopped, so a move onto it cannot finish: it stays listed until cancelled.
+        await using var cluster = await TestCluster.StartAsync(3);
+        string bootstrap = cluster.BootstrapServers;
+        await CreateOnAsync(bootstrap, "pending", [1, 2]);
+        await ProduceAsync(bootstrap, "pending", 50);
+        await cluster.Cluster.StopNodeAsync(3);
+        bootstrap = cluster.Cluster.BootstrapServers;
+
+        Assert.Equal((ErrorCode.None, null), await ReassignAsync(bootstrap, "pending", 0, [1, 3]));
+        var ongoing = Assert.Single(await ListAsync(bootstrap));
+        Assert.Equal(("pending", 0), (ongoing.Topic, ongoing.Partition));
+        Assert.Equal([1, 3, 2], ongoing.Replicas); // target first, then what is being removed
+        Assert.Equal([3], ongoing.Adding);
+        Assert.Equal([2], ongoing.Removing);
+        Assert.Equal([1, 3, 2], Partition(bootstrap, "pending", 0).Replicas);
+
+        Assert.Equal((ErrorCode.None, null), await ReassignAsync(bootstrap, "pending", 0, null));
+        Assert.Empty(await ListAsync(bootstrap));
+        Assert.Equal([1, 2], Partition(bootstrap, "pending", 0).Replicas);
+        Assert.Equal(ErrorCode.NoReassignmentInProgress, (await ReassignAsync(bootstrap, "pending", 0, null)).Error);
+        Assert.Equal(50, Clients.ReadAll(bootstrap, "pending", 1).Count);
+    }
+
+    [Fact]
+    public async Task BadTargetsAreRefusedWithKafkasErrorsAndChangeNothing()
+    {
+        await using var cluster = await TestCluster.StartAsync(3);
+        string bootstrap = cluster.BootstrapServers;
+        await CreateOnAsync(bootstrap, "kept", [1, 2]);
+
+        Assert.Equal(ErrorCode.InvalidReplicaAssignment, (await ReassignAsync(bootstrap, "kept", 0, [1, 7])).Error);
+        Assert.Equal(ErrorCode.InvalidReplicaAssignment, (await ReassignAsync(bootstrap, "kept", 0, [2, 2])).Error);
+        Assert.Equal(ErrorCode.InvalidReplicaAssignment, (await ReassignAsync(bootstrap, "kept", 0, [])).Error);
+        Assert.Equal(ErrorCode.UnknownTopicOrPartition, (await ReassignAsync(bootstrap, "kept", 5, [1, 2])).Error);
+        Assert.Equal(ErrorCode.UnknownTopicOrPartition, (await ReassignAsync(bootstrap, "absent", 0, [1, 2])).Error);
+        Assert.Equal(ErrorCode.NoReassignmentInProgress, (await ReassignAsync(bootstrap, "kept", 0, null)).Error);
+        var resize = await ReassignAsync(bootstrap, "kept", 0, [1, 2, 3], allowResize: false);
+        Assert.Equal(ErrorCode.InvalidReplicationFactor, resize.Error);
+        Assert.Contains("from 2 to 3", resize.Message);
+
+        Assert.Equal([1, 2], Partition(bootstrap, "kept", 0).Replicas);
+        Assert.Empty(await ListAsync(bootstrap));
+        Assert.DoesNotContain(cluster.Cluster.Events, e => e.Kind == "reassignment");
+    }
+
+    [Theory]
+    [InlineData(false)]
+    [InlineData(true)]
+    public async Task AThrottledMoveCopiesNoFasterThanTheReplicationRate(bool leaderSide)
+    {
+        // Followers ask for 64 KB per fetch, so 1 MB takes many fetches; at 256 KB/s it cannot take under three seconds
+        // (a slow machine only makes it longer). Unthrottled it takes a few fetches.
+        await using var cluster = await TestCluster.StartAsync(3, new() { ["replica.fetch.max.bytes"] = "65536" });
+        string bootstrap = cluster.BootstrapServers;
+        await CreateOnAsync(bootstrap, "throttled", [1]);
+        await ProduceAsync(bootstrap, "throttled", 1024, size: 1024);
+
+        int throttledNode = leaderSide ? 1 : 2;
+        string rateKey = leaderSide ? "leader.replication.throttled.rate" : "follower.replication.throttled.rate";
+        string replicasKey = leaderSide ? "leader.replication.throttled.replicas" : "follower.replication.throttled.replicas";
+        using (var admin = Clients.Admin(bootstrap))
+        {
+            await admin.IncrementalAlterConfigsAsync(new Dictionary<ConfigResource, List<ConfigEntry>>([
+                new ConfigResource { Type = ResourceType.Broker, Name = throttledNode.ToString() }.With(rateKey, "262144"),
+                new ConfigResource { Type = ResourceType.Topic, Name = "throttled" }.With(replicasKey, $"0:{throttledNode}"),
+            ])).OffPollThread();
+            var described = (await admin.DescribeConfigsAsync([new ConfigResource { Type = ResourceType.Broker, Name = throttledNode.ToString() }]).OffPollThread())
+                .Single().Entries[rateKey];
+            Assert.Equal("262144", described.Value);
+            Assert.Equal(ConfigSource.DynamicBrokerConfig, described.Source);
+        }
+
+        var watch = Stopwatch.StartNew();
+        Assert.Equal((ErrorCode.None, null), await ReassignAsync(bootstrap, "throttled", 0, [1, 2]));
+        await Wait.UntilAsync(() => Partition(bootstrap, "throttled", 0).InSyncReplicas.Length == 2, "node 2 caught up and in sync",
+            TimeSpan.FromSeconds(90), Cancellation);
+        Assert.True(watch.Elapsed >= TimeSpan.FromSeconds(3), $"1 MB copied in {watch.Elapsed.TotalSeconds:F1} s at a 256 KB/s throttle");
+        Assert.Empty(await ListAsync(bootstrap));
+        Assert.Equal(1024, cluster.Cluster.Node(2).LogEndOffset("throttled", 0));
+    }
+}
+
+internal static class ConfigResourceExtensions
+{
+    public static KeyValuePair<ConfigResource, List<ConfigEntry>> With(this ConfigResource resource, string name, string value) =>
+        new(resource, [new ConfigEntry { Name = name, Value = value, IncrementalOperation = AlterConfigOpType.Set }]);
+}
