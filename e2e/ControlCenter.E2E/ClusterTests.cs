@@ -64,4 +64,44 @@ public class ClusterTests(ClusterAppFixture fixture) : IClassFixture<ClusterAppF
         await Expect(lab.GetByTestId("lab-verdict")).ToContainTextAsync("30 of 30 acknowledged records were lost");
         await Expect(lab.GetByTestId("lab-steps")).ToContainTextAsync("Isolated followers");
     }
+
+    [Fact]
+    public async Task MovingAPartitionFromThePartitionsTabCopiesItToTheChosenBrokersUnderAThrottleThatIsRemovedOnceDone()
+    {
+        string bootstrap = await fixture.App.BootstrapServersAsync();
+        using var admin = Clients.Admin(bootstrap);
+        await Wait.UntilAsync(() => admin.GetMetadata(TimeSpan.FromSeconds(5)).Brokers.Count == 3, "three live brokers", TimeSpan.FromSeconds(60), TestContext.Current.CancellationToken);
+        await admin.CreateTopicsAsync([new TopicSpecification
+            { Name = "e2e-moved", NumPartitions = 1, ReplicationFactor = -1, ReplicasAssignments = new() { [0] = [1] } }]).OffPollThread();
+        using (var producer = Clients.Producer(bootstrap))
+        {
+            for (int i = 0; i < 200; i++) producer.Produce("e2e-moved", new Confluent.Kafka.Message<byte[]?, byte[]?> { Value = new byte[100] });
+            Assert.Equal(0, producer.Flush(TimeSpan.FromSeconds(30)));
+        }
+
+        var page = await fixture.Browser.OpenConnectedAsync($"{fixture.App.BaseUrl}/topics/e2e-moved");
+        await page.Locator(".mud-tab", new() { HasText = "Partitions" }).ClickAsync();
+        var row = page.GetByTestId("partitions-table").Locator("tbody tr").First;
+        await Expect(row.GetByTestId("partition-replicas")).ToHaveTextAsync("1");
+        await Expect(row.GetByTestId("leader-epoch")).ToHaveTextAsync("0");
+
+        await row.GetByTestId("move-partition").ClickAsync();
+        await Ui.FillAsync(page, "reassign-replicas", "2, 3");
+        await Ui.FillAsync(page, "reassign-throttle", "1");
+        await Expect(page.GetByTestId("reassign-dialog")).ToContainTextAsync("Brokers 2, 3 copy the whole partition");
+        await page.GetByTestId("reassign-confirm").ClickAsync();
+
+        // Copied to both, node 1 dropped: node 2 (the first target) leads at a new epoch, and node 3 is level with it.
+        await Expect(row.GetByTestId("partition-replicas")).ToHaveTextAsync("2, 3", new() { Timeout = 60_000 });
+        await Expect(row.GetByTestId("partition-isr")).ToContainTextAsync("2, 3");
+        await Expect(row.GetByTestId("leader-epoch")).ToHaveTextAsync("1");
+        await Expect(row.GetByTestId("follower-lag")).ToContainTextAsync("3: 0");
+        // The throttle went with the move and was removed once nothing moved any more.
+        await Wait.UntilAsync(async () =>
+        {
+            var configs = await admin.DescribeConfigsAsync([new ConfigResource { Type = Confluent.Kafka.Admin.ResourceType.Topic, Name = "e2e-moved" }]).OffPollThread();
+            return configs[0].Entries["follower.replication.throttled.replicas"].Value is null or "";
+        }, "the throttle removed", TimeSpan.FromSeconds(60), TestContext.Current.CancellationToken);
+        await Expect(page.GetByTestId("throttle-chip")).ToHaveCountAsync(0);
+    }
 }

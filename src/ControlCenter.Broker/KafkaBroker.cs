@@ -176,6 +176,9 @@ public sealed class KafkaBroker : IAsyncDisposable
     /// <summary>The log end offset of this node's replica of a partition (-1 when it holds none).</summary>
     public long LogEndOffset(string topic, int partition) => _logs?.GetLog(topic, partition)?.LogEndOffset ?? -1;
 
+    /// <summary>The latest leader epoch in this node's replica of a partition (-1 when it holds none).</summary>
+    public int LatestLeaderEpoch(string topic, int partition) => _logs?.GetLog(topic, partition)?.LatestEpoch ?? -1;
+
     /// <summary>The segment files of a partition, oldest first (tests and tools).</summary>
     public IReadOnlyList<(long BaseOffset, long Size)> Segments(string topic, int partition) =>
         _logs?.GetLog(topic, partition)?.Segments.Select(s => (s.BaseOffset, s.Size)).ToList() ?? [];

@@ -24,6 +24,9 @@ public static class ServiceCollectionExtensions
         services.AddSingleton<Topics.TopicAdmin>();
         services.AddSingleton<Topics.ITopicAdmin>(sp => sp.GetRequiredService<Topics.TopicAdmin>());
         services.AddSingleton<Topics.IPartitionProbe, Topics.PartitionProbe>();
+        services.TryAddSingleton<Topics.IReassignmentApi, Topics.NoReassignmentApi>(); // the app puts its own request path here
+        services.AddSingleton<Topics.ReassignmentService>();
+        services.TryAddSingleton<Topics.IReplicationDetails, Topics.NoReplicationDetails>(); // the embedded cluster's are put here by the app
         services.AddSingleton<Groups.GroupReader>();
         services.AddSingleton<Groups.RecordTimestamps>();
         services.AddSingleton<Groups.GroupLagTracker>();

@@ -26,6 +26,8 @@ builder.Services.AddOptions<BrokerOptions>().Bind(builder.Configuration.GetSecti
 builder.Services.AddSingleton<EmbeddedBrokerService>();
 builder.Services.AddHostedService(sp => sp.GetRequiredService<EmbeddedBrokerService>());
 builder.Services.AddSingleton<ControlCenter.Kafka.Labs.IClusterFaults, EmbeddedClusterFaults>();
+builder.Services.AddSingleton<ControlCenter.Kafka.Topics.IReassignmentApi, WireReassignmentApi>();
+builder.Services.AddSingleton<ControlCenter.Kafka.Topics.IReplicationDetails, EmbeddedReplicationDetails>();
 builder.Services.AddKafkaControlCenter(builder.Configuration);
 builder.Services.AddRestProxy(builder.Configuration);
 

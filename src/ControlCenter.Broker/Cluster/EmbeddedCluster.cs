@@ -148,6 +148,19 @@ public sealed class EmbeddedCluster : IAsyncDisposable
         }).ToList();
     }
 
+    /// <summary>
+    /// A partition's leader epoch and each replica's log end as its node has it (-1 for a node that
+    /// is down), in replica order; null for an unknown partition. What the dashboard shows as follower lag.
+    /// </summary>
+    public (int LeaderEpoch, IReadOnlyList<(int Node, long LogEndOffset)> Replicas)? Replication(string topic, int partition)
+    {
+        long End(int id) => _nodes.TryGetValue(id, out var node) && node.IsRunning ? node.LogEndOffset(topic, partition) : -1;
+        if (_controller?.Image.Partition(topic, partition) is { } reg)
+            return (reg.LeaderEpoch, reg.Replicas.Select(id => (id, End(id))).ToList());
+        if (IsMultiNode || !_nodes.TryGetValue(_options.NodeId, out var single) || single.LogEndOffset(topic, partition) < 0) return null;
+        return (Math.Max(0, single.LatestLeaderEpoch(topic, partition)), [(_options.NodeId, End(_options.NodeId))]);
+    }
+
     /// <summary>Stops every node cleanly; concurrent and repeated calls all wait for the same single stop.</summary>
     public ValueTask DisposeAsync()
     {

@@ -12,7 +12,7 @@ namespace ControlCenter.Broker.Cluster;
 /// are written and responses read through the APIs' own definitions. Followers fetch through
 /// it, so nodes in one process talk exactly as separate processes would.
 /// </summary>
-internal sealed class NodeClient : IDisposable
+public sealed class NodeClient : IDisposable
 {
     private readonly TcpClient _tcp = new() { NoDelay = true };
     private readonly string _clientId;

@@ -38,6 +38,8 @@ public abstract class ComponentTest : BunitContext
         Services.AddSingleton(new ControlCenter.Kafka.Segments.SegmentService(connection, TimeProvider.System));
         Services.AddSingleton(new DemoTraffic(connection, new ClusterAdmin(connection), Options.Create(Demo), TimeProvider.System,
             NullLogger<DemoTraffic>.Instance));
+        Services.AddSingleton<IReplicationDetails>(new NoReplicationDetails());
+        Services.AddSingleton(new ReassignmentService(new NoReassignmentApi(), new ClusterAdmin(connection), Cluster, NullLogger<ReassignmentService>.Instance));
         SetRendererInfo(new RendererInfo("Server", true));
     }
 }
