@@ -26,6 +26,7 @@ public sealed class AppFactory : WebApplicationFactory<EmbeddedBrokerService> //
         {
             ["EmbeddedBroker:Port"] = "0",
             ["EmbeddedBroker:DataDir"] = DataDir,
+            ["EmbeddedBroker:Nodes"] = "1", // the shipped default is a cluster of three; tests that want one say so
             ["Monitor:IntervalMs"] = "250",
             ["Kafka:RequestTimeoutMs"] = "1500",
             ["Demo:Enabled"] = "false", // tests count topics and groups: the demo is tested on its own

@@ -39,6 +39,7 @@ public sealed class AppProcess : IAsyncDisposable
         info.Environment["ASPNETCORE_ENVIRONMENT"] = "Development";
         info.Environment["EmbeddedBroker__Port"] = "0";
         info.Environment["EmbeddedBroker__DataDir"] = dataDir;
+        info.Environment["EmbeddedBroker__Nodes"] = "1"; // the shipped default is a cluster of three; tests that want one say so
         info.Environment["Monitor__IntervalMs"] = "500";
         info.Environment["Demo__Enabled"] = "false";
         info.Environment["RestProxy__Url"] = "http://127.0.0.1:0";

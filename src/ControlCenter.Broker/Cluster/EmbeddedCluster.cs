@@ -62,7 +62,15 @@ public sealed class EmbeddedCluster : IAsyncDisposable
         _controller = new QuorumController(Path.Combine(Path.GetFullPath(_options.DataDir), "controller"), new BrokerConfig(config),
             _loggerFactory.CreateLogger("ControlCenter.Broker.Controller"), _time);
         _controller.Start();
-        for (int id = 1; id <= _options.Nodes; id++) await StartNodeCoreAsync(id, cancellation);
+        for (int id = 1; id <= _options.Nodes; id++)
+        {
+            try { await StartNodeCoreAsync(id, cancellation); }
+            catch (System.Net.Sockets.SocketException e) when (e.SocketErrorCode == System.Net.Sockets.SocketError.AddressAlreadyInUse)
+            {
+                await DisposeAsync(); // the nodes already up stop again: nothing half-started stays behind
+                throw new PortInUseException(_options.Host, _options.Port + id - 1, id, e);
+            }
+        }
     }
 
     /// <summary>The user's broker configs, with replication defaults that make a cluster replicate (min(3, nodes)) unless set.</summary>
@@ -175,4 +183,13 @@ public sealed class EmbeddedCluster : IAsyncDisposable
         foreach (var node in _nodes.Values.ToList()) await node.StopAsync();
         _controller?.Dispose();
     }
+}
+
+/// <summary>A node of the embedded cluster could not listen: its port is taken.</summary>
+public sealed class PortInUseException(string host, int port, int nodeId, Exception inner)
+    : IOException($"Node {nodeId} cannot listen on {host}:{port}: the port is in use", inner)
+{
+    public string Host { get; } = host;
+    public int Port { get; } = port;
+    public int NodeId { get; } = nodeId;
 }

@@ -58,7 +58,7 @@ public sealed class MessageSearch(ClusterConnection connection, ClusterAdmin adm
         Action<KafkaMessage>? onMatch)
     {
         if (request.Filter.Validate() is { } error) throw new ArgumentException(error);
-        var ranges = await RangesAsync(request);
+        var (ranges, leaders) = await RangesAsync(request);
         using var run = new SearchRun(request, ranges, onMatch, cancellation);
         using var reporter = progress is null ? null : new Timer(_ => progress.Report(run.Snapshot()), null, 200, 250);
 
@@ -68,7 +68,7 @@ public sealed class MessageSearch(ClusterConnection connection, ClusterAdmin adm
         var threads = Enumerable.Range(0, workers).Select(w =>
         {
             var mine = pending.Where((_, i) => i % workers == w).ToList();
-            var thread = new Thread(() => Scan(run, mine, logDirs)) { IsBackground = true, Name = $"search-{request.Topic}-{w}" };
+            var thread = new Thread(() => Scan(run, mine, logDirs, leaders)) { IsBackground = true, Name = $"search-{request.Topic}-{w}" };
             thread.Start();
             return thread;
         }).ToList();
@@ -90,7 +90,7 @@ public sealed class MessageSearch(ClusterConnection connection, ClusterAdmin adm
     }
 
     /// <summary>[start, end) per partition: end = high watermark now; start = resume point, the From time, or the log start.</summary>
-    private async Task<Dictionary<int, (long Start, long End)>> RangesAsync(SearchRequest request)
+    private async Task<(Dictionary<int, (long Start, long End)> Ranges, Dictionary<int, int> Leaders)> RangesAsync(SearchRequest request)
     {
         var metadata = await admin.GetMetadataAsync();
         var topic = metadata.Topics.FirstOrDefault(t => t.Topic == request.Topic && t.Error.Code == ErrorCode.NoError)
@@ -112,20 +112,21 @@ public sealed class MessageSearch(ClusterConnection connection, ClusterAdmin adm
             if (request.ResumeFrom?.TryGetValue(tp.Partition.Value, out long resume) == true) start = resume;
             ranges[tp.Partition.Value] = (Math.Clamp(start, lo, hi), hi);
         }
-        return ranges;
+        return (ranges, topic.Partitions.ToDictionary(p => p.PartitionId, p => p.Leader));
     }
 
     /// <summary>
     /// One worker's partitions: read from the segment files where this machine has them (far
-    /// cheaper than fetching), then whatever is left through a consumer.
+    /// cheaper than fetching; the leader's copy where several replicas are readable), then whatever
+    /// is left through a consumer.
     /// </summary>
-    private void Scan(SearchRun run, List<int> partitions, IReadOnlyList<string> logDirs)
+    private void Scan(SearchRun run, List<int> partitions, IReadOnlyList<string> logDirs, Dictionary<int, int> leaders)
     {
         var rest = new List<int>();
         foreach (int p in partitions)
         {
             if (run.Stop.IsCancellationRequested) return;
-            string? dir = logDirs.Count == 0 ? null : PartitionLogReader.FindPartitionDir(logDirs, run.Request.Topic, p);
+            string? dir = logDirs.Count == 0 ? null : PartitionLogReader.FindPartitionDir(logDirs, run.Request.Topic, p, leaders.GetValueOrDefault(p, -1));
             if (dir is null || !run.ScanFiles(p, dir)) rest.Add(p);
         }
         if (rest.Count > 0 && !run.Stop.IsCancellationRequested) ScanWithConsumer(run, rest);

@@ -20,15 +20,35 @@ public static class PartitionLogReader
     private const int HeaderBufferBytes = 16 * 1024;
 
     /// <summary>The partition's directory in the first log dir that has it, or null.</summary>
-    public static string? FindPartitionDir(IEnumerable<string> logDirs, string topic, int partition)
+    /// <remarks>
+    /// With several replicas in view (one log dir per broker of the embedded cluster) the copy of
+    /// <paramref name="preferredNode"/> (the leader: the one clients read) comes first; a log dir's
+    /// node is the node.id of its meta.properties, as Kafka writes it.
+    /// </remarks>
+    public static string? FindPartitionDir(IEnumerable<string> logDirs, string topic, int partition, int preferredNode = -1)
     {
         string name = LogFileNames.PartitionDirName(topic, partition);
-        foreach (var logDir in logDirs)
+        var ordered = preferredNode < 0 ? logDirs : logDirs.OrderBy(d => NodeIdOf(d) == preferredNode ? 0 : 1);
+        foreach (var logDir in ordered)
         {
             string dir = Path.Combine(logDir, name);
             if (Directory.Exists(dir)) return dir;
         }
         return null;
+    }
+
+    /// <summary>The node.id in a log dir's meta.properties (-1 when there is none or it cannot be read).</summary>
+    public static int NodeIdOf(string logDir)
+    {
+        try
+        {
+            string path = Path.Combine(logDir, LogFileNames.MetaPropertiesFile);
+            if (!File.Exists(path)) return -1;
+            foreach (var line in File.ReadLines(path))
+                if (line.StartsWith("node.id=", StringComparison.Ordinal) && int.TryParse(line.AsSpan(8), out int id)) return id;
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException) { }
+        return -1;
     }
 
     /// <summary>Every segment of the partition, oldest first, with the other files of the directory.</summary>

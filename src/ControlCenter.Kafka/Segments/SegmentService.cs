@@ -13,7 +13,7 @@ namespace ControlCenter.Kafka.Segments;
 /// (a closed segment changes only when the cleaner swaps in a new file); the active segment's are
 /// extended from where the last walk stopped.
 /// </summary>
-public sealed class SegmentService(ClusterConnection connection, TimeProvider time)
+public sealed class SegmentService(ClusterConnection connection, TimeProvider time, Cluster.IClusterState? cluster = null)
 {
     private const int CacheLimit = 20_000;
     private readonly ConcurrentDictionary<(string Path, long Size, DateTime Modified), SegmentStats> _closed = new();
@@ -30,8 +30,15 @@ public sealed class SegmentService(ClusterConnection connection, TimeProvider ti
     public bool AnyLogDirReadable => LogDirScanner.AnyReadable(connection.LogDirs);
 
     /// <summary>The partition's directory, or null when no readable log dir has it.</summary>
+    /// <remarks>Where several replicas are readable (the embedded cluster's nodes), the leader's copy: what consumers read.</remarks>
     public string? Locate(string topic, int partition) =>
-        TopicNames.Validate(topic) is null && partition >= 0 ? PartitionLogReader.FindPartitionDir(connection.LogDirs, topic, partition) : null;
+        TopicNames.Validate(topic) is null && partition >= 0
+            ? PartitionLogReader.FindPartitionDir(connection.LogDirs, topic, partition, LeaderOf(topic, partition))
+            : null;
+
+    private int LeaderOf(string topic, int partition) =>
+        connection.LogDirs.Count > 1 && cluster?.Snapshot?.Topics.GetValueOrDefault(topic)?.Partitions.FirstOrDefault(p => p.Partition == partition) is { } p
+            ? p.Leader : -1;
 
     /// <summary>The partition's segments, or null when no log dir has the partition (or it went away while listing).</summary>
     public Task<PartitionLogView?> ListAsync(string topic, int partition, CancellationToken cancellation = default) =>

@@ -36,6 +36,12 @@ public sealed class EmbeddedBrokerService(
             _cluster = new EmbeddedCluster(brokerOptions, loggerFactory, time);
             await _cluster.StartAsync(cancellationToken);
         }
+        catch (PortInUseException e)
+        {
+            throw Fail(new StartupException(
+                $"The embedded broker cannot listen on {e.Host}:{e.Port}: the port is in use (node {e.NodeId} of {brokerOptions.Nodes}: node i listens on EmbeddedBroker:Port+i-1). " +
+                "Set EmbeddedBroker:Port (0 picks free ports), or set Kafka:BootstrapServers to manage the cluster that runs there."));
+        }
         catch (SocketException e) when (e.SocketErrorCode == SocketError.AddressAlreadyInUse)
         {
             throw Fail(new StartupException(

@@ -38,8 +38,33 @@ public static class StartupChecks
                 problems.Add($"EmbeddedBroker:Port {broker.Port} leaves no room for {broker.Nodes} nodes (they listen on Port..Port+{broker.Nodes - 1})");
             try { _ = new BrokerConfig(broker.Config); }
             catch (ArgumentException e) { problems.Add(e.Message); }
+            if (DataDirLayoutProblem(broker) is { } layout) problems.Add(layout);
         }
         return problems;
+    }
+
+    /// <summary>
+    /// A single broker keeps its log dir in DataDir itself; a cluster of N keeps broker-1..N and
+    /// the controller's metadata there. Starting one over the other's data would ignore that data
+    /// (or leave replicas on nodes that no longer exist), so say so before anything is written.
+    /// </summary>
+    internal static string? DataDirLayoutProblem(BrokerOptions broker)
+    {
+        string dir = Path.GetFullPath(broker.DataDir);
+        if (!Directory.Exists(dir)) return null;
+        int clusterNodes = Directory.EnumerateDirectories(dir, "broker-*")
+            .Select(d => int.TryParse(Path.GetFileName(d)["broker-".Length..], out int id) ? id : 0).DefaultIfEmpty(0).Max();
+        bool single = File.Exists(Path.Combine(dir, ControlCenter.LogFormat.Files.LogFileNames.MetaPropertiesFile));
+        if (broker.Nodes > 1 && single)
+            return $"EmbeddedBroker:DataDir '{dir}' holds a single broker's data, but EmbeddedBroker:Nodes is {broker.Nodes}. " +
+                   "Run with --EmbeddedBroker:Nodes=1 to keep using it, or point EmbeddedBroker:DataDir at another directory for the cluster.";
+        if (broker.Nodes == 1 && Directory.Exists(Path.Combine(dir, "controller")))
+            return $"EmbeddedBroker:DataDir '{dir}' holds the data of an embedded cluster of {Math.Max(clusterNodes, 2)} nodes, but EmbeddedBroker:Nodes is 1. " +
+                   $"Run with --EmbeddedBroker:Nodes={Math.Max(clusterNodes, 2)} to keep using it, or point EmbeddedBroker:DataDir at another directory.";
+        if (broker.Nodes > 1 && clusterNodes > broker.Nodes)
+            return $"EmbeddedBroker:DataDir '{dir}' holds the data of an embedded cluster of {clusterNodes} nodes, but EmbeddedBroker:Nodes is {broker.Nodes}: " +
+                   $"replicas on nodes {broker.Nodes + 1}-{clusterNodes} would never come back. Run with --EmbeddedBroker:Nodes={clusterNodes}, or use another DataDir.";
+        return null;
     }
 
     /// <summary>

@@ -45,6 +45,36 @@ public class StartupTests
             ("Kafka:Client:sasl.username", "u"), ("Kafka:Client:sasl.password", "p"))));
 
     [Fact]
+    public void TheShippedConfigurationRunsAClusterOfThree()
+    {
+        var shipped = new ConfigurationBuilder().AddJsonFile(Path.Combine(RepoPaths.Root, "src", "ControlCenter.Web", "appsettings.json")).Build();
+        var broker = new ControlCenter.Broker.BrokerOptions();
+        shipped.GetSection(ControlCenter.Broker.BrokerOptions.SectionName).Bind(broker);
+        Assert.Equal(3, broker.Nodes);
+        Assert.Empty(StartupChecks.Run(shipped));
+    }
+
+    [Fact]
+    public void ADataDirOfTheOtherLayoutIsRefusedBeforeAnythingIsWritten()
+    {
+        string single = TempDir.Create("layout-single");
+        File.WriteAllText(Path.Combine(single, "meta.properties"), "version=1\nnode.id=1\n");
+        var problems = StartupChecks.Run(Config(("EmbeddedBroker:DataDir", single), ("EmbeddedBroker:Nodes", "3")));
+        Assert.Contains(problems, p => p.Contains("holds a single broker's data") && p.Contains("--EmbeddedBroker:Nodes=1"));
+        Assert.Empty(StartupChecks.Run(Config(("EmbeddedBroker:DataDir", single), ("EmbeddedBroker:Nodes", "1"))));
+
+        string cluster = TempDir.Create("layout-cluster");
+        foreach (var sub in new[] { "controller", "broker-1", "broker-2", "broker-3" }) Directory.CreateDirectory(Path.Combine(cluster, sub));
+        Assert.Contains(StartupChecks.Run(Config(("EmbeddedBroker:DataDir", cluster), ("EmbeddedBroker:Nodes", "1"))),
+            p => p.Contains("an embedded cluster of 3 nodes") && p.Contains("--EmbeddedBroker:Nodes=3"));
+        Assert.Contains(StartupChecks.Run(Config(("EmbeddedBroker:DataDir", cluster), ("EmbeddedBroker:Nodes", "2"))),
+            p => p.Contains("replicas on nodes 3-3 would never come back"));
+        Assert.Empty(StartupChecks.Run(Config(("EmbeddedBroker:DataDir", cluster), ("EmbeddedBroker:Nodes", "3"))));
+        Assert.Empty(StartupChecks.Run(Config(("EmbeddedBroker:DataDir", cluster), ("EmbeddedBroker:Nodes", "5")))); // growing is fine
+        Assert.True(File.Exists(Path.Combine(single, "meta.properties"))); // nothing was touched
+    }
+
+    [Fact]
     public void DisabledEmbeddedBrokerWithoutBootstrapIsRefused()
     {
         var problems = StartupChecks.Run(Config(("EmbeddedBroker:Enabled", "false")));
