@@ -48,6 +48,7 @@ public sealed class KafkaBroker : IAsyncDisposable
     public int Port { get; private set; }
     public string Host { get; private set; } = "";
     public string BootstrapServers => $"{Host}:{Port}";
+    public int NodeId => _options.NodeId;
     public string ClusterId => _logs?.ClusterId ?? "";
     public string DataDir => _logs?.DataDir ?? Path.GetFullPath(_options.DataDir);
     /// <summary>True when the previous run ended with a clean shutdown marker.</summary>

@@ -77,6 +77,9 @@ public sealed class ReassignmentTests
         await ProduceAsync(bootstrap, "moved", 500);
         string oldCopy = Path.Combine(cluster.Cluster.Node(1).DataDir, "moved-0");
         Assert.True(Directory.Exists(oldCopy));
+        byte[] LogBytes(int node) => Directory.GetFiles(cluster.Cluster.Node(node).PartitionDirectory("moved", 0), "*.log").Order()
+            .SelectMany(File.ReadAllBytes).ToArray();
+        byte[] original = LogBytes(1);
 
         Assert.Equal((ErrorCode.None, null), await ReassignAsync(bootstrap, "moved", 0, [2, 3]));
         await Wait.UntilAsync(() => Partition(bootstrap, "moved", 0) is { } p && p.Replicas.SequenceEqual([2, 3]) && p.InSyncReplicas.Length == 2,
@@ -85,6 +88,9 @@ public sealed class ReassignmentTests
         Assert.Equal(2, Partition(bootstrap, "moved", 0).Leader); // node 1 is gone from the replicas: the first target leads
         Assert.Equal(500, cluster.Cluster.Node(2).LogEndOffset("moved", 0));
         Assert.Equal(500, cluster.Cluster.Node(3).LogEndOffset("moved", 0));
+        // Identical data: both copies hold the old leader's batches byte for byte (offsets, epochs, timestamps, CRCs).
+        Assert.Equal(original, LogBytes(2));
+        Assert.Equal(original, LogBytes(3));
         await Wait.UntilAsync(() => !Directory.Exists(oldCopy), "node 1's copy deleted", cancellation: Cancellation);
 
         // The copies are real: with node 2 killed, node 3 alone serves every record.
