@@ -33,7 +33,7 @@ public static class ClusterReassignment
         Console.WriteLine($"cluster-reassign: {records:N0} records ({bytes / 1048576.0:N0} MB) per partition, moved from node 1 to nodes 2 and 3");
 
         double free = await MoveAsync(cluster, bootstrap, "move-free");
-        Report.Line("unthrottled: moved in", free, "s");
+        Report.Line("unthrottled: moved in", free * 1000, "ms");
         Report.Line("unthrottled: copy rate (per new replica)", bytes / 1048576.0 / free, "MB/s");
 
         long rate = (long)(throttleMb * 1048576);
@@ -49,7 +49,7 @@ public static class ClusterReassignment
                 [new ConfigEntry { Name = "follower.replication.throttled.replicas", Value = "*", IncrementalOperation = AlterConfigOpType.Set }],
         }).OffPollThread();
         double throttled = await MoveAsync(cluster, bootstrap, "move-throttled");
-        Report.Line($"throttled at {throttleMb} MB/s: moved in", throttled, "s");
+        Report.Line($"throttled at {throttleMb} MB/s: moved in", throttled * 1000, "ms");
         Report.Line($"throttled at {throttleMb} MB/s: copy rate (per new replica)", bytes / 1048576.0 / throttled, "MB/s");
     }
 

@@ -20,17 +20,20 @@ public static class ClusterReplication
         string dir3 = TempDir.Create("bench-cluster3"), dir1 = TempDir.Create("bench-cluster1");
         try
         {
-            long idle1;
+            long idle1, idleCpu1;
             using (var single = await BrokerProcess.StartAsync(dir1))
             {
                 await Task.Delay(2000); // idle baseline: nothing to wait for but the JIT settling
                 idle1 = ProcessStats.ResidentBytes(single.Pid);
+                idleCpu1 = await IdleCpuMsAsync(single);
             }
             using var cluster = await BrokerProcess.StartAsync(dir3, 0, "--EmbeddedBroker:Nodes=3");
             await Task.Delay(2000);
             long idle3 = ProcessStats.ResidentBytes(cluster.Pid);
+            long idleCpu3 = await IdleCpuMsAsync(cluster);
             Report.Line("RSS idle, 1 node / 3 nodes", $"{Report.Mb(idle1):N0} / {Report.Mb(idle3):N0} MB");
             Report.Line("memory per extra node (idle RSS)", Report.Mb(idle3 - idle1) / 2, "MB");
+            Report.Line("idle CPU per minute, 1 node / 3 nodes (with __consumer_offsets)", $"{idleCpu1 * 6:N0} / {idleCpu3 * 6:N0} ms");
 
             using (var admin = new AdminClientBuilder(new AdminClientConfig { BootstrapServers = cluster.BootstrapServers }).Build())
                 await admin.CreateTopicsAsync([
@@ -57,6 +60,23 @@ public static class ClusterReplication
             TempDir.Delete(dir3);
             TempDir.Delete(dir1);
         }
+    }
+
+    /// <summary>
+    /// CPU the broker process uses over ten idle seconds once a group has committed (so the 50
+    /// __consumer_offsets partitions exist and, on a cluster, their followers fetch): what the
+    /// default cluster costs a laptop doing nothing.
+    /// </summary>
+    private static async Task<long> IdleCpuMsAsync(BrokerProcess broker)
+    {
+        using (var admin = new AdminClientBuilder(new AdminClientConfig { BootstrapServers = broker.BootstrapServers }).Build())
+            await admin.CreateTopicsAsync([new TopicSpecification { Name = "idle-probe", NumPartitions = 1 }]).OffPollThread();
+        using (var consumer = new ConsumerBuilder<Null, Null>(new ConsumerConfig { BootstrapServers = broker.BootstrapServers, GroupId = "idle-probe" }).Build())
+            consumer.Commit([new TopicPartitionOffset("idle-probe", 0, 0)]);
+        await Task.Delay(3000); // the offsets topic's replicas settle
+        long before = broker.CpuTimeTicks;
+        await Task.Delay(10_000);
+        return (broker.CpuTimeTicks - before) * 10;
     }
 
     private static double Produce(string bootstrap, string topic, int records, Acks acks)
