@@ -3,7 +3,6 @@ using Confluent.Kafka;
 using Confluent.Kafka.Admin;
 using ControlCenter.Broker.Protocol;
 using ErrorCode = ControlCenter.Broker.Protocol.ErrorCode;
-using ControlCenter.Broker.Protocol.Messages;
 using ControlCenter.Kafka.Cluster;
 using ControlCenter.Testing;
 
@@ -57,22 +56,9 @@ public static class ClusterReassignment
     private static async Task<double> MoveAsync(TestCluster cluster, string bootstrap, string topic)
     {
         var watch = Stopwatch.StartNew();
-        var response = await RawKafkaClient.SendDefinedAsync(bootstrap, ApiKey.AlterPartitionReassignments, 0, new StructValue
-        {
-            ["TimeoutMs"] = 30000,
-            ["Topics"] = StructValue.List([new StructValue
-            {
-                ["Name"] = topic,
-                ["Partitions"] = StructValue.List([new StructValue { ["PartitionIndex"] = 0, ["Replicas"] = new List<object?> { 2, 3 } }]),
-            }]),
-        });
-        var error = (ErrorCode)response.Structs("Responses")![0].Structs("Partitions")![0].Int16("ErrorCode");
-        if (error != ErrorCode.None) throw new InvalidOperationException($"Reassignment of {topic} refused: {error}");
-        await Wait.UntilAsync(async () =>
-        {
-            var listed = await RawKafkaClient.SendDefinedAsync(bootstrap, ApiKey.ListPartitionReassignments, 0, new StructValue { ["TimeoutMs"] = 30000, ["Topics"] = null });
-            return (listed.Structs("Topics") ?? []).Count == 0;
-        }, $"the move of {topic} to finish", TimeSpan.FromMinutes(30));
+        var (error, message) = await Reassignments.AlterAsync(bootstrap, topic, 0, [2, 3]);
+        if (error != ErrorCode.None) throw new InvalidOperationException($"Reassignment of {topic} refused: {error} {message}");
+        await Wait.UntilAsync(async () => (await Reassignments.ListAsync(bootstrap)).Count == 0, $"the move of {topic} to finish", TimeSpan.FromMinutes(30));
         return watch.Elapsed.TotalSeconds;
     }
 }
