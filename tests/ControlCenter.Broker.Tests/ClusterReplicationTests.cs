@@ -265,7 +265,16 @@ public sealed class ClusterReplicationTests
         await CreateAsync(cluster.BootstrapServers, "durable-topic", 3, 3);
         Assert.Equal(300, await ProduceAsync(cluster.BootstrapServers, "durable-topic", 300, "r"));
         using (var consumer = Clients.Consumer(cluster.BootstrapServers, "durable-group"))
-            consumer.Commit([new TopicPartitionOffset("durable-topic", 0, 42)]);
+        {
+            // The first commit creates __consumer_offsets (50 partitions x 3 replicas): until its leader has loaded the
+            // group's partition it answers COORDINATOR_LOAD_IN_PROGRESS, as Kafka does, and librdkafka hands that back
+            // after a few retries. An application retries; so does this test.
+            await Wait.UntilAsync(() =>
+            {
+                try { consumer.Commit([new TopicPartitionOffset("durable-topic", 0, 42)]); return true; }
+                catch (KafkaException e) when (e.Error.Code is ErrorCode.GroupLoadInProgress or ErrorCode.GroupCoordinatorNotAvailable or ErrorCode.NotCoordinatorForGroup) { return false; }
+            }, "the first commit accepted", TimeSpan.FromSeconds(60), TestContext.Current.CancellationToken);
+        }
 
         await cluster.RestartAsync();
         string bootstrap = cluster.BootstrapServers;

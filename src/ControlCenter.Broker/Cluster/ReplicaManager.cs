@@ -82,6 +82,8 @@ internal sealed class ReplicaManager : IMetadataListener, IAsyncDisposable
         lock (_applyLock)
         {
             if (image.Version <= _image.Version) return;
+            // A partition moved away from this node loses its log in ApplyImage: keep hold of what it led to say it resigned.
+            var led = _leading.Keys.ToDictionary(k => k, k => _logs.GetLog(k.Topic, k.Partition));
             _logs.ApplyImage(image);
             _logs.BrokerConfig.ApplyDynamic(image.BrokerConfigsOf(NodeId.ToString(System.Globalization.CultureInfo.InvariantCulture)), image.BrokerConfigsOf(""));
             var local = new HashSet<(string, int)>();
@@ -96,7 +98,7 @@ internal sealed class ReplicaManager : IMetadataListener, IAsyncDisposable
                     else BecomeFollower(key, log, reg, image);
                 }
             foreach (var key in _leading.Keys.Where(k => !local.Contains(k)).ToList())
-                if (_leading.TryRemove(key, out _) && _logs.GetLog(key.Topic, key.Partition) is { } gone) LeadershipChanged?.Invoke(gone, false);
+                if (_leading.TryRemove(key, out _) && (_logs.GetLog(key.Topic, key.Partition) ?? led.GetValueOrDefault(key)) is { } gone) LeadershipChanged?.Invoke(gone, false);
             Fetchers.RemoveAllExcept(local);
             Volatile.Write(ref _image, image);
         }

@@ -20,13 +20,23 @@ internal sealed partial class GroupCoordinator
         _broker.Logs.GetTopic(TopicNames.ConsumerOffsets) is { Partitions.Length: > 0 } topic
             ? OffsetsTopicRecords.PartitionFor(groupId, topic.Partitions.Length) : -1;
 
-    /// <summary>NOT_COORDINATOR when this cluster node does not lead the group's offsets partition; a single broker coordinates every group.</summary>
+    /// <summary>
+    /// NOT_COORDINATOR when this cluster node does not lead the group's offsets partition; a single
+    /// broker coordinates every group. A node the controller has just made the leader, but which has
+    /// not applied that metadata yet, answers COORDINATOR_LOAD_IN_PROGRESS as Kafka does while it
+    /// loads a partition: clients retry the same node instead of giving up on the coordinator.
+    /// </summary>
     public ErrorCode CoordinatorError(string groupId)
     {
         if (_broker.Replicas is null) return ErrorCode.None;
         int partition = OffsetsPartitionOf(groupId);
-        if (partition < 0) return ErrorCode.CoordinatorNotAvailable;
-        lock (_coordinated) return _coordinated.Contains(partition) ? ErrorCode.None : ErrorCode.NotCoordinator;
+        if (partition >= 0) lock (_coordinated) if (_coordinated.Contains(partition)) return ErrorCode.None;
+        var published = _broker.Controller?.Image;
+        var topic = published?.Topics.GetValueOrDefault(TopicNames.ConsumerOffsets);
+        if (topic is null) return partition < 0 ? ErrorCode.CoordinatorNotAvailable : ErrorCode.NotCoordinator;
+        int wanted = OffsetsTopicRecords.PartitionFor(groupId, topic.Partitions.Length);
+        return topic.Partitions[wanted].Leader == _broker.NodeId && !(_broker.Replicas.Isolated)
+            ? ErrorCode.CoordinatorLoadInProgress : ErrorCode.NotCoordinator;
     }
 
     /// <summary>This node now leads offsets partition <paramref name="partition"/>: its groups are read from the log.</summary>

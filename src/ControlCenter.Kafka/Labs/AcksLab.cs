@@ -38,6 +38,16 @@ public sealed class AcksLab(ClusterConnection connection, IClusterFaults faults,
     public async Task<AcksLabResult> RunAsync(AcksLabRequest request, IProgress<string>? progress = null, CancellationToken cancellation = default)
     {
         var steps = new List<string>();
+        try { return await RunCoreAsync(request, steps, progress, cancellation); }
+        catch (KafkaException e)
+        {
+            logger.LogWarning("Acks lab on {Topic}-{Partition} stopped: {Error}", request.Topic, request.Partition, e.Error.Reason);
+            return new AcksLabResult(0, 0, 0, 0, 0, -1, -1, steps, $"The cluster did not answer: {e.Error.Reason}");
+        }
+    }
+
+    private async Task<AcksLabResult> RunCoreAsync(AcksLabRequest request, List<string> steps, IProgress<string>? progress, CancellationToken cancellation)
+    {
         void Step(string text) { steps.Add(text); progress?.Report(text); }
         if (!faults.IsAvailable) return Failed("The acks lab needs the embedded cluster with several nodes (EmbeddedBroker:Nodes 2-9).");
         if (request.Records is < 1 or > 100_000) return Failed("Send between 1 and 100,000 records.");
@@ -53,7 +63,8 @@ public sealed class AcksLab(ClusterConnection connection, IClusterFaults faults,
             return Failed($"{request.Topic}-{request.Partition} is under-replicated (in sync: {string.Join(", ", partition.InSyncReplicas)} of {string.Join(", ", partition.Replicas)}): start from a healthy partition.");
         int leader = partition.Leader;
         var followers = partition.Replicas.Where(r => r != leader).ToList();
-        long start = EndOffset(request);
+        long start;
+        using (var reader = connection.CreateConsumer<Ignore, string>("acks-lab", "acks-lab-reader")) start = await EndOffsetAsync(request, reader, cancellation);
         Step($"Leader is broker {leader}, followers {string.Join(", ", followers)}; the partition ends at offset {start}.");
 
         // Group reads wait out each fault and what follows it (see ClusterMonitor.FailoverQuietPeriod).
@@ -92,7 +103,7 @@ public sealed class AcksLab(ClusterConnection connection, IClusterFaults faults,
 
         // A new leader's high watermark moves only once its followers have fetched from it: read once it covers what was acknowledged, or has settled.
         await WaitForHighWatermarkAsync(request, lastOffset + 1, cancellation);
-        var found = ReadBack(request, run, start, cancellation);
+        var found = await ReadBackAsync(request, run, start, cancellation);
         int survived = acknowledged.Count(found.Contains);
         var result = new AcksLabResult(request.Records, acknowledged.Count, survived, acknowledged.Count - survived,
             found.Count(v => !acknowledged.Contains(v)), leader, newLeader, steps);
@@ -110,10 +121,21 @@ public sealed class AcksLab(ClusterConnection connection, IClusterFaults faults,
         admin.GetMetadata(request.Topic, TimeSpan.FromSeconds(10)).Topics.SingleOrDefault(t => t.Error.Code == ErrorCode.NoError)?
             .Partitions.SingleOrDefault(p => p.PartitionId == request.Partition);
 
-    private long EndOffset(AcksLabRequest request)
+    private static async Task<long> EndOffsetAsync(AcksLabRequest request, IConsumer<Ignore, string> consumer, CancellationToken cancellation) =>
+        await HighWatermarkAsync(consumer, new TopicPartition(request.Topic, request.Partition), cancellation);
+
+    /// <summary>
+    /// The partition's high watermark, asked again while the cluster does not answer in time (right
+    /// after a failover, on a loaded machine): a minute, then the lab reports the cluster as down.
+    /// </summary>
+    private static async Task<long> HighWatermarkAsync(IConsumer<Ignore, string> consumer, TopicPartition tp, CancellationToken cancellation)
     {
-        using var consumer = connection.CreateConsumer<Ignore, Ignore>("acks-lab", "acks-lab-reader");
-        return consumer.QueryWatermarkOffsets(new TopicPartition(request.Topic, request.Partition), TimeSpan.FromSeconds(10)).High.Value;
+        var deadline = DateTime.UtcNow + LeaderWait;
+        while (true)
+        {
+            try { return consumer.QueryWatermarkOffsets(tp, TimeSpan.FromSeconds(10)).High.Value; }
+            catch (KafkaException) when (DateTime.UtcNow < deadline) { await Task.Delay(500, cancellation); }
+        }
     }
 
     /// <summary>Produces every record and returns the values the producer got an acknowledgement for, and the first failure.</summary>
@@ -187,11 +209,11 @@ public sealed class AcksLab(ClusterConnection connection, IClusterFaults faults,
     }
 
     /// <summary>The values of this run found in the partition from <paramref name="start"/> to its end now.</summary>
-    private HashSet<string> ReadBack(AcksLabRequest request, string run, long start, CancellationToken cancellation)
+    private async Task<HashSet<string>> ReadBackAsync(AcksLabRequest request, string run, long start, CancellationToken cancellation)
     {
         using var consumer = connection.CreateConsumer<Ignore, string>("acks-lab", "acks-lab-reader", c => c.EnablePartitionEof = true);
         var tp = new TopicPartition(request.Topic, request.Partition);
-        long end = consumer.QueryWatermarkOffsets(tp, TimeSpan.FromSeconds(10)).High.Value;
+        long end = await HighWatermarkAsync(consumer, tp, cancellation);
         var found = new HashSet<string>();
         if (end <= start) return found;
         consumer.Assign(new TopicPartitionOffset(tp, start));

@@ -35,12 +35,28 @@ internal sealed class FindCoordinatorApi : DefinedApi
             Int16("ErrorCode"),
             String("ErrorMessage").NullableIn("4+")));
 
-    protected override ValueTask<StructValue> HandleAsync(RequestContext context, StructValue request)
+    protected override async ValueTask<StructValue> HandleAsync(RequestContext context, StructValue request)
     {
         sbyte keyType = request.Int8("KeyType");
-        if (context.Version < 4) return ValueTask.FromResult(Answer(context, request.String("Key") ?? "", keyType));
+        if (keyType == GroupKey && context.Broker.Replicas is { } replicas) await OffsetsTopicAppliedAsync(context, replicas);
+        if (context.Version < 4) return Answer(context, request.String("Key") ?? "", keyType);
         var coordinators = (request.Array<string>("CoordinatorKeys") ?? []).Select(key => Answer(context, key, keyType));
-        return ValueTask.FromResult(new StructValue { ["Coordinators"] = StructValue.List(coordinators) });
+        return new StructValue { ["Coordinators"] = StructValue.List(coordinators) };
+    }
+
+    /// <summary>
+    /// On a cluster the first lookup creates __consumer_offsets through the controller; another
+    /// request may have started that and this node may still be applying the new metadata. Wait
+    /// (a few seconds at most) until this node's metadata has the topic, so the answer names its
+    /// leader instead of COORDINATOR_NOT_AVAILABLE, which some clients give up on.
+    /// </summary>
+    private static async Task OffsetsTopicAppliedAsync(RequestContext context, Cluster.ReplicaManager replicas)
+    {
+        context.Broker.Groups.EnsureOffsetsTopic();
+        long deadline = Environment.TickCount64 + 5000;
+        while (replicas.Image.Partition(ControlCenter.LogFormat.TopicNames.ConsumerOffsets, 0) is null && !replicas.Isolated
+               && Environment.TickCount64 < deadline && !context.Cancellation.IsCancellationRequested)
+            await Task.Delay(20);
     }
 
     private static StructValue Answer(RequestContext context, string key, sbyte keyType)

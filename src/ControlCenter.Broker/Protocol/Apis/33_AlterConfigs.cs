@@ -7,8 +7,9 @@ namespace ControlCenter.Broker.Protocol.Apis;
 
 /// <summary>
 /// AlterConfigs v0–2, served from its definition: replaces a topic's overrides with the given set
-/// (legacy, non-incremental semantics). Broker configs of the embedded broker are static and are
-/// refused with a reason.
+/// (legacy, non-incremental semantics). On a cluster, a broker resource's dynamic configs (the
+/// replication throttle rates) are replaced the same way; every other broker config is static and
+/// refused with a reason (a single broker's are all static).
 /// </summary>
 internal sealed class AlterConfigsApi : DefinedApi
 {
