@@ -18,11 +18,15 @@ public static class Ui
 
     /// <summary>
     /// Waits for the page to reach a URL; a timeout says where the page is instead (Playwright's
-    /// own message names only the URL it waited for).
+    /// own message names only the URL it waited for). Blazor navigates within the document, so the
+    /// wait ends when the URL is committed, not at a "load" event: on a loaded machine a URL that
+    /// already matched could still wait out the timeout for a load state (seen in a fresh-clone run:
+    /// "waiting for navigation … until Load" with the page at that very URL). What the page shows
+    /// is asserted next, with its own waits.
     /// </summary>
     public static async Task WaitForUrlAsync(IPage page, string glob)
     {
-        try { await page.WaitForURLAsync(glob); }
+        try { await page.WaitForURLAsync(glob, new() { WaitUntil = WaitUntilState.Commit }); }
         catch (System.TimeoutException e) { throw new System.TimeoutException($"Waited for {glob}, but the page is at {page.Url}", e); }
     }
 }
