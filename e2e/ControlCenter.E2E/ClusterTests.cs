@@ -27,8 +27,16 @@ public class ClusterTests(ClusterAppFixture fixture) : IClassFixture<ClusterAppF
         await Expect(page.GetByTestId("broker-table").GetByTestId("broker-state").Filter(new() { HasText = "online" })).ToHaveCountAsync(3);
         await Expect(page.GetByTestId("under-replicated-banner")).ToHaveCountAsync(0);
 
-        await page.GetByTestId("node-2").GetByTestId("node-stop").ClickAsync();
-        await page.Locator(".mud-dialog").GetByRole(AriaRole.Button, new() { Name = "Stop node 2" }).ClickAsync();
+        // The node table re-renders as the cluster's state is polled; a click that lands mid-render can be lost
+        // (seen once in a fresh-clone run: no dialog for 30 s), so it is repeated until the confirmation shows.
+        var confirm = page.Locator(".mud-dialog").GetByRole(AriaRole.Button, new() { Name = "Stop node 2" });
+        for (int attempt = 0; attempt < 5 && !await confirm.IsVisibleAsync(); attempt++)
+        {
+            await page.GetByTestId("node-2").GetByTestId("node-stop").ClickAsync();
+            try { await confirm.WaitForAsync(new() { Timeout = 5000 }); }
+            catch (TimeoutException) { }
+        }
+        await confirm.ClickAsync();
         await Expect(page.GetByTestId("node-2").GetByTestId("node-state")).ToHaveTextAsync("stopped");
         await Expect(page.GetByTestId("under-replicated-banner")).ToContainTextAsync("Broker(s) 2 are down");
         await Expect(page.GetByTestId("broker-table").GetByTestId("broker-state").Filter(new() { HasText = "offline" })).ToHaveCountAsync(1);
