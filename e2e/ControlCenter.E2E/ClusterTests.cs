@@ -63,14 +63,14 @@ public class ClusterTests(ClusterAppFixture fixture) : IClassFixture<ClusterAppF
         await page.Locator(".mud-tab", new() { HasText = "Produce" }).ClickAsync();
         var lab = page.GetByTestId("acks-lab");
         await Ui.FillAsync(page, "lab-records", "30");
-        // acks=1 and "followers isolated, then the leader killed" are the lab's defaults.
+        // acks=1 and "followers stop copying, then the leader killed" are the lab's defaults.
         await lab.GetByTestId("lab-run").ClickAsync();
         await page.Locator(".mud-dialog").GetByRole(AriaRole.Button, new() { Name = "Run it" }).ClickAsync();
 
         await Expect(lab.GetByTestId("lab-lost")).ToContainTextAsync("30", new() { Timeout = 90_000 });
         await Expect(lab.GetByTestId("lab-acknowledged")).ToContainTextAsync("30");
         await Expect(lab.GetByTestId("lab-verdict")).ToContainTextAsync("30 of 30 acknowledged records were lost");
-        await Expect(lab.GetByTestId("lab-steps")).ToContainTextAsync("Isolated followers");
+        await Expect(lab.GetByTestId("lab-steps")).ToContainTextAsync("stopped copying from the leader");
     }
 
     [Fact]

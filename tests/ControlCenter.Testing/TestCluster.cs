@@ -60,7 +60,7 @@ public sealed class TestCluster : IAsyncDisposable
         public bool IsAvailable => cluster.IsMultiNode;
         public Task KillAsync(int brokerId) => cluster.KillNodeAsync(brokerId);
         public Task StartAsync(int brokerId) => cluster.StartNodeAsync(brokerId);
-        public Task IsolateAsync(int brokerId) => cluster.IsolateNodeAsync(brokerId);
-        public Task HealAsync(int brokerId) => cluster.HealNodeAsync(brokerId);
+        public Task PauseReplicationAsync(int brokerId) => cluster.PauseReplicationAsync(brokerId);
+        public Task ResumeReplicationAsync(int brokerId) => cluster.HealNodeAsync(brokerId);
     }
 }

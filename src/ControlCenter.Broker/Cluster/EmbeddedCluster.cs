@@ -122,7 +122,25 @@ public sealed class EmbeddedCluster : IAsyncDisposable
     /// <summary>The node keeps running and serving clients but can no longer reach the controller or its peers.</summary>
     public Task IsolateNodeAsync(int id) => Locked(id, () => SetIsolated(id, true));
 
-    public Task HealNodeAsync(int id) => Locked(id, () => SetIsolated(id, false));
+    /// <summary>Ends an isolation and a replication pause alike.</summary>
+    public Task HealNodeAsync(int id) => Locked(id, async () =>
+    {
+        if (_nodes[id].Replicas is { } replicas) replicas.ReplicationPaused = false;
+        await SetIsolated(id, false);
+    });
+
+    /// <summary>
+    /// The node keeps running, heartbeating and leading, but its followers stop copying from their
+    /// leaders: they fall behind yet stay in the ISR for replica.lag.time.max.ms, the window in which
+    /// acks=1 loses what only the leader had. <see cref="HealNodeAsync"/> resumes it.
+    /// </summary>
+    public Task PauseReplicationAsync(int id) => Locked(id, () =>
+    {
+        var node = _nodes[id];
+        if (!node.IsRunning || node.Replicas is null) throw new InvalidOperationException($"Node {id} is not running");
+        node.Replicas.ReplicationPaused = true;
+        return Task.CompletedTask;
+    });
 
     private Task SetIsolated(int id, bool isolated)
     {
@@ -150,6 +168,7 @@ public sealed class EmbeddedCluster : IAsyncDisposable
             var registration = image?.Brokers.GetValueOrDefault(p.Key);
             string state = !node.IsRunning ? "stopped"
                 : node.Replicas?.Isolated == true ? "isolated"
+                : node.Replicas?.ReplicationPaused == true ? "not replicating"
                 : registration?.Fenced == true ? "fenced" : "running";
             var partitions = image?.Topics.Values.SelectMany(t => t.Partitions).ToList() ?? [];
             return new EmbeddedNodeStatus(p.Key, Host, p.Value, registration?.Rack, state, ControllerId == p.Key,

@@ -60,7 +60,7 @@ internal sealed class ReplicaFetcher : IAsyncDisposable
             {
                 List<KeyValuePair<(string Topic, int Partition), FetchState>> work;
                 lock (_lock) work = _partitions.ToList();
-                if (work.Count == 0 || _replicas.Isolated)
+                if (work.Count == 0 || !_replicas.Fetching)
                 {
                     client?.Dispose();
                     client = null;
@@ -104,7 +104,7 @@ internal sealed class ReplicaFetcher : IAsyncDisposable
             })),
         };
         var response = await client.SendAsync(ApiKey.OffsetForLeaderEpoch, OffsetForLeaderEpochVersion, request, stopping);
-        if (_replicas.Isolated) return;
+        if (!_replicas.Fetching) return;
         foreach (var topic in response.Structs("Topics") ?? [])
             foreach (var p in topic.Structs("Partitions") ?? [])
             {
@@ -172,7 +172,7 @@ internal sealed class ReplicaFetcher : IAsyncDisposable
             ["RackId"] = "",
         };
         var response = await client.SendAsync(ApiKey.Fetch, FetchVersion, request, stopping);
-        if (_replicas.Isolated) return; // cut off while the fetch was on its way: nothing of it arrives
+        if (!_replicas.Fetching) return; // cut off while the fetch was on its way: nothing of it arrives
         if ((ErrorCode)response.Int16("ErrorCode") != ErrorCode.None) throw new InvalidOperationException($"Fetch failed: {(ErrorCode)response.Int16("ErrorCode")}");
         long now = _logs.NowMs;
         foreach (var topic in response.Structs("Responses") ?? [])

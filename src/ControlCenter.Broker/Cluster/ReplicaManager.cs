@@ -69,6 +69,15 @@ internal sealed class ReplicaManager : IMetadataListener, IAsyncDisposable
     /// <summary>Cut off from the quorum and the peers: no heartbeats, no replication, peers' fetches refused.</summary>
     public bool Isolated { get; set; }
 
+    /// <summary>
+    /// Still heartbeating and serving, but its followers stop fetching: the lab's "followers fall
+    /// behind" (they stay in the ISR until replica.lag.time.max.ms, as a slow follower would).
+    /// </summary>
+    public bool ReplicationPaused { get; set; }
+
+    /// <summary>Whether this node's followers copy from their leaders right now.</summary>
+    internal bool Fetching => !Isolated && !ReplicationPaused;
+
     public void Start(string host, int port, string? rack)
     {
         _controller.Register(this, host, port, rack);

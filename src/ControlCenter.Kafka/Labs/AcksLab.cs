@@ -12,8 +12,11 @@ public enum LabFault
     None,
     /// <summary>The leader is killed as soon as the last record is acknowledged.</summary>
     LeaderKilledAfterAck,
-    /// <summary>The followers are cut off first, then the leader is killed after acknowledging (and the followers come back).</summary>
-    FollowersIsolatedThenLeaderKilled,
+    /// <summary>
+    /// The followers stop copying first (still in the ISR, as followers that merely fell behind), then
+    /// the leader is killed after acknowledging and the followers copy again: one of them leads without the records.
+    /// </summary>
+    FollowersBehindThenLeaderKilled,
 }
 
 public sealed record AcksLabRequest(string Topic, int Partition, int Records, AcksSetting Acks, LabFault Fault, int MessageTimeoutMs = 10_000);
@@ -69,28 +72,41 @@ public sealed class AcksLab(ClusterConnection connection, IClusterFaults faults,
 
         // Group reads wait out each fault and what follows it (see ClusterMonitor.FailoverQuietPeriod).
         Task QuietAsync(TimeSpan extra) => cluster.PauseGroupReadsAsync(ClusterMonitor.FailoverQuietPeriod + extra, cancellation);
-        if (request.Fault == LabFault.FollowersIsolatedThenLeaderKilled)
-        {
-            await QuietAsync(TimeSpan.FromMilliseconds(request.MessageTimeoutMs + 5000));
-            foreach (var f in followers) await faults.IsolateAsync(f);
-            Step($"Isolated followers {string.Join(", ", followers)}: they stop copying from the leader.");
-        }
+        bool pausing = request.Fault == LabFault.FollowersBehindThenLeaderKilled;
+        var paused = new List<int>();
         string run = Guid.NewGuid().ToString("N")[..8];
-        var (acknowledged, firstError, lastOffset) = await ProduceAsync(request, run, cancellation);
-        Step($"Sent {request.Records} records with acks={Acks(request.Acks)}: {acknowledged.Count} acknowledged"
-            + (firstError is null ? "." : $"; the others failed ({firstError})."));
-
+        HashSet<string> acknowledged;
+        long lastOffset;
         int newLeader = leader;
+        try
+        {
+            if (pausing)
+            {
+                await QuietAsync(TimeSpan.FromMilliseconds(request.MessageTimeoutMs + 5000));
+                foreach (var f in followers) { await faults.PauseReplicationAsync(f); paused.Add(f); }
+                Step($"Followers {string.Join(", ", followers)} stopped copying from the leader; they stay in the ISR until replica.lag.time.max.ms.");
+            }
+            string? firstError;
+            (acknowledged, firstError, lastOffset) = await ProduceAsync(request, run, cancellation);
+            Step($"Sent {request.Records} records with acks={Acks(request.Acks)}: {acknowledged.Count} acknowledged"
+                + (firstError is null ? "." : $"; the others failed ({firstError})."));
+
+            if (request.Fault != LabFault.None)
+            {
+                await QuietAsync(TimeSpan.FromSeconds(20));
+                await faults.KillAsync(leader);
+                Step($"Killed the leader, broker {leader}, right after the acknowledgements.");
+            }
+        }
+        finally
+        {
+            // Followers copy again whatever happened: a lab that failed half-way must not leave them behind for good.
+            foreach (var f in paused) await faults.ResumeReplicationAsync(f);
+            if (paused.Count > 0) Step($"Followers {string.Join(", ", paused)} copy again.");
+        }
+
         if (request.Fault != LabFault.None)
         {
-            await QuietAsync(TimeSpan.FromSeconds(20));
-            await faults.KillAsync(leader);
-            Step($"Killed the leader, broker {leader}, right after the acknowledgements.");
-            if (request.Fault == LabFault.FollowersIsolatedThenLeaderKilled)
-            {
-                foreach (var f in followers) await faults.HealAsync(f);
-                Step($"Healed followers {string.Join(", ", followers)}.");
-            }
             newLeader = await WaitForLeaderAsync(admin, request, l => l >= 0 && l != leader, TimeSpan.FromSeconds(20), cancellation);
             Step(newLeader >= 0 ? $"Broker {newLeader} was elected leader." : "No replica could take over: the partition was offline.");
             await QuietAsync(TimeSpan.Zero);

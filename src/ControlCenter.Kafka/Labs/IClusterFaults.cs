@@ -11,9 +11,12 @@ public interface IClusterFaults
     /// <summary>Crash: no clean shutdown, leadership moves only once the controller misses its heartbeats.</summary>
     Task KillAsync(int brokerId);
     Task StartAsync(int brokerId);
-    /// <summary>The broker keeps running but can reach neither the controller nor the other brokers.</summary>
-    Task IsolateAsync(int brokerId);
-    Task HealAsync(int brokerId);
+    /// <summary>
+    /// The broker keeps running and heartbeating but stops copying from its leaders: its replicas
+    /// fall behind while still counted in the ISR (until replica.lag.time.max.ms).
+    /// </summary>
+    Task PauseReplicationAsync(int brokerId);
+    Task ResumeReplicationAsync(int brokerId);
 }
 
 /// <summary>A cluster the app does not run: no faults to inject.</summary>
@@ -23,6 +26,6 @@ public sealed class NoClusterFaults : IClusterFaults
     private static Task Unavailable() => Task.FromException(new InvalidOperationException("Faults can only be injected into the embedded cluster"));
     public Task KillAsync(int brokerId) => Unavailable();
     public Task StartAsync(int brokerId) => Unavailable();
-    public Task IsolateAsync(int brokerId) => Unavailable();
-    public Task HealAsync(int brokerId) => Unavailable();
+    public Task PauseReplicationAsync(int brokerId) => Unavailable();
+    public Task ResumeReplicationAsync(int brokerId) => Unavailable();
 }

@@ -9,6 +9,6 @@ public sealed class EmbeddedClusterFaults(EmbeddedBrokerService embedded) : IClu
     private Broker.Cluster.EmbeddedCluster Cluster => embedded.Cluster ?? throw new InvalidOperationException("The app manages a configured cluster: there is no embedded cluster");
     public Task KillAsync(int brokerId) => Cluster.KillNodeAsync(brokerId);
     public Task StartAsync(int brokerId) => Cluster.StartNodeAsync(brokerId);
-    public Task IsolateAsync(int brokerId) => Cluster.IsolateNodeAsync(brokerId);
-    public Task HealAsync(int brokerId) => Cluster.HealNodeAsync(brokerId);
+    public Task PauseReplicationAsync(int brokerId) => Cluster.PauseReplicationAsync(brokerId);
+    public Task ResumeReplicationAsync(int brokerId) => Cluster.HealNodeAsync(brokerId);
 }

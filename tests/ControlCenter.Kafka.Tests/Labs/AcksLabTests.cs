@@ -14,9 +14,9 @@ public sealed class AcksLabTests : IAsyncLifetime
 
     public async ValueTask InitializeAsync()
     {
-        // A session long enough that isolating the followers for the few hundred milliseconds of
-        // producing never gets them fenced: the ISR still holds them when the leader dies.
-        _cluster = await TestCluster.StartAsync(3, new() { ["broker.session.timeout.ms"] = "8000" });
+        // The shipped timings (2.5 s broker session): followers that stop copying keep heartbeating,
+        // so they stay in the ISR however long producing takes on a loaded machine.
+        _cluster = await TestCluster.StartAsync(3);
         _host = await ClusterHost.StartAsync(_cluster.BootstrapServers, configure: (services, _) => services.AddSingleton(_cluster.Faults));
         using var admin = Clients.Admin(_cluster.BootstrapServers);
         await admin.CreateTopicsAsync([new TopicSpecification { Name = "lab", NumPartitions = 1, ReplicationFactor = 3 }]).OffPollThread();
@@ -31,7 +31,7 @@ public sealed class AcksLabTests : IAsyncLifetime
     [Fact]
     public async Task AcksOneWithIsolatedFollowersLosesEveryAcknowledgedRecordWhenTheLeaderDies()
     {
-        var result = await _host.Get<AcksLab>().RunAsync(new AcksLabRequest("lab", 0, 50, AcksSetting.Leader, LabFault.FollowersIsolatedThenLeaderKilled),
+        var result = await _host.Get<AcksLab>().RunAsync(new AcksLabRequest("lab", 0, 50, AcksSetting.Leader, LabFault.FollowersBehindThenLeaderKilled),
             cancellation: TestContext.Current.CancellationToken);
         Assert.Null(result.Error);
         Assert.Equal(50, result.Acknowledged);
@@ -45,7 +45,7 @@ public sealed class AcksLabTests : IAsyncLifetime
     [Fact]
     public async Task AcksAllLosesNothingAcknowledgedWhenTheFollowersAreCutOffAndTheLeaderDies()
     {
-        var isolated = await _host.Get<AcksLab>().RunAsync(new AcksLabRequest("lab", 0, 50, AcksSetting.All, LabFault.FollowersIsolatedThenLeaderKilled, MessageTimeoutMs: 3000),
+        var isolated = await _host.Get<AcksLab>().RunAsync(new AcksLabRequest("lab", 0, 50, AcksSetting.All, LabFault.FollowersBehindThenLeaderKilled, MessageTimeoutMs: 3000),
             cancellation: TestContext.Current.CancellationToken);
         Assert.Null(isolated.Error);
         Assert.Equal(0, isolated.AcknowledgedLost);
