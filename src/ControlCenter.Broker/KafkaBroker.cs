@@ -22,6 +22,7 @@ public sealed class KafkaBroker : IAsyncDisposable
     private SocketServer? _server;
     private BackgroundTasks? _background;
     private GroupCoordinator? _groups;
+    private Transactions.TransactionCoordinator? _transactions;
     private BrokerContext? _context;
     private readonly object _stopLock = new();
     private Task? _stopping;
@@ -70,14 +71,24 @@ public sealed class KafkaBroker : IAsyncDisposable
         _groups = new GroupCoordinator(context, _loggerFactory.CreateLogger("ControlCenter.Broker.Groups"));
         context.Groups = _groups;
         _groups.Load();
+        _transactions = new Transactions.TransactionCoordinator(context, _loggerFactory.CreateLogger("ControlCenter.Broker.Transactions"));
+        context.Transactions = _transactions;
+        _transactions.Load();
         if (_replicas is not null)
         {
-            var groups = _groups;
+            var (groups, transactions) = (_groups, _transactions);
             _replicas.LeadershipChanged = (log, leader) =>
             {
-                if (log.Topic != ControlCenter.LogFormat.TopicNames.ConsumerOffsets) return;
-                if (leader) groups.OnBecomeLeader(log.Partition, log);
-                else groups.OnResign(log.Partition);
+                if (log.Topic == ControlCenter.LogFormat.TopicNames.ConsumerOffsets)
+                {
+                    if (leader) groups.OnBecomeLeader(log.Partition, log);
+                    else groups.OnResign(log.Partition);
+                }
+                else if (log.Topic == ControlCenter.LogFormat.TopicNames.TransactionState)
+                {
+                    if (leader) transactions.OnBecomeLeader(log.Partition, log);
+                    else transactions.OnResign(log.Partition);
+                }
             };
         }
 
@@ -115,6 +126,7 @@ public sealed class KafkaBroker : IAsyncDisposable
         if (_replicas is not null) await _replicas.DisposeAsync();
         if (_server is not null) await _server.DisposeAsync();
         if (_background is not null) await _background.DisposeAsync();
+        _transactions?.Dispose();
         _groups?.Dispose();
         _logs?.Shutdown();
         _logger.LogInformation("Embedded Kafka broker stopped");
@@ -139,6 +151,7 @@ public sealed class KafkaBroker : IAsyncDisposable
         if (_replicas is not null) await _replicas.DisposeAsync();
         if (_server is not null) await _server.DisposeAsync();
         if (_background is not null) await _background.DisposeAsync();
+        _transactions?.Dispose();
         _groups?.Dispose();
         _logs?.Abandon();
         _logger.LogWarning("Embedded Kafka broker {NodeId} killed", _options.NodeId);
@@ -176,6 +189,9 @@ public sealed class KafkaBroker : IAsyncDisposable
 
     /// <summary>The log end offset of this node's replica of a partition (-1 when it holds none).</summary>
     public long LogEndOffset(string topic, int partition) => _logs?.GetLog(topic, partition)?.LogEndOffset ?? -1;
+
+    /// <summary>A partition's last stable offset on this node (-1 for an unknown partition): where read_committed readers stop.</summary>
+    public long LastStableOffset(string topic, int partition) => _logs?.GetLog(topic, partition)?.LastStableOffset ?? -1;
 
     /// <summary>The latest leader epoch in this node's replica of a partition (-1 when it holds none).</summary>
     public int LatestLeaderEpoch(string topic, int partition) => _logs?.GetLog(topic, partition)?.LatestEpoch ?? -1;

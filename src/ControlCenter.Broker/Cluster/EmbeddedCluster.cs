@@ -80,7 +80,7 @@ public sealed class EmbeddedCluster : IAsyncDisposable
         string rf = Math.Min(3, _options.Nodes).ToString(System.Globalization.CultureInfo.InvariantCulture);
         config.TryAdd(BrokerConfigKeys.DefaultReplicationFactor, rf);
         config.TryAdd(BrokerConfigKeys.OffsetsTopicReplicationFactor, rf);
-        config.TryAdd("transaction.state.log.replication.factor", rf); // for __transaction_state, once transactions exist
+        config.TryAdd(BrokerConfigKeys.TransactionStateLogReplicationFactor, rf);
         return config;
     }
 

@@ -177,6 +177,9 @@ public static class BrokerConfigKeys
     public const string OffsetsTopicReplicationFactor = "offsets.topic.replication.factor";
     public const string LeaderReplicationThrottledRate = "leader.replication.throttled.rate";
     public const string FollowerReplicationThrottledRate = "follower.replication.throttled.rate";
+    public const string TransactionStateLogNumPartitions = "transaction.state.log.num.partitions";
+    public const string TransactionStateLogReplicationFactor = "transaction.state.log.replication.factor";
+    public const string TransactionMaxTimeoutMs = "transaction.max.timeout.ms";
 
     /// <summary>Keys that are not topic synonyms. Values here are the embedded broker's defaults.</summary>
     public static readonly IReadOnlyList<ConfigKey> Keys =
@@ -214,7 +217,9 @@ public static class BrokerConfigKeys
         new(ReplicaFetchMaxBytes, ConfigType.Int, "1048576", "Bytes a follower asks for per partition per fetch.", Validator: Validators.AtLeast(1)),
         new(LeaderReplicationThrottledRate, ConfigType.Long, long.MaxValue.ToString(CultureInfo.InvariantCulture), "Bytes per second a leader sends to the throttled replicas (leader.replication.throttled.replicas) of followers outside the ISR; changeable at run time per broker.", Validator: Validators.AtLeast(0), Dynamic: true),
         new(FollowerReplicationThrottledRate, ConfigType.Long, long.MaxValue.ToString(CultureInfo.InvariantCulture), "Bytes per second a follower fetches for its throttled replicas (follower.replication.throttled.replicas) while outside the ISR; changeable at run time per broker.", Validator: Validators.AtLeast(0), Dynamic: true),
-        new("transaction.state.log.replication.factor", ConfigType.Short, "1", "Replication factor of the transaction topic.", Validator: Validators.AtLeast(1)),
+        new(TransactionStateLogReplicationFactor, ConfigType.Short, "1", "Replication factor of the transaction topic (an embedded cluster makes it min(3, nodes)).", Validator: Validators.AtLeast(1)),
+        new(TransactionStateLogNumPartitions, ConfigType.Int, "50", "Number of partitions of the transaction topic.", Validator: Validators.AtLeast(1)),
+        new(TransactionMaxTimeoutMs, ConfigType.Int, "900000", "The longest transaction.timeout.ms a producer may ask for; the coordinator aborts a transaction open longer than its own timeout.", Validator: Validators.AtLeast(1)),
         new("sasl.jaas.config", ConfigType.Password, null, "JAAS login context parameters for SASL connections.", ReadOnly: true, Sensitive: true),
     ];
 }

@@ -98,7 +98,9 @@ internal sealed partial class GroupCoordinator
             using var cursor = segment.OpenCursor(0, segment.Size, loadBodies: true);
             while (cursor.MoveNext())
             {
-                if (cursor.Header.IsControl || cursor.Header.LastOffset < log.LogStartOffset) continue;
+                if (cursor.Header.LastOffset < log.LogStartOffset) continue;
+                if (cursor.Header.IsTransactional) { offsets += ReplayTransactional(cursor.Header, cursor.CurrentBatch, log.Partition); continue; }
+                if (cursor.Header.IsControl) continue;
                 foreach (var record in RecordCodec.ReadRecords(cursor.CurrentBatch))
                     if (record.Key is { } key && Replay(key, record.Value)) offsets++;
             }

@@ -16,6 +16,7 @@ internal sealed class BrokerContext(BrokerOptions options, LogManager logs, ILog
     public int AdvertisedPort { get; set; }
     public int BoundPort { get; set; }
     public GroupCoordinator Groups { get; set; } = null!;
+    public Transactions.TransactionCoordinator Transactions { get; set; } = null!;
     /// <summary>The cluster's controller when this node is one of several; null for a single broker (its own controller).</summary>
     public Cluster.QuorumController? Controller { get; set; }
     /// <summary>This node's replicas when it is one of a cluster's; null for a single broker.</summary>

@@ -36,6 +36,7 @@ internal sealed class LogSegment : IDisposable
         CreatedMs = createdMs;
         Index = new OffsetIndex(LogFileNames.IndexFile(dir, baseOffset) + suffix, baseOffset, config.SegmentIndexBytes, pool);
         TimeIndex = new TimeIndex(LogFileNames.TimeIndexFile(dir, baseOffset) + suffix, baseOffset, config.SegmentIndexBytes, pool);
+        TxnIndex = new TransactionIndex(LogFileNames.TxnIndexFile(dir, baseOffset) + suffix);
     }
 
     public string Dir { get; }
@@ -43,6 +44,8 @@ internal sealed class LogSegment : IDisposable
     public LogConfig Config { get; set; }
     public OffsetIndex Index { get; }
     public TimeIndex TimeIndex { get; }
+    /// <summary>Aborted transactions whose marker is in this segment.</summary>
+    public TransactionIndex TxnIndex { get; }
     public long CreatedMs { get; }
     public string LogPath => _log.Path;
     public long Size => Volatile.Read(ref _size);
@@ -283,10 +286,10 @@ internal sealed class LogSegment : IDisposable
         TimeIndex.Flush();
     }
 
-    /// <summary>Renames the three files by adding a suffix such as ".deleted" (Kafka's async delete).</summary>
+    /// <summary>Renames the segment's files by adding a suffix such as ".deleted" (Kafka's async delete).</summary>
     public void AddSuffix(string suffix) => ChangeSuffix("", suffix);
 
-    /// <summary>Renames the three files from one suffix to another ("" for the final names).</summary>
+    /// <summary>Renames the segment's files from one suffix to another ("" for the final names).</summary>
     public void ChangeSuffix(string from, string to)
     {
         string Rename(string p) => (p.EndsWith(from, StringComparison.Ordinal) ? p[..^from.Length] : p) + to;
@@ -295,6 +298,7 @@ internal sealed class LogSegment : IDisposable
         _log.Path = newLog;
         Index.RenameTo(Rename(Index.FilePath));
         TimeIndex.RenameTo(Rename(TimeIndex.FilePath));
+        TxnIndex.RenameTo(Rename(TxnIndex.FilePath));
     }
 
     public void DeleteFiles()
@@ -304,6 +308,7 @@ internal sealed class LogSegment : IDisposable
         File.Delete(path);
         Index.DeleteFile();
         TimeIndex.DeleteFile();
+        TxnIndex.DeleteFile();
     }
 
     public void Dispose()

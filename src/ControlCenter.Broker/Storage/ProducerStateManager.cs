@@ -10,12 +10,17 @@ internal readonly record struct ProducerCheck(ErrorCode Error, long? DuplicateBa
 }
 
 /// <summary>An active producer of a partition, as DescribeProducers reports it.</summary>
-internal readonly record struct ActiveProducer(long ProducerId, short Epoch, int LastSequence, long LastTimestamp);
+internal readonly record struct ActiveProducer(long ProducerId, short Epoch, int LastSequence, long LastTimestamp, long CurrentTxnStartOffset);
+
+/// <summary>A transaction a marker just ended in this partition: from its first record to the marker.</summary>
+internal readonly record struct CompletedTxn(long ProducerId, long FirstOffset, long LastOffset);
 
 /// <summary>
 /// Idempotent-producer state of one partition (Kafka's ProducerStateManager): per producer id
 /// the epoch and the metadata of its last five batches, so that a retried batch is answered
-/// with its original offset instead of being written twice, and gaps are refused.
+/// with its original offset instead of being written twice, and gaps are refused. It also knows
+/// each producer's open transaction (from its first transactional batch to its marker): the
+/// earliest of them is the first unstable offset, which holds back the last stable offset.
 /// </summary>
 internal sealed class ProducerStateManager
 {
@@ -26,9 +31,14 @@ internal sealed class ProducerStateManager
         public short Epoch = RecordBatchHeader.NoProducerEpoch;
         public readonly LinkedList<(int FirstSeq, int LastSeq, long FirstOffset, long LastOffset)> Batches = new();
         public long LastTimestamp;
+        public long CurrentTxnFirstOffset = -1;
     }
 
     private readonly Dictionary<long, ProducerEntry> _producers = new();
+    private readonly SortedSet<(long FirstOffset, long ProducerId)> _ongoing = new();
+
+    /// <summary>The first offset of the earliest open transaction; null when none is open.</summary>
+    public long? FirstUnstableOffset => _ongoing.Count > 0 ? _ongoing.Min.FirstOffset : null;
 
     public int ProducerCount => _producers.Count;
 
@@ -55,12 +65,25 @@ internal sealed class ProducerStateManager
         return ProducerCheck.Ok;
     }
 
-    /// <summary>Records a batch that has been appended (with its final offsets).</summary>
-    public void Update(in RecordBatchHeader batch)
+    /// <summary>
+    /// Records a batch that has been appended (with its final offsets); a marker (control batch)
+    /// ends the producer's open transaction and returns it.
+    /// </summary>
+    public CompletedTxn? Update(in RecordBatchHeader batch)
     {
-        if (!batch.HasProducerId || batch.IsControl) return;
+        if (!batch.HasProducerId) return null;
         if (!_producers.TryGetValue(batch.ProducerId, out var entry))
             _producers[batch.ProducerId] = entry = new ProducerEntry();
+        if (batch.IsControl)
+        {
+            // A marker written after an epoch bump fences the older epoch from here on.
+            if (batch.ProducerEpoch > entry.Epoch) { entry.Epoch = batch.ProducerEpoch; entry.Batches.Clear(); }
+            if (entry.CurrentTxnFirstOffset < 0) return null;
+            var done = new CompletedTxn(batch.ProducerId, entry.CurrentTxnFirstOffset, batch.LastOffset);
+            _ongoing.Remove((entry.CurrentTxnFirstOffset, batch.ProducerId));
+            entry.CurrentTxnFirstOffset = -1;
+            return done;
+        }
         if (batch.ProducerEpoch != entry.Epoch)
         {
             entry.Epoch = batch.ProducerEpoch;
@@ -69,20 +92,30 @@ internal sealed class ProducerStateManager
         entry.Batches.AddLast((batch.BaseSequence, batch.LastSequence, batch.BaseOffset, batch.LastOffset));
         while (entry.Batches.Count > RetainedBatches) entry.Batches.RemoveFirst();
         entry.LastTimestamp = batch.MaxTimestamp;
+        if (batch.IsTransactional && entry.CurrentTxnFirstOffset < 0)
+        {
+            entry.CurrentTxnFirstOffset = batch.BaseOffset;
+            _ongoing.Add((batch.BaseOffset, batch.ProducerId));
+        }
+        return null;
     }
 
     /// <summary>Forgets producers whose last batch lies below the log start offset.</summary>
     public void RemoveBefore(long logStartOffset)
     {
-        foreach (var id in _producers.Where(p => p.Value.Batches.Last is { } b && b.Value.LastOffset < logStartOffset).Select(p => p.Key).ToList())
+        foreach (var id in _producers.Where(p => p.Value.Batches.Last is { } b && b.Value.LastOffset < logStartOffset && p.Value.CurrentTxnFirstOffset < 0).Select(p => p.Key).ToList())
             _producers.Remove(id);
     }
 
-    public void Clear() => _producers.Clear();
+    public void Clear()
+    {
+        _producers.Clear();
+        _ongoing.Clear();
+    }
 
     /// <summary>Every producer with state here, by id: its epoch, last sequence written and last batch's max timestamp.</summary>
     public List<ActiveProducer> Describe() =>
         _producers.OrderBy(p => p.Key)
-            .Select(p => new ActiveProducer(p.Key, p.Value.Epoch, p.Value.Batches.Last?.Value.LastSeq ?? -1, p.Value.LastTimestamp))
+            .Select(p => new ActiveProducer(p.Key, p.Value.Epoch, p.Value.Batches.Last?.Value.LastSeq ?? -1, p.Value.LastTimestamp, p.Value.CurrentTxnFirstOffset))
             .ToList();
 }

@@ -63,7 +63,7 @@ internal sealed partial class UnifiedLog
         log._logStartOffset = Math.Max(logStartOffsetCheckpoint, log._segments.Keys[0]);
         if (log._logStartOffset > log.LogEndOffset) log._logStartOffset = log.LogEndOffset;
         log.RecoveryPoint = log.LogEndOffset;
-        active.ScanHeaders(h => log._producers.Update(h));
+        log.RebuildTransactionState(allSegments: false);
         return log;
     }
 

@@ -116,8 +116,8 @@ internal sealed partial class UnifiedLog
             PublishEnd(last.ReadNextOffset());
             RecoveryPoint = Math.Min(RecoveryPoint, LogEndOffset);
             Epochs.TruncateFromEnd(LogEndOffset);
-            _producers.Clear();
-            foreach (var segment in _segments.Values) segment.ScanHeaders(h => _producers.Update(h));
+            foreach (var segment in _segments.Values) segment.TxnIndex.TruncateTo(LogEndOffset);
+            RebuildTransactionState(allSegments: true);
             if (Volatile.Read(ref _highWatermark) > LogEndOffset) Volatile.Write(ref _highWatermark, LogEndOffset);
         }
         foreach (var segment in removed) _deleter.Schedule(Config.FileDeleteDelayMs, segment.DeleteFiles);
@@ -145,7 +145,7 @@ internal sealed partial class UnifiedLog
             RecoveryPoint = offset;
             Volatile.Write(ref _highWatermark, offset);
             Epochs.TruncateFromEnd(0);
-            _producers.Clear();
+            RebuildTransactionState(allSegments: true);
         }
         foreach (var segment in removed) _deleter.Schedule(Config.FileDeleteDelayMs, segment.DeleteFiles);
         Interlocked.Exchange(ref _appendSignal, NewSignal()).TrySetResult();

@@ -22,6 +22,7 @@ internal sealed partial class UnifiedLog
             {
                 Volatile.Write(ref _logStartOffset, target);
                 _producers.RemoveBefore(target);
+                ForgetAbortedBefore(target);
             }
         }
         DeleteSegments((_, next) => next is not null && next.BaseOffset <= LogStartOffset, "log start offset moved");
@@ -78,6 +79,7 @@ internal sealed partial class UnifiedLog
             long newStart = Math.Max(_logStartOffset, _segments.Keys[0]);
             Volatile.Write(ref _logStartOffset, newStart);
             _producers.RemoveBefore(newStart);
+            ForgetAbortedBefore(newStart);
         }
         foreach (var segment in deletable)
         {

@@ -158,7 +158,7 @@ internal sealed partial class UnifiedLog : IDisposable
         for (int pos = 0; pos < records.Length;)
         {
             RecordBatchHeader.TryRead(records[pos..], out var h);
-            _producers.Update(h);
+            TrackBatch(h, records[pos..], segment);
             pos += h.SizeInBytes;
         }
         PublishEnd(lastOffset + 1);
@@ -203,15 +203,17 @@ internal sealed partial class UnifiedLog : IDisposable
     /// </summary>
     /// <remarks>
     /// A replicated partition shows consumers only what the ISR has (up to the high watermark);
-    /// followers fetch with <paramref name="uncommitted"/> and read to the log end.
+    /// followers fetch with <paramref name="uncommitted"/> and read to the log end; read_committed
+    /// consumers (<paramref name="readCommitted"/>) stop at the last stable offset.
     /// </remarks>
-    public SegmentSlice? Read(long fetchOffset, int maxBytes, bool minOneMessage, bool uncommitted = false)
+    public SegmentSlice? Read(long fetchOffset, int maxBytes, bool minOneMessage, bool uncommitted = false, bool readCommitted = false)
     {
         var end = Volatile.Read(ref _end);
         if (fetchOffset < LogStartOffset || fetchOffset > end.LogEndOffset)
             throw new KafkaErrorException(ErrorCode.OffsetOutOfRange,
                 $"Offset {fetchOffset} is outside [{LogStartOffset}, {end.LogEndOffset}] of {Topic}-{Partition}");
         long limit = IsReplicated && !uncommitted ? Math.Min(HighWatermark, end.LogEndOffset) : end.LogEndOffset;
+        if (readCommitted) limit = Math.Min(limit, LastStableOffset);
         if (fetchOffset >= limit) return null;
         var segments = Volatile.Read(ref _segmentsSnapshot);
         for (int i = FloorSegment(segments, fetchOffset); i < segments.Length; i++)
@@ -239,12 +241,15 @@ internal sealed partial class UnifiedLog : IDisposable
         return found;
     }
 
-    /// <summary>ListOffsets: -1 latest, -2 earliest, -3 max timestamp, otherwise the first record at or after the timestamp.</summary>
-    public (long Timestamp, long Offset)? FetchOffsetByTimestamp(long timestamp)
+    /// <summary>
+    /// ListOffsets: -1 latest (the last stable offset for <paramref name="readCommitted"/>), -2
+    /// earliest, -3 max timestamp, otherwise the first record at or after the timestamp.
+    /// </summary>
+    public (long Timestamp, long Offset)? FetchOffsetByTimestamp(long timestamp, bool readCommitted = false)
     {
         switch (timestamp)
         {
-            case -1: return (-1, HighWatermark);
+            case -1: return (-1, readCommitted ? LastStableOffset : HighWatermark);
             case -2: return (-1, LogStartOffset);
             case -3: return MaxTimestampOffset();
             case -4: return (-1, LogStartOffset); // earliest local (KIP-405): every segment here is local

@@ -29,6 +29,7 @@ public static class LogFileNames
     public static string LogFile(string dir, long baseOffset) => Path.Combine(dir, FormatOffset(baseOffset) + LogSuffix);
     public static string IndexFile(string dir, long baseOffset) => Path.Combine(dir, FormatOffset(baseOffset) + IndexSuffix);
     public static string TimeIndexFile(string dir, long baseOffset) => Path.Combine(dir, FormatOffset(baseOffset) + TimeIndexSuffix);
+    public static string TxnIndexFile(string dir, long baseOffset) => Path.Combine(dir, FormatOffset(baseOffset) + TxnIndexSuffix);
     public static string SnapshotFile(string dir, long offset) => Path.Combine(dir, FormatOffset(offset) + SnapshotSuffix);
 
     /// <summary>Parses the base offset from a file name like 00000000000000000042.log; null when it is not one.</summary>

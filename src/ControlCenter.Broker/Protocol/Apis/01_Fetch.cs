@@ -1,3 +1,4 @@
+using ControlCenter.LogFormat.Files;
 using ControlCenter.Broker.Server;
 using ControlCenter.Broker.Storage;
 using ControlCenter.LogFormat.Records;
@@ -69,7 +70,9 @@ internal sealed class FetchApi : DefinedApi
     private sealed record PartitionRequest(int Partition, long FetchOffset, int MaxBytes, int CurrentLeaderEpoch);
     /// <summary>A requested topic: its log name, or (v13+) none when its id is unknown.</summary>
     private sealed record TopicRequest(string? Name, Guid Id, List<PartitionRequest> Partitions);
-    private sealed record PartitionData(int Partition, ErrorCode Error, long HighWatermark, long LogStartOffset, SegmentSlice? Slice, byte[]? Converted);
+    /// <summary>One partition's answer; read_committed readers also get the last stable offset and the aborted transactions of what they read.</summary>
+    private sealed record PartitionData(int Partition, ErrorCode Error, long HighWatermark, long LogStartOffset, SegmentSlice? Slice, byte[]? Converted,
+        long LastStableOffset = -1, List<AbortedTxnEntry>? Aborted = null);
 
     protected override async ValueTask<StructValue> HandleAsync(RequestContext context, StructValue request)
     {
@@ -86,7 +89,7 @@ internal sealed class FetchApi : DefinedApi
             (t.Structs("Partitions") ?? []).Select(p => new PartitionRequest(p.Int32("Partition"), p.Int64("FetchOffset"), p.Int32("PartitionMaxBytes"), p.Int32("CurrentLeaderEpoch"))).ToList())).ToList();
         int maxWaitMs = request.Int32("MaxWaitMs"), minBytes = request.Int32("MinBytes"), maxBytes = request.Int32("MaxBytes");
         int replicaId = v >= 15 ? request.Struct("ReplicaState")?.Int32("ReplicaId") ?? -1 : request.Int32("ReplicaId");
-        var reader = new Reader(logs, context.Broker.Replicas, replicaId);
+        var reader = new Reader(logs, context.Broker.Replicas, replicaId, v >= 4 && request.Int8("IsolationLevel") == 1);
 
 
         // max_wait_ms bounds a request on the wire, like a socket timeout: it runs on real elapsed
@@ -123,7 +126,7 @@ internal sealed class FetchApi : DefinedApi
             .Where(l => l is not null).Select(l => l!.WaitForAppendAsync()).ToList();
 
     /// <summary>Who reads: a consumer (replica id -1) sees up to the high watermark; a follower reads to the log end and reports its progress.</summary>
-    private sealed record Reader(LogManager Logs, Cluster.ReplicaManager? Replicas, int ReplicaId);
+    private sealed record Reader(LogManager Logs, Cluster.ReplicaManager? Replicas, int ReplicaId, bool ReadCommitted);
 
     private static List<List<PartitionData>> ReadAll(List<TopicRequest> topics, Reader reader, short v, int maxBytes, out long totalBytes, out bool anyError)
     {
@@ -165,7 +168,7 @@ internal sealed class FetchApi : DefinedApi
                 : ErrorCode.None;
             if (error != ErrorCode.None) return new PartitionData(p.Partition, error, -1, -1, null, null);
         }
-        long hwm = log.HighWatermark, start = log.LogStartOffset;
+        long hwm = log.HighWatermark, start = log.LogStartOffset, lso = log.LastStableOffset;
         int limit = Math.Min(p.MaxBytes, remainingBytes);
         // leader.replication.throttled.*: a throttled follower gets nothing while this node's replication quota is spent.
         var throttle = reader.ReplicaId >= 0 && reader.Replicas is { } r && r.IsThrottled(topic, p.Partition, reader.ReplicaId, leaderSide: true) ? r.LeaderQuota : null;
@@ -173,11 +176,14 @@ internal sealed class FetchApi : DefinedApi
         if (limit <= 0 && !minOneMessage) return new PartitionData(p.Partition, ErrorCode.None, hwm, start, null, null);
         try
         {
-            var slice = log.Read(p.FetchOffset, Math.Max(limit, 0), minOneMessage || v < 3, uncommitted: reader.ReplicaId >= 0);
+            bool readCommitted = reader.ReadCommitted && reader.ReplicaId < 0;
+            var slice = log.Read(p.FetchOffset, Math.Max(limit, 0), minOneMessage || v < 3, uncommitted: reader.ReplicaId >= 0, readCommitted);
             throttle?.Record(slice?.Length ?? 0);
             if (slice is { } s && v < 4)
                 return new PartitionData(p.Partition, ErrorCode.None, hwm, start, null, DownConvert(s, v, p.FetchOffset, Math.Max(limit, 1)));
-            return new PartitionData(p.Partition, ErrorCode.None, hwm, start, slice, null);
+            // Every transaction aborted within what was read, so the consumer can drop its records (it may list a few beyond).
+            var aborted = readCommitted && slice is not null ? log.AbortedTransactions(p.FetchOffset, lso) : null;
+            return new PartitionData(p.Partition, ErrorCode.None, hwm, start, slice, null, lso, aborted);
         }
         catch (KafkaErrorException e)
         {
@@ -202,9 +208,11 @@ internal sealed class FetchApi : DefinedApi
             ["PartitionIndex"] = d.Partition,
             ["ErrorCode"] = (short)d.Error,
             ["HighWatermark"] = d.HighWatermark,
-            ["LastStableOffset"] = d.HighWatermark, // no open transactions: everything below the high watermark is stable
+            ["LastStableOffset"] = d.LastStableOffset >= 0 ? d.LastStableOffset : d.HighWatermark,
             ["LogStartOffset"] = d.LogStartOffset,
-            ["AbortedTransactions"] = readCommitted ? new List<object?>() : null,
+            ["AbortedTransactions"] = readCommitted
+                ? StructValue.List((d.Aborted ?? []).Select(t => new StructValue { ["ProducerId"] = t.ProducerId, ["FirstOffset"] = t.FirstOffset }))
+                : null,
             ["Records"] = d.Converted ?? (object?)d.Slice ?? System.Array.Empty<byte>(),
         })),
     };

@@ -42,19 +42,20 @@ internal sealed class ListOffsetsApi : DefinedApi
 
     protected override ValueTask<StructValue> HandleAsync(RequestContext context, StructValue request)
     {
+        bool readCommitted = context.Version >= 2 && request.Int8("IsolationLevel") == 1;
         var topics = (request.Structs("Topics") ?? []).Select(t =>
         {
             string name = t.String("Name") ?? "";
             return new StructValue
             {
                 ["Name"] = name,
-                ["Partitions"] = StructValue.List((t.Structs("Partitions") ?? []).Select(p => Answer(context, name, p))),
+                ["Partitions"] = StructValue.List((t.Structs("Partitions") ?? []).Select(p => Answer(context, name, p, readCommitted))),
             };
         });
         return ValueTask.FromResult(new StructValue { ["Topics"] = StructValue.List(topics) });
     }
 
-    private static StructValue Answer(RequestContext context, string topic, StructValue partition)
+    private static StructValue Answer(RequestContext context, string topic, StructValue partition, bool readCommitted)
     {
         int index = partition.Int32("PartitionIndex");
         long timestamp = partition.Int64("Timestamp");
@@ -69,7 +70,7 @@ internal sealed class ListOffsetsApi : DefinedApi
             answer["ErrorCode"] = (short)error;
             return answer;
         }
-        var found = log!.FetchOffsetByTimestamp(timestamp);
+        var found = log!.FetchOffsetByTimestamp(timestamp, readCommitted);
         // v0 lists offsets (up to MaxNumOffsets, of which Kafka gives at most the one asked for).
         answer["OldStyleOffsets"] = StructValue.List(new[] { found?.Offset ?? log.HighWatermark });
         answer["Timestamp"] = found?.Timestamp ?? -1L;

@@ -46,23 +46,28 @@ internal sealed class OffsetFetchApi : DefinedApi
 
     protected override ValueTask<StructValue> HandleAsync(RequestContext context, StructValue request)
     {
+        bool requireStable = context.Version >= 7 && request.Bool("RequireStable");
         if (context.Version < 8)
         {
             var topics = request.Structs("Topics");
             if (topics is null && context.Version < 2) throw new LogFormat.ProtocolException("OffsetFetch below v2 needs a topic list");
-            var (error, answered) = Fetch(context, request.String("GroupId") ?? "", null, -1, topics);
+            var (error, answered) = Fetch(context, request.String("GroupId") ?? "", null, -1, topics, requireStable);
             return ValueTask.FromResult(new StructValue { ["Topics"] = answered, ["ErrorCode"] = (short)error });
         }
         var groups = (request.Structs("Groups") ?? []).Select(g =>
         {
             string groupId = g.String("GroupId") ?? "";
-            var (error, answered) = Fetch(context, groupId, g.String("MemberId"), g.Int32("MemberEpoch"), g.Structs("Topics"));
+            var (error, answered) = Fetch(context, groupId, g.String("MemberId"), g.Int32("MemberEpoch"), g.Structs("Topics"), requireStable);
             return new StructValue { ["GroupId"] = groupId, ["Topics"] = answered, ["ErrorCode"] = (short)error };
         });
         return ValueTask.FromResult(new StructValue { ["Groups"] = StructValue.List(groups) });
     }
 
-    private static (ErrorCode Error, List<object?> Topics) Fetch(RequestContext context, string groupId, string? memberId, int memberEpoch, IReadOnlyList<StructValue>? topics)
+    /// <remarks>
+    /// With <paramref name="requireStable"/> (read_committed consumers), a partition whose offset an
+    /// open transaction is about to change answers UNSTABLE_OFFSET_COMMIT, and the client asks again.
+    /// </remarks>
+    private static (ErrorCode Error, List<object?> Topics) Fetch(RequestContext context, string groupId, string? memberId, int memberEpoch, IReadOnlyList<StructValue>? topics, bool requireStable)
     {
         var coordinator = context.Broker.Groups;
         var requested = topics?.Select(t => (t.String("Name") ?? "", (t.Array<int>("PartitionIndexes") ?? []).ToList())).ToList();
@@ -82,11 +87,13 @@ internal sealed class OffsetFetchApi : DefinedApi
         return (ErrorCode.None, StructValue.List(result.Select(t => new StructValue
         {
             ["Name"] = t.Topic,
-            ["Partitions"] = StructValue.List(t.Partitions.Select(p => new StructValue
-            {
-                ["PartitionIndex"] = p.Partition, ["CommittedOffset"] = p.Offset?.Offset ?? -1L,
-                ["CommittedLeaderEpoch"] = p.Offset?.LeaderEpoch ?? -1, ["Metadata"] = p.Offset?.Metadata ?? "",
-            })),
+            ["Partitions"] = StructValue.List(t.Partitions.Select(p => requireStable && coordinator.HasPendingTransactionalOffset(groupId, t.Topic, p.Partition)
+                ? new StructValue { ["PartitionIndex"] = p.Partition, ["CommittedOffset"] = -1L, ["Metadata"] = "", ["ErrorCode"] = (short)ErrorCode.UnstableOffsetCommit }
+                : new StructValue
+                {
+                    ["PartitionIndex"] = p.Partition, ["CommittedOffset"] = p.Offset?.Offset ?? -1L,
+                    ["CommittedLeaderEpoch"] = p.Offset?.LeaderEpoch ?? -1, ["Metadata"] = p.Offset?.Metadata ?? "",
+                })),
         })));
     }
 }

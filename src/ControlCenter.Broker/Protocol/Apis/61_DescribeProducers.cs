@@ -47,7 +47,7 @@ internal sealed class DescribeProducersApi : DefinedApi
                     partition["ActiveProducers"] = StructValue.List(log.ActiveProducers().Select(p => new StructValue
                     {
                         ["ProducerId"] = p.ProducerId, ["ProducerEpoch"] = (int)p.Epoch, ["LastSequence"] = p.LastSequence,
-                        ["LastTimestamp"] = p.LastTimestamp, ["CoordinatorEpoch"] = -1,
+                        ["LastTimestamp"] = p.LastTimestamp, ["CoordinatorEpoch"] = -1, ["CurrentTxnStartOffset"] = p.CurrentTxnStartOffset,
                     }));
                 else
                 {
