@@ -156,8 +156,15 @@ public class AdminApisTests : IAsyncLifetime
         var bumped = await SendAsync(ApiKey.InitProducerId, 5, new() { ["TransactionalId"] = null, ["TransactionTimeoutMs"] = 60000, ["ProducerId"] = first.Int64("ProducerId"), ["ProducerEpoch"] = (short)0 });
         Assert.Equal(((short)0, (short)0), (first.Int16("ErrorCode"), first.Int16("ProducerEpoch")));
         Assert.True(bumped.Int64("ProducerId") > first.Int64("ProducerId")); // without a transactional id, always a new id
+        // With a transactional id: the same producer id each time, the epoch bumped; only the current producer may bump it itself (KIP-360).
         var transactional = await SendAsync(ApiKey.InitProducerId, 5, new() { ["TransactionalId"] = "tx", ["TransactionTimeoutMs"] = 60000 });
-        Assert.Equal((short)ErrorCode.UnsupportedVersion, transactional.Int16("ErrorCode"));
+        var again = await SendAsync(ApiKey.InitProducerId, 5, new() { ["TransactionalId"] = "tx", ["TransactionTimeoutMs"] = 60000 });
+        Assert.Equal(((short)0, (short)0), (transactional.Int16("ErrorCode"), transactional.Int16("ProducerEpoch")));
+        Assert.Equal(((short)0, transactional.Int64("ProducerId"), (short)1), (again.Int16("ErrorCode"), again.Int64("ProducerId"), again.Int16("ProducerEpoch")));
+        var stale = await SendAsync(ApiKey.InitProducerId, 5, new() { ["TransactionalId"] = "tx", ["TransactionTimeoutMs"] = 60000, ["ProducerId"] = transactional.Int64("ProducerId"), ["ProducerEpoch"] = (short)0 });
+        Assert.Equal((short)ErrorCode.ProducerFenced, stale.Int16("ErrorCode"));
+        var tooLong = await SendAsync(ApiKey.InitProducerId, 5, new() { ["TransactionalId"] = "tx", ["TransactionTimeoutMs"] = 900_001 });
+        Assert.Equal((short)ErrorCode.InvalidTransactionTimeout, tooLong.Int16("ErrorCode"));
 
         var groups = await SendAsync(ApiKey.DeleteGroups, 2, new() { ["GroupsNames"] = StructValue.List<string>(["no-such-group"]) });
         Assert.Equal(("no-such-group", (short)ErrorCode.GroupIdNotFound), (Assert.Single(groups.Structs("Results")!).String("GroupId"), Assert.Single(groups.Structs("Results")!).Int16("ErrorCode")));
