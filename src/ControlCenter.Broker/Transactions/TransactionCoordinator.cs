@@ -1,3 +1,4 @@
+using ControlCenter.LogFormat.Records;
 using System.Collections.Concurrent;
 using ControlCenter.Broker.Protocol;
 using ControlCenter.Broker.Server;

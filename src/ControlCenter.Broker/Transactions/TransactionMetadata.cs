@@ -1,17 +1,6 @@
-namespace ControlCenter.Broker.Transactions;
+using ControlCenter.LogFormat.Records;
 
-/// <summary>A transactional id's state, numbered as Kafka stores it in __transaction_state (TransactionState).</summary>
-public enum TransactionState : sbyte
-{
-    Empty = 0,
-    Ongoing = 1,
-    PrepareCommit = 2,
-    PrepareAbort = 3,
-    CompleteCommit = 4,
-    CompleteAbort = 5,
-    Dead = 6,
-    PrepareEpochFence = 7,
-}
+namespace ControlCenter.Broker.Transactions;
 
 /// <summary>
 /// What the transaction coordinator knows of one transactional id (Kafka's TransactionMetadata):
@@ -38,7 +27,3 @@ internal sealed class TransactionMetadata(string transactionalId)
     public TransactionSnapshot Snapshot() =>
         new(TransactionalId, ProducerId, ProducerEpoch, TimeoutMs, State, Partitions.ToList(), StartTimestampMs, LastUpdateTimestampMs);
 }
-
-/// <summary>An immutable copy of a transactional id's state: what is persisted and described.</summary>
-public sealed record TransactionSnapshot(string TransactionalId, long ProducerId, short ProducerEpoch, int TimeoutMs, TransactionState State,
-    IReadOnlyList<(string Topic, int Partition)> Partitions, long StartTimestampMs, long LastUpdateTimestampMs);

@@ -1,5 +1,8 @@
 using System.Text;
 using Confluent.Kafka;
+using ApiKey = ControlCenter.Broker.Protocol.ApiKey;
+using BrokerError = ControlCenter.Broker.Protocol.ErrorCode;
+using ControlCenter.Broker.Protocol.Messages;
 
 namespace ControlCenter.Broker.Tests.Transactions;
 
@@ -81,6 +84,37 @@ public sealed class TransactionTests : IAsyncLifetime
         Assert.Equal(["o1", "o2"], Read("tx", IsolationLevel.ReadUncommitted));
         producer.CommitTransaction(TimeSpan.FromSeconds(30));
         Assert.Equal(["o1", "o2"], Read("tx", IsolationLevel.ReadCommitted));
+    }
+
+    [Fact]
+    public async Task ListTransactionsAndDescribeTransactionsShowAnOpenTransactionAndItsPartitions()
+    {
+        using var producer = Transactional("tx-listed");
+        producer.InitTransactions(TimeSpan.FromSeconds(30));
+        producer.BeginTransaction();
+        Send(producer, "tx", "x");
+
+        var listed = await RawKafkaClient.SendDefinedAsync(B, ApiKey.ListTransactions, 1, new StructValue
+        {
+            ["StateFilters"] = StructValue.List<string>(["Ongoing", "Bogus"]), ["ProducerIdFilters"] = StructValue.List<long>([]), ["DurationFilter"] = -1L,
+        });
+        Assert.Equal(["Bogus"], listed.Array<string>("UnknownStateFilters")!);
+        var entry = Assert.Single(listed.Structs("TransactionStates")!);
+        Assert.Equal(("tx-listed", "Ongoing"), (entry.String("TransactionalId"), entry.String("TransactionState")));
+
+        var described = await RawKafkaClient.SendDefinedAsync(B, ApiKey.DescribeTransactions, 0, new StructValue { ["TransactionalIds"] = StructValue.List<string>(["tx-listed", "nobody"]) });
+        var states = described.Structs("TransactionStates")!;
+        Assert.Equal(("Ongoing", entry.Int64("ProducerId")), (states[0].String("TransactionState"), states[0].Int64("ProducerId")));
+        var partitions = Assert.Single(states[0].Structs("TopicPartitions")!);
+        Assert.Equal(("tx", 0), (partitions.String("Name"), Assert.Single(partitions.Array<int>("PartitionIndexes")!)));
+        Assert.Equal((short)BrokerError.TransactionalIdNotFound, states[1].Int16("ErrorCode"));
+
+        producer.CommitTransaction(TimeSpan.FromSeconds(30));
+        var after = await RawKafkaClient.SendDefinedAsync(B, ApiKey.ListTransactions, 0, new StructValue
+        {
+            ["StateFilters"] = StructValue.List<string>(["Ongoing"]), ["ProducerIdFilters"] = StructValue.List<long>([]),
+        });
+        Assert.Empty(after.Structs("TransactionStates")!);
     }
 
     [Fact]

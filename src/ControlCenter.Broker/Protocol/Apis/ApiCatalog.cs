@@ -50,6 +50,8 @@ public static class ApiCatalog
             new OffsetDeleteApi(),
             new DescribeClusterApi(),
             new DescribeProducersApi(),
+            new DescribeTransactionsApi(),
+            new ListTransactionsApi(),
             new ConsumerGroupHeartbeatApi(),
             new ConsumerGroupDescribeApi(),
             new DescribeTopicPartitionsApi(),

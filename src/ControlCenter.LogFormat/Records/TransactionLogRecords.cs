@@ -1,6 +1,21 @@
-using ControlCenter.LogFormat;
+namespace ControlCenter.LogFormat.Records;
 
-namespace ControlCenter.Broker.Transactions;
+/// <summary>A transactional id's state, numbered as Kafka stores it in __transaction_state (TransactionState).</summary>
+public enum TransactionState : sbyte
+{
+    Empty = 0,
+    Ongoing = 1,
+    PrepareCommit = 2,
+    PrepareAbort = 3,
+    CompleteCommit = 4,
+    CompleteAbort = 5,
+    Dead = 6,
+    PrepareEpochFence = 7,
+}
+
+/// <summary>An immutable copy of a transactional id's state: what is persisted and described.</summary>
+public sealed record TransactionSnapshot(string TransactionalId, long ProducerId, short ProducerEpoch, int TimeoutMs, TransactionState State,
+    IReadOnlyList<(string Topic, int Partition)> Partitions, long StartTimestampMs, long LastUpdateTimestampMs);
 
 /// <summary>
 /// Keys and values of __transaction_state in Kafka's own schemas (TransactionLogKey v0 and
@@ -8,7 +23,7 @@ namespace ControlCenter.Broker.Transactions;
 /// value {version, producerId, producerEpoch, timeoutMs, status, partitions, lastUpdate, start}.
 /// A null value (tombstone) forgets the id.
 /// </summary>
-internal static class TransactionLogRecords
+public static class TransactionLogRecords
 {
     private const short KeyVersion = 0, ValueVersion = 0;
 
