@@ -34,6 +34,7 @@ public static class ServiceCollectionExtensions
         services.AddSingleton<Messages.MessageBrowser>();
         services.AddSingleton<Messages.MessageSearch>();
         services.AddSingleton<Messages.MessageProducer>();
+        services.AddSingleton<Transactions.TransactionReader>();
         services.TryAddSingleton<Labs.IClusterFaults, Labs.NoClusterFaults>(); // the app puts the embedded cluster's here
         services.AddSingleton<Labs.AcksLab>();
         services.AddSingleton<ClusterMonitor>();

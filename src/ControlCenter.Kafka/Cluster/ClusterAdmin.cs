@@ -48,23 +48,24 @@ public sealed class ClusterAdmin : IDisposable
     /// </summary>
     public const int ListOffsetsChunk = 100;
 
-    public async Task<Dictionary<TopicPartition, long>> ListOffsetsAsync(IReadOnlyCollection<TopicPartition> partitions, OffsetSpec spec)
+    /// <remarks>Latest with <see cref="IsolationLevel.ReadCommitted"/> is each partition's last stable offset.</remarks>
+    public async Task<Dictionary<TopicPartition, long>> ListOffsetsAsync(IReadOnlyCollection<TopicPartition> partitions, OffsetSpec spec, IsolationLevel isolation = IsolationLevel.ReadUncommitted)
     {
         var result = new Dictionary<TopicPartition, long>(partitions.Count);
         foreach (var wave in partitions.Chunk(ListOffsetsChunk).Chunk(4))
         {
-            var answers = await Task.WhenAll(wave.Select(chunk => ListOffsetsChunkAsync(chunk, spec)));
+            var answers = await Task.WhenAll(wave.Select(chunk => ListOffsetsChunkAsync(chunk, spec, isolation)));
             foreach (var answer in answers)
                 foreach (var (tp, offset) in answer) result[tp] = offset;
         }
         return result;
     }
 
-    private async Task<List<(TopicPartition, long)>> ListOffsetsChunkAsync(IEnumerable<TopicPartition> partitions, OffsetSpec spec)
+    private async Task<List<(TopicPartition, long)>> ListOffsetsChunkAsync(IEnumerable<TopicPartition> partitions, OffsetSpec spec, IsolationLevel isolation)
     {
         var specs = partitions.Select(tp => new TopicPartitionOffsetSpec { TopicPartition = tp, OffsetSpec = spec }).ToList();
         IEnumerable<ListOffsetsResultInfo> infos;
-        try { infos = (await Client.ListOffsetsAsync(specs, new ListOffsetsOptions { RequestTimeout = Timeout }).OffPollThread()).ResultInfos; }
+        try { infos = (await Client.ListOffsetsAsync(specs, new ListOffsetsOptions { RequestTimeout = Timeout, IsolationLevel = isolation }).OffPollThread()).ResultInfos; }
         catch (ListOffsetsException e) { infos = e.Result.ResultInfos; }
         return infos.Where(i => i.TopicPartitionOffsetError.Error.Code == ErrorCode.NoError)
             .Select(i => (i.TopicPartitionOffsetError.TopicPartition, i.TopicPartitionOffsetError.Offset.Value)).ToList();

@@ -11,4 +11,6 @@ public interface ITopicAdmin
     Task<(AdminResult Result, IReadOnlyDictionary<int, long> NewLowWatermarks)> PurgeAsync(string topic, IEnumerable<int> partitions);
     Task<IReadOnlyList<TopicConfigEntry>> DescribeConfigsAsync(string topic);
     Task<AdminResult> SetConfigAsync(string topic, string name, string? value);
+    /// <summary>Each partition's last stable offset: where read_committed consumers stop (the high watermark unless a transaction is open).</summary>
+    Task<IReadOnlyDictionary<int, long>> LastStableOffsetsAsync(string topic, IEnumerable<int> partitions);
 }

@@ -102,6 +102,12 @@ public sealed class TopicAdmin(ClusterAdmin admin, IClusterState cluster, ILogge
         catch (KafkaException e) { return Failure(e.Error); }
     }
 
+    public Task<IReadOnlyDictionary<int, long>> LastStableOffsetsAsync(string topic, IEnumerable<int> partitions) => ClusterCall.RunAsync(async () =>
+    {
+        var offsets = await admin.ListOffsetsAsync(partitions.Select(p => new TopicPartition(topic, p)).ToList(), OffsetSpec.Latest(), IsolationLevel.ReadCommitted);
+        return (IReadOnlyDictionary<int, long>)offsets.ToDictionary(o => o.Key.Partition.Value, o => o.Value);
+    });
+
     public async Task<AdminResult> ElectPreferredLeadersAsync(string topic, IEnumerable<int> partitions)
     {
         var targets = partitions.Select(p => new TopicPartition(topic, p)).ToList();

@@ -13,6 +13,13 @@ public enum TransactionState : sbyte
     PrepareEpochFence = 7,
 }
 
+public static class TransactionStates
+{
+    /// <summary>Begun and not yet ended: its partitions' last stable offsets wait for it.</summary>
+    public static bool IsOpen(this TransactionState state) =>
+        state is TransactionState.Ongoing or TransactionState.PrepareCommit or TransactionState.PrepareAbort or TransactionState.PrepareEpochFence;
+}
+
 /// <summary>An immutable copy of a transactional id's state: what is persisted and described.</summary>
 public sealed record TransactionSnapshot(string TransactionalId, long ProducerId, short ProducerEpoch, int TimeoutMs, TransactionState State,
     IReadOnlyList<(string Topic, int Partition)> Partitions, long StartTimestampMs, long LastUpdateTimestampMs);

@@ -17,6 +17,10 @@ public sealed class FakeTopicAdmin : ITopicAdmin
     public Task<AdminResult> DeleteAsync(string topic) => Task.FromResult(NextResult);
     public Task<AdminResult> AddPartitionsAsync(string topic, int newTotal) => Task.FromResult(NextResult);
     public Task<AdminResult> ElectPreferredLeadersAsync(string topic, IEnumerable<int> partitions) => Task.FromResult(NextResult);
+    /// <summary>Last stable offsets the fake answers; partitions not listed have none.</summary>
+    public Dictionary<int, long> LastStableOffsets { get; } = [];
+    public Task<IReadOnlyDictionary<int, long>> LastStableOffsetsAsync(string topic, IEnumerable<int> partitions) =>
+        Task.FromResult<IReadOnlyDictionary<int, long>>(partitions.Where(LastStableOffsets.ContainsKey).ToDictionary(p => p, p => LastStableOffsets[p]));
     public Task<(AdminResult Result, IReadOnlyDictionary<int, long> NewLowWatermarks)> PurgeAsync(string topic, IEnumerable<int> partitions) =>
         Task.FromResult<(AdminResult, IReadOnlyDictionary<int, long>)>((NextResult, new Dictionary<int, long>()));
     public IReadOnlyList<TopicConfigEntry> Configs { get; set; } = [];
