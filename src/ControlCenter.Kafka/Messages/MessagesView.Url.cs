@@ -11,7 +11,7 @@ namespace ControlCenter.Kafka.Messages;
 public sealed partial class MessagesView
 {
     /// <summary>Every query key this view writes (the topic page clears them when the tab changes).</summary>
-    public static readonly string[] QueryKeys = ["mode", "partitions", "start", "offset", "at", "count", "order", "q", "max", "budget"];
+    public static readonly string[] QueryKeys = ["mode", "partitions", "start", "offset", "at", "count", "order", "isolation", "q", "max", "budget"];
 
     private const int DefaultPageSize = 20, DefaultMaxMatches = 100, DefaultBudgetSeconds = 30;
     private static readonly int[] Budgets = [10, 30, 120, 600];
@@ -30,6 +30,7 @@ public sealed partial class MessagesView
             ["count"] = browse && PageSize != DefaultPageSize ? PageSize : null,
             // Newest first is the default only when browsing starts from the newest.
             ["order"] = browse && NewestFirst != (Start == BrowseStart.Newest) ? (NewestFirst ? "newest" : "oldest") : null,
+            ["isolation"] = !search && ReadCommitted ? "committed" : null,
             ["q"] = search && Draft.HasInput ? Draft.Encode() : null,
             ["max"] = search && MaxMatches != DefaultMaxMatches ? MaxMatches : null,
             ["budget"] = search && BudgetSeconds != DefaultBudgetSeconds ? BudgetSeconds : null,
@@ -49,6 +50,7 @@ public sealed partial class MessagesView
         if (Enum.TryParse(Get("start"), ignoreCase: true, out BrowseStart start) && Enum.IsDefined(start)) Start = start;
         NewestFirst = Get("order") switch { "newest" => true, "oldest" => false, _ => Start == BrowseStart.Newest };
         if (Long("offset") is { } offset) Offset = offset;
+        ReadCommitted = Get("isolation") == "committed";
         if (Long("at") is { } at && at <= DateTimeOffset.MaxValue.ToUnixTimeMilliseconds()) Timestamp = DateTimeOffset.FromUnixTimeMilliseconds(at);
         if (Long("count") is { } count) PageSize = (int)Math.Clamp(count, 1, 1000);
         if (Long("max") is { } max) MaxMatches = (int)Math.Clamp(max, 1, 10_000);

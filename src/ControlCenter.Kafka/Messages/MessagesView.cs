@@ -68,6 +68,8 @@ public sealed partial class MessagesView(MessageBrowser browser, MessageSearch s
     /// <summary>Records shown newest first (the default when starting from the newest), or oldest first.</summary>
     public bool NewestFirst { get; set; } = true;
     public BrowsePage? Page { get; private set; }
+    /// <summary>Read as read_committed consumers do (stopping at the last stable offset, aborted records dropped) instead of everything, marked.</summary>
+    public bool ReadCommitted { get; set; }
     public bool Busy { get; private set; }
     public string? Error { get; private set; }
 
@@ -115,7 +117,7 @@ public sealed partial class MessagesView(MessageBrowser browser, MessageSearch s
             Error = "Choose a valid date and time (UTC) to start from.";
             return Task.CompletedTask;
         }
-        return BrowseAsync(() => browser.FirstPageAsync(topic, Partitions, Start, PageSize, Offset, Timestamp));
+        return BrowseAsync(() => browser.FirstPageAsync(topic, Partitions, Start, PageSize, Offset, Timestamp, ReadCommitted));
     }
     public Task NewerAsync() => Page is null ? Task.CompletedTask : BrowseAsync(() => browser.NewerAsync(topic, Page, PageSize));
     public Task OlderAsync() => Page is null ? Task.CompletedTask : BrowseAsync(() => browser.OlderAsync(topic, Page, PageSize));
@@ -192,7 +194,7 @@ public sealed partial class MessagesView(MessageBrowser browser, MessageSearch s
         await StopTailAsync();
         _records = [];
         Error = null;
-        try { _tail = await browser.TailAsync(topic, Partitions, _arrived.Enqueue); }
+        try { _tail = await browser.TailAsync(topic, Partitions, _arrived.Enqueue, readCommitted: ReadCommitted); }
         catch (ClusterException e) { Error = e.Message; return; }
         Tailing = true;
         // Records arrive on the consumer's thread; the page takes them in a few times a second.
