@@ -224,6 +224,16 @@ public static class PartitionLogReader
             IndexFileReader.ReadTimeEntries(h, total, first, count)
                 .Select((e, i) => new TimeIndexRow(first + i, e.Timestamp, e.RelativeOffset, baseOffset + e.RelativeOffset)).ToList());
 
+    /// <summary>The segment's .txnindex (absent until a transaction is aborted in it); entries are few, so the file is read whole.</summary>
+    public static IndexPage<AbortedTxnRow> ReadTxnIndex(string dir, long baseOffset, int first, int count)
+    {
+        string path = LogFileNames.TxnIndexFile(dir, baseOffset);
+        if (!File.Exists(path)) return new IndexPage<AbortedTxnRow>(first, 0, []);
+        var entries = AbortedTxnEntry.ReadAll(File.ReadAllBytes(path));
+        return new IndexPage<AbortedTxnRow>(first, entries.Length, entries.Skip(first).Take(count)
+            .Select((e, i) => new AbortedTxnRow(first + i, e.ProducerId, e.FirstOffset, e.LastOffset, e.LastStableOffset)).ToList());
+    }
+
     private static IndexPage<T> ReadIndex<T>(string path, int entrySize, int first, int count, Func<SafeFileHandle, int, List<T>> read)
     {
         if (!File.Exists(path)) return new IndexPage<T>(first, 0, []);

@@ -80,6 +80,9 @@ public sealed record OffsetIndexRow(int Entry, int RelativeOffset, long Offset, 
 
 public sealed record TimeIndexRow(int Entry, long Timestamp, int RelativeOffset, long Offset);
 
+/// <summary>One .txnindex entry: a transaction aborted by a marker in this segment, its records' range and the LSO once it ended.</summary>
+public sealed record AbortedTxnRow(int Entry, long ProducerId, long FirstOffset, long LastOffset, long LastStableOffset);
+
 /// <summary>A page of an index file; <see cref="Total"/> counts the entries present (not preallocated slots).</summary>
 public sealed record IndexPage<T>(int First, int Total, IReadOnlyList<T> Entries);
 

@@ -69,6 +69,9 @@ public sealed class SegmentService(ClusterConnection connection, TimeProvider ti
     public Task<IndexPage<TimeIndexRow>?> ReadTimeIndexAsync(string topic, int partition, long baseOffset, int first, int count, CancellationToken cancellation = default) =>
         Run(topic, partition, dir => PartitionLogReader.ReadTimeIndex(dir, baseOffset, first, Math.Clamp(count, 1, 1000)), cancellation);
 
+    public Task<IndexPage<AbortedTxnRow>?> ReadTxnIndexAsync(string topic, int partition, long baseOffset, int first, int count, CancellationToken cancellation = default) =>
+        Run(topic, partition, dir => PartitionLogReader.ReadTxnIndex(dir, baseOffset, first, Math.Clamp(count, 1, 1000)), cancellation);
+
     /// <summary>The partition's active producers, rebuilt from its batch headers (cost: a header walk of the whole partition).</summary>
     public Task<IReadOnlyList<ActiveProducer>?> ActiveProducersAsync(string topic, int partition, CancellationToken cancellation = default) =>
         Run(topic, partition, dir => ProducerStateReader.Read(dir, time.GetUtcNow(), ProducerStateReader.DefaultExpiration), cancellation);

@@ -34,6 +34,11 @@ public sealed class TransactionalBrowseTests : ClusterTest
         Assert.Equal([null, null, "aborted", "aborted", "not yet committed"], all.Records.Select(marks.Of));
         Assert.Equal([(0, 2L), (0, 5L)], marks.Markers);
 
+        // The segment's .txnindex, as the Segments drill-down shows it: the aborted transaction's records and its marker.
+        var txnIndex = (await Host.Get<ControlCenter.Kafka.Segments.SegmentService>().ReadTxnIndexAsync("payments", 0, 0, 0, 10, Cancellation))!;
+        var aborted = Assert.Single(txnIndex.Entries);
+        Assert.Equal((3L, 5L), (aborted.FirstOffset, aborted.LastOffset));
+
         var committed = await browser.FirstPageAsync("payments", [0], BrowseStart.Oldest, 50, readCommitted: true);
         Assert.Equal(["c0", "c1"], committed.Records.Select(r => Encoding.UTF8.GetString(r.Value!)));
         Assert.Null(committed.Marks);
