@@ -37,6 +37,7 @@ public static class ServiceCollectionExtensions
         services.AddSingleton<Transactions.TransactionReader>();
         services.TryAddSingleton<Labs.IClusterFaults, Labs.NoClusterFaults>(); // the app puts the embedded cluster's here
         services.AddSingleton<Labs.AcksLab>();
+        services.AddSingleton<Labs.CommitStrategyLab>();
         services.AddSingleton<ClusterMonitor>();
         services.AddSingleton<IClusterState>(sp => sp.GetRequiredService<ClusterMonitor>());
         services.AddHostedService(sp => sp.GetRequiredService<ClusterMonitor>());
