@@ -65,4 +65,36 @@ public class TransactionsTests(AppFixture fixture) : IClassFixture<AppFixture>
         await Expect(row.GetByTestId("txn-state")).ToHaveTextAsync("CompleteCommit");
         await Expect(row.GetByTestId("txn-blocks")).ToBeEmptyAsync();
     }
+
+    [Fact]
+    public async Task TheCommitStrategyLabShowsWhatACrashCostsEachStrategySideBySide()
+    {
+        var page = await fixture.Browser.OpenConnectedAsync(fixture.App.BaseUrl + "/groups");
+        await page.GetByTestId("open-commit-lab").ClickAsync();
+        await Ui.WaitForUrlAsync(page, "**/labs/commit-strategies");
+        await Ui.FillAsync(page, "commit-lab-records", "40");
+        await Ui.FillAsync(page, "commit-lab-batch", "10");
+        await Ui.FillAsync(page, "commit-lab-crash-at", "25");
+        var results = page.GetByTestId("commit-lab-results");
+        ILocator Row(string strategy) => results.Locator($"[data-strategy='{strategy}']");
+
+        // A crash after receiving: at most once had committed the batch on receipt and loses it.
+        await page.GetByTestId("commit-lab-crash").GetByText("Crash after receiving").ClickAsync();
+        await page.GetByTestId("commit-lab-run").ClickAsync();
+        await Expect(Row("exactly-once")).ToBeVisibleAsync(new() { Timeout = 120_000 });
+        await Expect(Row("at-most-once").GetByTestId("commit-lab-lost")).ToHaveTextAsync("10");
+        await Expect(Row("at-least-once").GetByTestId("commit-lab-lost")).ToHaveTextAsync("0");
+        await Expect(Row("exactly-once").GetByTestId("commit-lab-lost")).ToHaveTextAsync("0");
+
+        // A crash after processing: at least once processes the batch again; exactly once still neither loses nor repeats.
+        await page.GetByTestId("commit-lab-crash").GetByText("Crash after processing").ClickAsync();
+        await page.GetByTestId("commit-lab-run").ClickAsync();
+        // The first run's table goes when this one starts; its steps say when its last strategy got this far.
+        await Expect(page.GetByTestId("commit-lab-steps")).ToContainTextAsync("exactly-once: Crashed after processing records 20–29", new() { Timeout = 120_000 });
+        await Expect(Row("exactly-once")).ToBeVisibleAsync(new() { Timeout = 120_000 });
+        await Expect(Row("at-least-once").GetByTestId("commit-lab-twice")).ToHaveTextAsync("10");
+        await Expect(Row("at-most-once").GetByTestId("commit-lab-twice")).ToHaveTextAsync("0");
+        await Expect(Row("exactly-once").GetByTestId("commit-lab-twice")).ToHaveTextAsync("0");
+        await Expect(Row("exactly-once").GetByTestId("commit-lab-lost")).ToHaveTextAsync("0");
+    }
 }
