@@ -109,6 +109,14 @@ public sealed class TransactionTests : IAsyncLifetime
         Assert.Equal(("tx", 0), (partitions.String("Name"), Assert.Single(partitions.Array<int>("PartitionIndexes")!)));
         Assert.Equal((short)BrokerError.TransactionalIdNotFound, states[1].Int16("ErrorCode"));
 
+        // DescribeProducers names where the producer's open transaction starts in the partition.
+        var producers = await RawKafkaClient.SendDefinedAsync(B, ApiKey.DescribeProducers, 0, new StructValue
+        {
+            ["Topics"] = StructValue.List([new StructValue { ["Name"] = "tx", ["PartitionIndexes"] = StructValue.List<int>([0]) }]),
+        });
+        var active = Assert.Single(Assert.Single(Assert.Single(producers.Structs("Topics")!).Structs("Partitions")!).Structs("ActiveProducers")!);
+        Assert.Equal((entry.Int64("ProducerId"), 0L), (active.Int64("ProducerId"), active.Int64("CurrentTxnStartOffset")));
+
         producer.CommitTransaction(TimeSpan.FromSeconds(30));
         var after = await RawKafkaClient.SendDefinedAsync(B, ApiKey.ListTransactions, 0, new StructValue
         {
@@ -148,6 +156,24 @@ public sealed class TransactionTests : IAsyncLifetime
         await Wait.UntilAsync(() => _broker.Broker.LastStableOffset("tx", 0) == 3, "the abort marker to move the last stable offset past the open transaction", cancellation: TestContext.Current.CancellationToken);
         Assert.Empty(Read("tx", IsolationLevel.ReadCommitted));
         Assert.Equal(["lost1", "lost2"], Read("tx", IsolationLevel.ReadUncommitted));
+    }
+
+    [Fact]
+    public async Task ATransactionOpenAcrossARestartStillHoldsTheStableOffsetUntilItsTimeoutAbortsIt()
+    {
+        await Clients.CreateTopicAsync(B, "tx-restart-open");
+        using (var producer = Transactional("tx-restart-open", timeoutMs: 3000))
+        {
+            producer.InitTransactions(TimeSpan.FromSeconds(30));
+            producer.BeginTransaction();
+            Send(producer, "tx-restart-open", "before-restart");
+        }
+        await _broker.RestartAsync();
+        // Rebuilt from the log (the open transaction's first batch) and from __transaction_state (its start time and timeout).
+        Assert.Equal(0, _broker.Broker.LastStableOffset("tx-restart-open", 0));
+        await Wait.UntilAsync(() => _broker.Broker.LastStableOffset("tx-restart-open", 0) == 2, "the restarted coordinator to abort the timed-out transaction",
+            cancellation: TestContext.Current.CancellationToken);
+        Assert.Empty(Read("tx-restart-open", IsolationLevel.ReadCommitted));
     }
 
     [Fact]
