@@ -8,6 +8,7 @@ var benchmarks = new Dictionary<string, (string Description, Func<Options, Task>
     ["cluster-throughput"] = ("3-node embedded cluster process: produce with RF=3 acks=all beside RF=1 acks=1 (--records, --rounds), cluster CPU, idle RSS per node", ClusterReplication.ThroughputAsync),
     ["cluster-reassign"] = ("3-node embedded cluster: one partition (--records, 1M) moved from node 1 to nodes 2 and 3, unthrottled beside --throttle-mb (20) MB/s", ClusterReassignment.RunAsync),
     ["cluster-failover"] = ("3-node embedded cluster: leader killed → first acks=all record acknowledged, p50/p95 over --runs (20)", ClusterReplication.FailoverAsync),
+    ["transactions"] = ("transactional produce (--per-transaction 1,000 records per commit) beside idempotent acks=all produce, alternating --rounds; commit p50/p95, broker CPU; read_committed vs read_uncommitted consume", TransactionalThroughput.RunAsync),
     ["group-throughput"] = ("3 group members consuming a 6-partition topic of 1M records; records/s and rebalance time", GroupThroughput.RunAsync),
     ["topics-page"] = ("topics page with 2,000 topics × 10 partitions (--topics, --partitions) and groups page with 5,000 groups (--groups): server time, Chromium time to first row, admin requests per page load", TopicsPage.RunAsync),
     ["partitions-tab"] = ("Partitions tab of a 10,000-partition topic (--partitions) beside a 100-partition one: Chromium first row on load and on tab switch, managed heap per open page", PartitionsTab.RunAsync),
