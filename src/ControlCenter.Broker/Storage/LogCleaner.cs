@@ -10,6 +10,8 @@ namespace ControlCenter.Broker.Storage;
 /// horizon (set on the first pass to now + delete.retention.ms, KIP-534) and dropped after it.
 /// Cleaned segments are written as ".cleaned", renamed ".swap" and then swapped in; a crash at
 /// any point leaves either the old segments or a complete swap, which start-up finishes.
+/// Transactions: cleaning stops at the last stable offset, aborted transactions' records are
+/// removed, and markers are kept.
 /// </summary>
 internal sealed class LogCleaner(ILogger logger)
 {
@@ -31,7 +33,8 @@ internal sealed class LogCleaner(ILogger logger)
         long firstUncleanable = segments[^1].BaseOffset;
         foreach (var s in segments.Take(segments.Count - 1))
             if (config.MinCompactionLagMs > 0 && nowMs - s.LargestTimestamp < config.MinCompactionLagMs) { firstUncleanable = s.BaseOffset; break; }
-        firstUncleanable = Math.Min(firstUncleanable, log.HighWatermark);
+        // Nothing an open transaction may still commit or abort: stop at the last stable offset (as Kafka's cleaner does).
+        firstUncleanable = Math.Min(firstUncleanable, log.LastStableOffset);
 
         var cleanable = segments.Where(s => NextBase(segments, s) <= firstUncleanable).ToList();
         if (cleanable.Count == 0) return null;
@@ -43,9 +46,10 @@ internal sealed class LogCleaner(ILogger logger)
         if (total == 0 || (!force && !horizonPassed && !tooOld && (double)dirty / total < config.MinCleanableDirtyRatio))
             return null;
 
-        var (latest, endOfMap) = BuildOffsetMap(cleanable, firstDirty, firstUncleanable);
+        var aborted = AbortedBatches(log, firstUncleanable);
+        var (latest, endOfMap) = BuildOffsetMap(cleanable, firstDirty, firstUncleanable, aborted);
         if (latest.Count == 0 && !horizonPassed && !force) return null;
-        return Clean(log, cleanable.Where(s => s.BaseOffset < endOfMap).ToList(), segments, latest, endOfMap, nowMs);
+        return Clean(log, cleanable.Where(s => s.BaseOffset < endOfMap).ToList(), segments, latest, endOfMap, nowMs, aborted);
     }
 
     private static long NextBase(IReadOnlyList<LogSegment> segments, LogSegment segment)
@@ -54,8 +58,19 @@ internal sealed class LogCleaner(ILogger logger)
         return long.MaxValue;
     }
 
+    /// <summary>
+    /// Whether a batch belongs to an aborted transaction (its producer's, between the transaction's
+    /// first offset and its ABORT marker): such records never count as a key's newest value and are
+    /// removed, so an aborted write cannot shadow the committed one before it. Markers stay.
+    /// </summary>
+    private static Func<RecordBatchHeader, bool> AbortedBatches(UnifiedLog log, long before)
+    {
+        var aborted = log.AbortedTransactions(log.LogStartOffset, before);
+        return h => h.IsTransactional && !h.IsControl && aborted.Any(t => t.ProducerId == h.ProducerId && h.BaseOffset >= t.FirstOffset && h.BaseOffset <= t.LastOffset);
+    }
+
     /// <summary>key → offset of its newest record within the dirty range.</summary>
-    private (Dictionary<byte[], long> Latest, long End) BuildOffsetMap(List<LogSegment> segments, long firstDirty, long firstUncleanable)
+    private (Dictionary<byte[], long> Latest, long End) BuildOffsetMap(List<LogSegment> segments, long firstDirty, long firstUncleanable, Func<RecordBatchHeader, bool> isAborted)
     {
         var latest = new Dictionary<byte[], long>(ByteArrayComparer.Instance);
         long end = firstUncleanable;
@@ -64,7 +79,7 @@ internal sealed class LogCleaner(ILogger logger)
             using var cursor = segment.OpenCursor(0, segment.Size, loadBodies: true);
             while (cursor.MoveNext())
             {
-                if (cursor.Header.LastOffset < firstDirty || cursor.Header.IsControl) continue;
+                if (cursor.Header.LastOffset < firstDirty || cursor.Header.IsControl || isAborted(cursor.Header)) continue;
                 if (latest.Count >= MaxKeysPerPass) return (latest, Math.Min(end, cursor.Header.BaseOffset));
                 foreach (var record in RecordCodec.ReadRecords(cursor.CurrentBatch))
                     if (record.Key is { } key && record.Offset >= firstDirty && record.Offset < firstUncleanable)
@@ -74,7 +89,8 @@ internal sealed class LogCleaner(ILogger logger)
         return (latest, end);
     }
 
-    private CleanResult? Clean(UnifiedLog log, List<LogSegment> toClean, IReadOnlyList<LogSegment> all, Dictionary<byte[], long> latest, long endOffset, long nowMs)
+    private CleanResult? Clean(UnifiedLog log, List<LogSegment> toClean, IReadOnlyList<LogSegment> all, Dictionary<byte[], long> latest, long endOffset, long nowMs,
+        Func<RecordBatchHeader, bool> isAborted)
     {
         if (toClean.Count == 0) return null;
         var config = log.Config;
@@ -93,6 +109,11 @@ internal sealed class LogCleaner(ILogger logger)
                     using var cursor = segment.OpenCursor(0, segment.Size, loadBodies: true);
                     while (cursor.MoveNext())
                     {
+                        if (cursor.Header.BaseOffset < endOffset && isAborted(cursor.Header))
+                        {
+                            removed += cursor.Header.LastOffsetDelta + 1;
+                            continue;
+                        }
                         var (batch, dropped, horizon) = FilterBatch(cursor.Header, cursor.CurrentBatch, latest, endOffset, config, nowMs);
                         removed += dropped;
                         if (horizon is { } h) earliestHorizon = Math.Min(earliestHorizon ?? long.MaxValue, h);

@@ -202,6 +202,29 @@ public sealed class TransactionTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task CompactionRemovesAbortedRecordsSoTheyNeverShadowACommittedValue()
+    {
+        await Clients.CreateTopicAsync(B, "tx-compact", configs: new() { ["cleanup.policy"] = "compact" });
+        using (var producer = Transactional("tx-compact"))
+        {
+            producer.InitTransactions(TimeSpan.FromSeconds(30));
+            foreach (var (value, commit) in new[] { ("committed", true), ("aborted", false) })
+            {
+                producer.BeginTransaction();
+                producer.Produce("tx-compact", new Message<byte[]?, byte[]?> { Key = "k"u8.ToArray(), Value = Encoding.UTF8.GetBytes(value) });
+                Assert.Equal(0, producer.Flush(TimeSpan.FromSeconds(30)));
+                if (commit) producer.CommitTransaction(TimeSpan.FromSeconds(30));
+                else producer.AbortTransaction(TimeSpan.FromSeconds(30));
+            }
+        }
+        _broker.Broker.Roll("tx-compact", 0); // the cleaner never touches the active segment
+        _broker.Broker.RunCleanerNow(force: true);
+        // The aborted write was newer but never counted: the committed value is what survives, for either reader.
+        Assert.Equal(["committed"], Read("tx-compact", IsolationLevel.ReadCommitted));
+        Assert.Equal(["committed"], Read("tx-compact", IsolationLevel.ReadUncommitted));
+    }
+
+    [Fact]
     public async Task KcatWithReadCommittedSkipsAbortedRecords()
     {
         using (var producer = Transactional("tx-kcat"))
