@@ -43,12 +43,6 @@ public sealed class ReassignmentTests
         await Task.CompletedTask;
     }
 
-    private static Task<(ErrorCode Error, string? Message)> ReassignAsync(string bootstrap, string topic, int partition, int[]? replicas, bool allowResize = true) =>
-        Reassignments.AlterAsync(bootstrap, topic, partition, replicas, allowResize);
-
-    private static Task<List<(string Topic, int Partition, int[] Replicas, int[] Adding, int[] Removing)>> ListAsync(string bootstrap) =>
-        Reassignments.ListAsync(bootstrap);
-
     [Fact]
     public async Task MovingAPartitionCopiesItsRecordsToTheNewNodesMovesTheLeaderAndDeletesTheOldCopy()
     {
@@ -62,10 +56,10 @@ public sealed class ReassignmentTests
             .SelectMany(File.ReadAllBytes).ToArray();
         byte[] original = LogBytes(1);
 
-        Assert.Equal((ErrorCode.None, null), await ReassignAsync(bootstrap, "moved", 0, [2, 3]));
+        Assert.Equal((ErrorCode.None, null), await Reassignments.AlterAsync(bootstrap, "moved", 0, [2, 3]));
         await Wait.UntilAsync(() => Partition(bootstrap, "moved", 0) is { } p && p.Replicas.SequenceEqual([2, 3]) && p.InSyncReplicas.Length == 2,
             "the partition on nodes 2 and 3, both in sync", TimeSpan.FromSeconds(60), Cancellation);
-        Assert.Empty(await ListAsync(bootstrap));
+        Assert.Empty(await Reassignments.ListAsync(bootstrap));
         Assert.Equal(2, Partition(bootstrap, "moved", 0).Leader); // node 1 is gone from the replicas: the first target leads
         Assert.Equal(500, cluster.Cluster.Node(2).LogEndOffset("moved", 0));
         Assert.Equal(500, cluster.Cluster.Node(3).LogEndOffset("moved", 0));
@@ -89,18 +83,18 @@ public sealed class ReassignmentTests
         await cluster.Cluster.StopNodeAsync(3);
         bootstrap = cluster.Cluster.BootstrapServers;
 
-        Assert.Equal((ErrorCode.None, null), await ReassignAsync(bootstrap, "pending", 0, [1, 3]));
-        var ongoing = Assert.Single(await ListAsync(bootstrap));
+        Assert.Equal((ErrorCode.None, null), await Reassignments.AlterAsync(bootstrap, "pending", 0, [1, 3]));
+        var ongoing = Assert.Single(await Reassignments.ListAsync(bootstrap));
         Assert.Equal(("pending", 0), (ongoing.Topic, ongoing.Partition));
         Assert.Equal([1, 3, 2], ongoing.Replicas); // target first, then what is being removed
         Assert.Equal([3], ongoing.Adding);
         Assert.Equal([2], ongoing.Removing);
         Assert.Equal([1, 3, 2], Partition(bootstrap, "pending", 0).Replicas);
 
-        Assert.Equal((ErrorCode.None, null), await ReassignAsync(bootstrap, "pending", 0, null));
-        Assert.Empty(await ListAsync(bootstrap));
+        Assert.Equal((ErrorCode.None, null), await Reassignments.AlterAsync(bootstrap, "pending", 0, null));
+        Assert.Empty(await Reassignments.ListAsync(bootstrap));
         Assert.Equal([1, 2], Partition(bootstrap, "pending", 0).Replicas);
-        Assert.Equal(ErrorCode.NoReassignmentInProgress, (await ReassignAsync(bootstrap, "pending", 0, null)).Error);
+        Assert.Equal(ErrorCode.NoReassignmentInProgress, (await Reassignments.AlterAsync(bootstrap, "pending", 0, null)).Error);
         Assert.Equal(50, Clients.ReadAll(bootstrap, "pending", 1).Count);
     }
 
@@ -111,18 +105,18 @@ public sealed class ReassignmentTests
         string bootstrap = cluster.BootstrapServers;
         await CreateOnAsync(bootstrap, "kept", [1, 2]);
 
-        Assert.Equal(ErrorCode.InvalidReplicaAssignment, (await ReassignAsync(bootstrap, "kept", 0, [1, 7])).Error);
-        Assert.Equal(ErrorCode.InvalidReplicaAssignment, (await ReassignAsync(bootstrap, "kept", 0, [2, 2])).Error);
-        Assert.Equal(ErrorCode.InvalidReplicaAssignment, (await ReassignAsync(bootstrap, "kept", 0, [])).Error);
-        Assert.Equal(ErrorCode.UnknownTopicOrPartition, (await ReassignAsync(bootstrap, "kept", 5, [1, 2])).Error);
-        Assert.Equal(ErrorCode.UnknownTopicOrPartition, (await ReassignAsync(bootstrap, "absent", 0, [1, 2])).Error);
-        Assert.Equal(ErrorCode.NoReassignmentInProgress, (await ReassignAsync(bootstrap, "kept", 0, null)).Error);
-        var resize = await ReassignAsync(bootstrap, "kept", 0, [1, 2, 3], allowResize: false);
+        Assert.Equal(ErrorCode.InvalidReplicaAssignment, (await Reassignments.AlterAsync(bootstrap, "kept", 0, [1, 7])).Error);
+        Assert.Equal(ErrorCode.InvalidReplicaAssignment, (await Reassignments.AlterAsync(bootstrap, "kept", 0, [2, 2])).Error);
+        Assert.Equal(ErrorCode.InvalidReplicaAssignment, (await Reassignments.AlterAsync(bootstrap, "kept", 0, [])).Error);
+        Assert.Equal(ErrorCode.UnknownTopicOrPartition, (await Reassignments.AlterAsync(bootstrap, "kept", 5, [1, 2])).Error);
+        Assert.Equal(ErrorCode.UnknownTopicOrPartition, (await Reassignments.AlterAsync(bootstrap, "absent", 0, [1, 2])).Error);
+        Assert.Equal(ErrorCode.NoReassignmentInProgress, (await Reassignments.AlterAsync(bootstrap, "kept", 0, null)).Error);
+        var resize = await Reassignments.AlterAsync(bootstrap, "kept", 0, [1, 2, 3], allowResize: false);
         Assert.Equal(ErrorCode.InvalidReplicationFactor, resize.Error);
         Assert.Contains("from 2 to 3", resize.Message);
 
         Assert.Equal([1, 2], Partition(bootstrap, "kept", 0).Replicas);
-        Assert.Empty(await ListAsync(bootstrap));
+        Assert.Empty(await Reassignments.ListAsync(bootstrap));
 
         // Only the throttle rates change at run time; other broker configs are refused with the reason.
         using var admin = Clients.Admin(bootstrap);
@@ -164,11 +158,11 @@ public sealed class ReassignmentTests
         }
 
         var watch = Stopwatch.StartNew();
-        Assert.Equal((ErrorCode.None, null), await ReassignAsync(bootstrap, "throttled", 0, [1, 2]));
+        Assert.Equal((ErrorCode.None, null), await Reassignments.AlterAsync(bootstrap, "throttled", 0, [1, 2]));
         await Wait.UntilAsync(() => Partition(bootstrap, "throttled", 0).InSyncReplicas.Length == 2, "node 2 caught up and in sync",
             TimeSpan.FromSeconds(90), Cancellation);
         Assert.True(watch.Elapsed >= TimeSpan.FromSeconds(2), $"1 MB copied in {watch.Elapsed.TotalSeconds:F1} s at a 256 KB/s throttle");
-        Assert.Empty(await ListAsync(bootstrap));
+        Assert.Empty(await Reassignments.ListAsync(bootstrap));
         Assert.Equal(1024, cluster.Cluster.Node(2).LogEndOffset("throttled", 0));
     }
 }

@@ -186,7 +186,8 @@ internal sealed class ReplicaFetcher : IAsyncDisposable
                 switch ((ErrorCode)p.Int16("ErrorCode"))
                 {
                     case ErrorCode.None:
-                        if (p.Records("Records") is { Length: > 0 } records && !log.AppendAsFollower(records.Span, now))
+                        var records = p.Records("Records");
+                        if (records is { Length: > 0 } && !log.AppendAsFollower(records.Value.Span, now))
                         {
                             // The leader's batches do not start where this log ends: the logs diverged. Ask again where to truncate.
                             _logger.LogWarning("Node {Node}: {Topic}-{Partition} got records not starting at its log end {End}; checking for divergence",
@@ -194,7 +195,7 @@ internal sealed class ReplicaFetcher : IAsyncDisposable
                             lock (_lock) state.Truncating = true;
                             break;
                         }
-                        if (throttled.Contains(key)) _replicas.FollowerQuota.Record(p.Records("Records")?.Length ?? 0);
+                        if (throttled.Contains(key)) _replicas.FollowerQuota.Record(records?.Length ?? 0);
                         log.UpdateHighWatermark(Math.Min(p.Int64("HighWatermark"), log.LogEndOffset));
                         break;
                     case ErrorCode.OffsetOutOfRange when p.Int64("LogStartOffset") > log.LogEndOffset:
