@@ -21,14 +21,22 @@ public static class Wait
         }
     }
 
+    /// <remarks>Each check is bounded by the time left too: a check that never completes fails the test instead of hanging the run.</remarks>
     public static async Task UntilAsync(Func<Task<bool>> condition, string what, TimeSpan? timeout = null, CancellationToken cancellation = default)
     {
         var deadline = DateTime.UtcNow + (timeout ?? DefaultTimeout);
-        while (!await condition())
+        while (!await Checked(condition(), deadline, what))
         {
             if (DateTime.UtcNow > deadline) throw new TimeoutException($"Timed out waiting for {what}");
             await Task.Delay(Poll, cancellation);
         }
+    }
+
+    private static async Task<bool> Checked(Task<bool> check, DateTime deadline, string what)
+    {
+        var left = deadline - DateTime.UtcNow;
+        try { return await check.WaitAsync(left > TimeSpan.Zero ? left : TimeSpan.Zero); }
+        catch (TimeoutException) when (!check.IsCompleted) { throw new TimeoutException($"Timed out waiting for {what} (a check did not complete)"); }
     }
 
     /// <summary>Waits until <paramref name="probe"/> returns something, and returns it.</summary>

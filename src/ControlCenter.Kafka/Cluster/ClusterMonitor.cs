@@ -46,7 +46,7 @@ public sealed partial class ClusterMonitor(
     {
         _refreshSizes = true;
         _refreshGroups = true;
-        _wake.TrySetResult();
+        Volatile.Read(ref _wake).TrySetResult();
     }
 
     public Task NextTickAsync(CancellationToken cancellation = default) => Volatile.Read(ref _nextTick).Task.WaitAsync(cancellation);
@@ -65,8 +65,11 @@ public sealed partial class ClusterMonitor(
         var interval = TimeSpan.FromMilliseconds(options.Value.IntervalMs);
         while (!stopping.IsCancellationRequested)
         {
+            // The wake signal is renewed before the tick signal: whoever then sees the next tick's signal
+            // (RefreshAsync) also wakes this loop's next wait. The other order lost a wake-up: a refresh
+            // took the new tick signal but set the old wake, and with a frozen clock nothing came.
+            Volatile.Write(ref _wake, NewSignal());
             var done = Interlocked.Exchange(ref _nextTick, NewSignal());
-            _wake = NewSignal(); // a refresh asked for from here on wakes the wait after this tick
             long started = time.GetTimestamp();
             await TickAsync(stopping);
             LastTickDuration = time.GetElapsedTime(started);
@@ -74,7 +77,7 @@ public sealed partial class ClusterMonitor(
             done.TrySetResult();
             var wait = interval - LastTickDuration;
             if (wait < TimeSpan.FromMilliseconds(50)) wait = TimeSpan.FromMilliseconds(50);
-            try { await Task.WhenAny(_wake.Task, Task.Delay(wait, time, stopping)); }
+            try { await Task.WhenAny(Volatile.Read(ref _wake).Task, Task.Delay(wait, time, stopping)); }
             catch (OperationCanceledException) { break; }
         }
         _nextTick.TrySetCanceled(CancellationToken.None);
