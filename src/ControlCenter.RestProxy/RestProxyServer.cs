@@ -3,6 +3,7 @@ using ControlCenter.Kafka.Cluster;
 using ControlCenter.Kafka.Topics;
 using ControlCenter.RestProxy.Consumers;
 using ControlCenter.RestProxy.Http;
+using ControlCenter.Kafka.Hosting;
 using ControlCenter.RestProxy.Metadata;
 using ControlCenter.RestProxy.Produce;
 using Microsoft.AspNetCore.Builder;

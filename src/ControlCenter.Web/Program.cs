@@ -1,6 +1,7 @@
 using ControlCenter.Broker;
 using ControlCenter.Kafka;
 using ControlCenter.RestProxy;
+using ControlCenter.SchemaRegistry;
 using ControlCenter.Web.Components;
 using ControlCenter.Web.Endpoints;
 using ControlCenter.Web.Hosting;
@@ -29,6 +30,7 @@ builder.Services.AddSingleton<ControlCenter.Kafka.Labs.IClusterFaults, EmbeddedC
 builder.Services.AddSingleton<ControlCenter.Kafka.Topics.IReassignmentApi, WireReassignmentApi>();
 builder.Services.AddSingleton<ControlCenter.Kafka.Topics.IReplicationDetails, EmbeddedReplicationDetails>();
 builder.Services.AddKafkaControlCenter(builder.Configuration);
+builder.Services.AddSchemaRegistry(builder.Configuration);
 builder.Services.AddRestProxy(builder.Configuration);
 
 builder.Services.AddRazorComponents().AddInteractiveServerComponents();
@@ -61,9 +63,9 @@ try
 {
     await app.StartAsync();
 }
-catch (Exception e) when (e is StartupException or RestProxyStartupException || e.InnerException is Microsoft.AspNetCore.Connections.AddressInUseException)
+catch (Exception e) when (e is StartupException or RestProxyStartupException or SchemaRegistryStartupException || e.InnerException is Microsoft.AspNetCore.Connections.AddressInUseException)
 {
-    string reason = e is StartupException or RestProxyStartupException ? e.Message
+    string reason = e is StartupException or RestProxyStartupException or SchemaRegistryStartupException ? e.Message
         : $"{e.Message} Another process uses that address: pass --urls http://localhost:<port> to pick another.";
     Console.Error.WriteLine("Kafka Control Center cannot start:");
     Console.Error.WriteLine("  - " + reason);

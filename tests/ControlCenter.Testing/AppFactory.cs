@@ -31,6 +31,7 @@ public sealed class AppFactory : WebApplicationFactory<EmbeddedBrokerService> //
             ["Kafka:RequestTimeoutMs"] = "1500",
             ["Demo:Enabled"] = "false", // tests count topics and groups: the demo is tested on its own
             ["RestProxy:Url"] = "http://127.0.0.1:0",
+            ["SchemaRegistry:Url"] = "http://127.0.0.1:0",
             ["Logging:LogLevel:Default"] = "Warning",
         };
         foreach (var kv in settings ?? []) _settings[kv.Key] = kv.Value;

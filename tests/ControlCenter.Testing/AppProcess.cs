@@ -43,6 +43,7 @@ public sealed class AppProcess : IAsyncDisposable
         info.Environment["Monitor__IntervalMs"] = "500";
         info.Environment["Demo__Enabled"] = "false";
         info.Environment["RestProxy__Url"] = "http://127.0.0.1:0";
+        info.Environment["SchemaRegistry__Url"] = "http://127.0.0.1:0";
         foreach (var (key, value) in environment) info.Environment[key] = value;
 
         var app = new AppProcess(Process.Start(info)!, dataDir);

@@ -47,6 +47,7 @@ public sealed class ClusterHost : IAsyncDisposable
             ["Kafka:RequestTimeoutMs"] = "1500",
             ["Monitor:IntervalMs"] = "250",
             ["Demo:Enabled"] = "false",
+            ["SchemaRegistry:Url"] = "http://127.0.0.1:0",
         };
         foreach (var (key, value) in settings ?? []) values[key] = value;
         return values;

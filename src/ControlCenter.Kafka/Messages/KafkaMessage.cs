@@ -21,6 +21,12 @@ public sealed record KafkaMessage(
 {
     public const int PreviewLimit = 64 * 1024;
 
+    /// <summary>The key decoded by its schema, when it is in a schema registry's wire format.</summary>
+    public SchemaDecoding? KeyDecoded { get; init; }
+
+    /// <summary>The value decoded by its schema, when it is in a schema registry's wire format.</summary>
+    public SchemaDecoding? ValueDecoded { get; init; }
+
     public bool KeyTruncated => Key is not null && KeySize > Key.Length;
     public bool ValueTruncated => Value is not null && ValueSize > Value.Length;
     public int HeadersSize => Headers?.Sum(h => h.Key.Length + (h.Value?.Length ?? 0)) ?? 0;

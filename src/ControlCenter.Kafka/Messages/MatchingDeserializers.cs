@@ -37,23 +37,23 @@ internal sealed class MatchScratch(int previewLimit)
 /// <summary>The deserialized "value" is just the verdict; the bytes stay in the scratch buffers.</summary>
 internal readonly record struct Verdict(bool Matched);
 
-internal sealed class KeyMatcher(MatchScratch scratch, IReadOnlyList<ByteMatcher> conditions) : IDeserializer<Verdict>
+internal sealed class KeyMatcher(MatchScratch scratch, RecordConditions conditions) : IDeserializer<Verdict>
 {
     public Verdict Deserialize(ReadOnlySpan<byte> data, bool isNull, SerializationContext context)
     {
         scratch.Key.Set(data, isNull);
-        bool matched = conditions.Count == 0 || (!isNull && ByteMatcher.All(conditions, data));
+        bool matched = conditions.Count == 0 || (!isNull && conditions.Match(data));
         scratch.KeyMatched = matched;
         return new Verdict(matched);
     }
 }
 
-internal sealed class ValueMatcher(MatchScratch scratch, IReadOnlyList<ByteMatcher> conditions) : IDeserializer<Verdict>
+internal sealed class ValueMatcher(MatchScratch scratch, RecordConditions conditions) : IDeserializer<Verdict>
 {
     public Verdict Deserialize(ReadOnlySpan<byte> data, bool isNull, SerializationContext context)
     {
         if (!scratch.KeyMatched) return new Verdict(false); // no need to look at the value
-        bool matched = conditions.Count == 0 || (!isNull && ByteMatcher.All(conditions, data));
+        bool matched = conditions.Count == 0 || (!isNull && conditions.Match(data));
         if (matched) scratch.Value.Set(data, isNull);
         return new Verdict(matched);
     }

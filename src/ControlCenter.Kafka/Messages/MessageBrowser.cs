@@ -43,7 +43,7 @@ public sealed class LiveTail(IReadOnlyDictionary<int, long> from, Task loop, Can
 /// partition; records of several partitions are merged by timestamp. Reading stops at each
 /// partition's high watermark as it was when the page was asked for.
 /// </summary>
-public sealed class MessageBrowser(ClusterConnection connection, ClusterAdmin admin, ILogger<MessageBrowser> logger)
+public sealed class MessageBrowser(ClusterConnection connection, ClusterAdmin admin, ILogger<MessageBrowser> logger, IRecordDecoder? decoder = null)
 {
     private static readonly TimeSpan ReadBudget = TimeSpan.FromSeconds(10);
 
@@ -205,11 +205,11 @@ public sealed class MessageBrowser(ClusterConnection connection, ClusterAdmin ad
             configure(c);
         });
 
-    private static KafkaMessage ToMessage(ConsumeResult<byte[]?, byte[]?> r, int previewLimit = KafkaMessage.PreviewLimit) => new(
+    private KafkaMessage ToMessage(ConsumeResult<byte[]?, byte[]?> r, int previewLimit = KafkaMessage.PreviewLimit) => new KafkaMessage(
         r.Topic, r.Partition.Value, r.Offset.Value,
         r.Message.Timestamp.Type == TimestampType.NotAvailable ? null : r.Message.Timestamp.UtcDateTime,
         r.Message.Timestamp.Type.ToString(),
         KafkaMessage.Preview(r.Message.Key, r.Message.Key is null, previewLimit), r.Message.Key?.Length ?? 0,
         KafkaMessage.Preview(r.Message.Value, r.Message.Value is null, previewLimit), r.Message.Value?.Length ?? 0,
-        r.Message.Headers?.Select(h => new MessageHeader(h.Key, h.GetValueBytes())).ToList() ?? []);
+        r.Message.Headers?.Select(h => new MessageHeader(h.Key, h.GetValueBytes())).ToList() ?? []).DecodedBy(decoder);
 }

@@ -44,7 +44,7 @@ public sealed record SearchResult(IReadOnlyList<KafkaMessage> Matches, SearchPro
 /// partitions in parallel, matching on the raw bytes. Memory is bounded by the match limit and
 /// the preview size, whatever the topic size. Matches can also be streamed (export).
 /// </summary>
-public sealed class MessageSearch(ClusterConnection connection, ClusterAdmin admin, ILogger<MessageSearch> logger)
+public sealed class MessageSearch(ClusterConnection connection, ClusterAdmin admin, ILogger<MessageSearch> logger, IRecordDecoder? decoder = null)
 {
     /// <summary>
     /// Runs the search. With <paramref name="onMatch"/>, matches are handed over as they are found (on
@@ -59,7 +59,7 @@ public sealed class MessageSearch(ClusterConnection connection, ClusterAdmin adm
     {
         if (request.Filter.Validate() is { } error) throw new ArgumentException(error);
         var (ranges, leaders) = await RangesAsync(request);
-        using var run = new SearchRun(request, ranges, onMatch, cancellation);
+        using var run = new SearchRun(request, ranges, onMatch, cancellation, decoder);
         using var reporter = progress is null ? null : new Timer(_ => progress.Report(run.Snapshot()), null, 200, 250);
 
         var pending = ranges.Where(r => r.Value.Start < r.Value.End).Select(r => r.Key).ToList();

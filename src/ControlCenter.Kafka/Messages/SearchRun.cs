@@ -18,7 +18,8 @@ internal sealed class SearchRun : IDisposable
     private long _scanned, _scannedFromFiles;
     private int _matchCount;
 
-    public SearchRun(SearchRequest request, Dictionary<int, (long Start, long End)> ranges, Action<KafkaMessage>? onMatch, CancellationToken cancellation)
+    public SearchRun(SearchRequest request, Dictionary<int, (long Start, long End)> ranges, Action<KafkaMessage>? onMatch, CancellationToken cancellation,
+        IRecordDecoder? decoder = null)
     {
         Request = request;
         Ranges = ranges;
@@ -26,8 +27,9 @@ internal sealed class SearchRun : IDisposable
         _positions = new long[ranges.Keys.DefaultIfEmpty(-1).Max() + 1];
         foreach (var (p, range) in ranges) _positions[p] = range.Start;
         var filter = request.Filter;
-        KeyConditions = filter.Conditions.Where(c => c.Target == FilterTarget.Key).Select(c => new ByteMatcher(c)).ToList();
-        ValueConditions = filter.Conditions.Where(c => c.Target == FilterTarget.Value).Select(c => new ByteMatcher(c)).ToList();
+        Decoder = decoder;
+        KeyConditions = new(filter.Conditions.Where(c => c.Target == FilterTarget.Key).Select(c => new ByteMatcher(c)).ToList(), decoder, request.Topic, isKey: true);
+        ValueConditions = new(filter.Conditions.Where(c => c.Target == FilterTarget.Value).Select(c => new ByteMatcher(c)).ToList(), decoder, request.Topic, isKey: false);
         _headerConditions = filter.Conditions.Where(c => c.Target == FilterTarget.Header).Select(c => (c.HeaderName!, new ByteMatcher(c))).ToList();
         (_fromMs, _toMs) = (filter.From?.ToUnixTimeMilliseconds() ?? long.MinValue, filter.To?.ToUnixTimeMilliseconds() ?? long.MaxValue);
         Stop = CancellationTokenSource.CreateLinkedTokenSource(cancellation);
@@ -36,8 +38,9 @@ internal sealed class SearchRun : IDisposable
 
     public SearchRequest Request { get; }
     public Dictionary<int, (long Start, long End)> Ranges { get; }
-    public IReadOnlyList<ByteMatcher> KeyConditions { get; }
-    public IReadOnlyList<ByteMatcher> ValueConditions { get; }
+    public RecordConditions KeyConditions { get; }
+    public IRecordDecoder? Decoder { get; }
+    public RecordConditions ValueConditions { get; }
     public bool HasHeaderConditions => _headerConditions.Count > 0;
     /// <summary>Cancelled by the caller, the time budget, or the match limit.</summary>
     public CancellationTokenSource Stop { get; }
@@ -65,6 +68,7 @@ internal sealed class SearchRun : IDisposable
     {
         if (Interlocked.Increment(ref _matchCount) > Request.MaxMatches) { Stop.Cancel(); return false; }
         Reached(partition, message.Offset + 1);
+        message = message.DecodedBy(Decoder);
         if (_onMatch is null) Matches.Enqueue(message);
         else _onMatch(message); // streamed (export): the caller keeps what it needs, memory stays flat
         if (Volatile.Read(ref _matchCount) >= Request.MaxMatches) Stop.Cancel();
@@ -83,8 +87,8 @@ internal sealed class SearchRun : IDisposable
         {
             if (Stop.IsCancellationRequested) return false;
             counter.Add();
-            bool matched = (KeyConditions.Count == 0 || (!r.KeyIsNull && ByteMatcher.All(KeyConditions, r.Key)))
-                && (ValueConditions.Count == 0 || (!r.ValueIsNull && ByteMatcher.All(ValueConditions, r.Value)))
+            bool matched = (KeyConditions.Count == 0 || (!r.KeyIsNull && KeyConditions.Match(r.Key)))
+                && (ValueConditions.Count == 0 || (!r.ValueIsNull && ValueConditions.Match(r.Value)))
                 && InTimeRange(r.Timestamp);
             List<MessageHeader>? headers = matched && r.HeaderCount > 0 ? LogFileScan.ReadHeaders(r) : null;
             if (!matched || (HasHeaderConditions && !HeadersMatch(headers)))

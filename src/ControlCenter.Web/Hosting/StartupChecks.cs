@@ -24,6 +24,9 @@ public static class StartupChecks
         if (configuration.GetValue("RestProxy:Enabled", true) && configuration["RestProxy:Url"] is { } proxyUrl
             && (!Uri.TryCreate(proxyUrl, UriKind.Absolute, out var proxy) || proxy.Scheme is not ("http" or "https") || proxy.AbsolutePath != "/"))
             problems.Add($"RestProxy:Url '{proxyUrl}' is not an address to listen on like http://localhost:8082 (RestProxy:Enabled=false turns the proxy off).");
+        if (configuration.GetValue("SchemaRegistry:Enabled", true) && configuration["SchemaRegistry:Url"] is { } registryUrl
+            && (!Uri.TryCreate(registryUrl, UriKind.Absolute, out var registry) || registry.Scheme is not ("http" or "https")))
+            problems.Add($"SchemaRegistry:Url '{registryUrl}' is not an address like http://localhost:8081 (SchemaRegistry:Enabled=false turns the registry off).");
 
         if (string.IsNullOrWhiteSpace(kafka.BootstrapServers))
         {

@@ -119,6 +119,7 @@ public class StartupTests
         }
         info.Environment["EmbeddedBroker__DataDir"] = TempDir.Create("startup");
         info.Environment["RestProxy__Url"] = "http://127.0.0.1:0";
+        info.Environment["SchemaRegistry__Url"] = "http://127.0.0.1:0";
         foreach (var (key, value) in environment) info.Environment[key] = value;
         using var process = Process.Start(info)!;
         var output = process.StandardOutput.ReadToEndAsync();
@@ -180,4 +181,9 @@ public class StartupTests
     public Task RestProxyPortInUseIsExplained() => AssertPortInUseExplainedAsync(
         port => [("RestProxy__Url", $"http://127.0.0.1:{port}"), ("EmbeddedBroker__Port", "0")],
         port => [$"The REST proxy cannot listen on http://127.0.0.1:{port}: the port is in use"]);
+
+    [Fact]
+    public Task SchemaRegistryPortInUseIsExplained() => AssertPortInUseExplainedAsync(
+        port => [("SchemaRegistry__Url", $"http://127.0.0.1:{port}"), ("EmbeddedBroker__Port", "0")],
+        port => [$"The schema registry cannot listen on http://127.0.0.1:{port}: the port is in use", "SchemaRegistry:External=true"]);
 }

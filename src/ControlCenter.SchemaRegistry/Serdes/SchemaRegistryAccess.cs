@@ -1,0 +1,56 @@
+using Confluent.SchemaRegistry;
+using Microsoft.Extensions.Options;
+
+namespace ControlCenter.SchemaRegistry.Serdes;
+
+/// <summary>
+/// The registry the dashboard uses, embedded or external, through Confluent's client (cached
+/// lookups by id) and a plain HTTP client for the calls Confluent's client lacks (deletes,
+/// verbose compatibility, modes). Credentials for an external registry stay on the server.
+/// </summary>
+public sealed class SchemaRegistryAccess(IOptions<SchemaRegistryOptions> options, SchemaRegistryServer server) : IDisposable
+{
+    private readonly Lock _lock = new();
+    private CachedSchemaRegistryClient? _client;
+    private RegistryRestClient? _rest;
+
+    public bool Enabled => options.Value.Enabled;
+    public bool IsEmbedded => !options.Value.External;
+
+    /// <summary>The registry's address (the embedded one's once it listens).</summary>
+    public async Task<string> UrlAsync(CancellationToken cancellation)
+    {
+        if (!Enabled) throw new SchemaRegistryUnavailableException("No schema registry is configured (SchemaRegistry:Enabled=false).");
+        return options.Value.External ? options.Value.Url : await server.WhenListeningAsync(cancellation);
+    }
+
+    public async Task<ISchemaRegistryClient> ClientAsync(CancellationToken cancellation)
+    {
+        string url = await UrlAsync(cancellation);
+        lock (_lock)
+        {
+            return _client ??= new CachedSchemaRegistryClient(new SchemaRegistryConfig
+            {
+                Url = url,
+                BasicAuthUserInfo = options.Value.BasicAuthUserInfo,
+                BasicAuthCredentialsSource = options.Value.BasicAuthUserInfo is null ? null : AuthCredentialsSource.UserInfo,
+                RequestTimeoutMs = 10_000,
+            });
+        }
+    }
+
+    public async Task<RegistryRestClient> RestAsync(CancellationToken cancellation)
+    {
+        string url = await UrlAsync(cancellation);
+        lock (_lock) return _rest ??= new RegistryRestClient(url, options.Value.BasicAuthUserInfo);
+    }
+
+    public void Dispose()
+    {
+        _client?.Dispose();
+        _rest?.Dispose();
+    }
+}
+
+/// <summary>The dashboard has no registry to ask (off, or unreachable); the message says which.</summary>
+public sealed class SchemaRegistryUnavailableException(string message, Exception? inner = null) : Exception(message, inner);
