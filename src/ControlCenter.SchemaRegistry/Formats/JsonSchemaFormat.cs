@@ -31,7 +31,7 @@ public sealed class JsonSchemaFormat : ISchemaFormat
         {
             canonical = JsonNode.Parse(schema)?.ToJsonString() ?? throw new InvalidSchemaException("Invalid JSON schema: null");
         }
-        catch (JsonException e)
+        catch (Exception e) when (e is JsonException or InvalidOperationException or NullReferenceException)
         {
             throw new InvalidSchemaException($"Invalid JSON schema: {e.Message}");
         }
