@@ -17,16 +17,17 @@ public static class Ui
     }
 
     /// <summary>
-    /// Waits for the page to reach a URL; a timeout says where the page is instead (Playwright's
-    /// own message names only the URL it waited for). Blazor navigates within the document, so the
-    /// wait ends when the URL is committed, not at a "load" event: on a loaded machine a URL that
-    /// already matched could still wait out the timeout for a load state (seen in a fresh-clone run:
-    /// "waiting for navigation … until Load" with the page at that very URL). What the page shows
-    /// is asserted next, with its own waits.
+    /// Waits for the page to reach a URL (a glob: ** any characters, * any but '/'), by polling the
+    /// page's URL. Playwright's WaitForURL waits for a navigation event, and Blazor navigates within
+    /// the document: when the navigation was over before the wait began, the wait could never end
+    /// (seen: "waiting for navigation … until Commit" with the page at that very URL). What the
+    /// page shows is asserted next, with its own waits.
     /// </summary>
     public static async Task WaitForUrlAsync(IPage page, string glob)
     {
-        try { await page.WaitForURLAsync(glob, new() { WaitUntil = WaitUntilState.Commit }); }
-        catch (System.TimeoutException e) { throw new System.TimeoutException($"Waited for {glob}, but the page is at {page.Url}", e); }
+        var pattern = new System.Text.RegularExpressions.Regex("^" + System.Text.RegularExpressions.Regex.Escape(glob)
+            .Replace(@"\*\*", ".*").Replace(@"\*", "[^/]*") + "$");
+        try { await Assertions.Expect(page).ToHaveURLAsync(pattern); }
+        catch (PlaywrightException e) { throw new System.TimeoutException($"Waited for {glob}, but the page is at {page.Url}", e); }
     }
 }

@@ -30,10 +30,10 @@ public static class MessageExport
         {
             string headers = JsonSerializer.Serialize(m.Headers?.Select(h => new { key = h.Key, value = Text(h.Value).Text }) ?? [], Literal);
             return string.Join(',', m.Partition, m.Offset, m.Timestamp?.ToString("O") ?? "", m.TimestampType,
-                Csv(Text(m.Key).Text), Csv(Text(m.Value).Text), Csv(headers)) + "\n";
+                Csv(Text(m.Key, m.KeyDecoded).Text), Csv(Text(m.Value, m.ValueDecoded).Text), Csv(headers)) + "\n";
         }
-        var (key, keyEncoding) = Text(m.Key);
-        var (value, valueEncoding) = Text(m.Value);
+        var (key, keyEncoding) = Text(m.Key, m.KeyDecoded);
+        var (value, valueEncoding) = Text(m.Value, m.ValueDecoded);
         return JsonSerializer.Serialize(new
         {
             topic = m.Topic,
@@ -43,11 +43,17 @@ public static class MessageExport
             timestampType = m.TimestampType,
             key,
             keyEncoding,
+            keySchemaId = m.KeyDecoded?.Json is null ? null : (int?)m.KeyDecoded.SchemaId,
             value,
             valueEncoding,
+            valueSchemaId = m.ValueDecoded?.Json is null ? null : (int?)m.ValueDecoded.SchemaId,
             headers = m.Headers?.Select(h => new { key = h.Key, value = Text(h.Value).Text, encoding = Text(h.Value).Encoding }),
         }, Literal) + "\n";
     }
+
+    /// <summary>Decoded JSON where the bytes were in a schema registry's wire format (encoding "avro", "protobuf" or "json"), else the bytes as text.</summary>
+    private static (string? Text, string Encoding) Text(byte[]? data, SchemaDecoding? decoded) =>
+        decoded?.Json is { } json ? (json, decoded.Format.ToLowerInvariant()) : Text(data);
 
     private static (string? Text, string Encoding) Text(byte[]? data)
     {

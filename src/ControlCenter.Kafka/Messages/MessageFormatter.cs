@@ -41,6 +41,10 @@ public static class MessageFormatter
         return text.Length > max ? text[..max] + "…" : text;
     }
 
+    /// <summary>The one-line summary of a key or value, its decoded JSON when it was in a schema registry's wire format.</summary>
+    public static string OneLine(byte[]? data, SchemaDecoding? decoded, int max = 160) =>
+        decoded?.Json is { } json ? (json.Length > max ? json[..max] + "…" : json) : OneLine(data, max);
+
     public static bool IsJson(byte[]? data) => data is not null && PrettyJson(data) is not null;
 
     private static bool LooksLikeJson(byte[] data)

@@ -8,8 +8,9 @@ namespace ControlCenter.Kafka.Messages;
 
 public enum AcksSetting { None = 0, Leader = 1, All = -1 }
 
+/// <summary>A record from the produce form; <see cref="ValueBytes"/>, when set, is what is sent (the value encoded with a schema).</summary>
 public sealed record ProduceForm(string Topic, string? Key, string Value, bool ValueIsJson, IReadOnlyList<(string Key, string Value)> Headers,
-    int? Partition, AcksSetting Acks, int Count = 1);
+    int? Partition, AcksSetting Acks, int Count = 1, byte[]? ValueBytes = null);
 
 /// <summary>One send: where it landed and how long the acknowledgement took (acks=0: not acknowledged, offset unknown).</summary>
 public sealed record ProduceOutcome(int Index, int? Partition, long? Offset, double LatencyMs, string? Error);
@@ -65,7 +66,7 @@ public sealed class MessageProducer(ClusterConnection connection, Topics.ITopicA
 
     /// <summary>Key, value and headers as encoded on the wire (UTF-8).</summary>
     public static long RecordSize(ProduceForm form) =>
-        Encoding.UTF8.GetByteCount(form.Key ?? "") + (long)Encoding.UTF8.GetByteCount(form.Value)
+        Encoding.UTF8.GetByteCount(form.Key ?? "") + (form.ValueBytes?.LongLength ?? Encoding.UTF8.GetByteCount(form.Value))
         + form.Headers.Sum(h => (long)Encoding.UTF8.GetByteCount(h.Key) + Encoding.UTF8.GetByteCount(h.Value) + 2);
 
     /// <summary>
@@ -110,7 +111,7 @@ public sealed class MessageProducer(ClusterConnection connection, Topics.ITopicA
         var message = new Message<byte[]?, byte[]?>
         {
             Key = string.IsNullOrEmpty(form.Key) ? null : Encoding.UTF8.GetBytes(form.Key),
-            Value = Encoding.UTF8.GetBytes(form.Value),
+            Value = form.ValueBytes ?? Encoding.UTF8.GetBytes(form.Value),
             Headers = [],
         };
         foreach (var (key, value) in form.Headers) message.Headers.Add(key, Encoding.UTF8.GetBytes(value));

@@ -57,6 +57,18 @@ public sealed class RegistryRestClient : IDisposable
     public async Task<List<(string Subject, int Version)>> UsesOfIdAsync(int id, CancellationToken c) =>
         (await GetAsync<List<JsonElement>>($"schemas/ids/{id}/versions", c)).Select(e => (e.GetProperty("subject").GetString()!, e.GetProperty("version").GetInt32())).ToList();
 
+    /// <summary>The latest version of every subject in one call (GET /schemas?latestOnly=true), or one call per subject where a registry lacks it.</summary>
+    public async Task<List<SubjectVersion>> LatestVersionsAsync(CancellationToken c)
+    {
+        try { return await GetAsync<List<SubjectVersion>>("schemas?latestOnly=true", c); }
+        catch (RegistryCallException e) when (e.Status is 404 or 405)
+        {
+            var latest = new List<SubjectVersion>();
+            foreach (var subject in await SubjectsAsync(false, c)) latest.Add(await VersionAsync(subject, "latest", false, c));
+            return latest;
+        }
+    }
+
     public Task<List<int>> ReferencedByAsync(string subject, int version, CancellationToken c) => GetAsync<List<int>>($"subjects/{Esc(subject)}/versions/{version}/referencedby", c);
 
     public async Task<int> RegisterAsync(string subject, string schema, SchemaType type, IReadOnlyList<RegistryReference> references, CancellationToken c) =>

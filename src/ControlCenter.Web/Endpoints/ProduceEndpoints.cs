@@ -1,11 +1,14 @@
 using ControlCenter.Kafka;
 using ControlCenter.Kafka.Messages;
+using ControlCenter.SchemaRegistry.Serdes;
 using Microsoft.AspNetCore.Mvc;
 
 namespace ControlCenter.Web.Endpoints;
 
 /// <summary>The produce form's record, as the browser posts it.</summary>
-public sealed record ProduceBody(string? Key, string Value, bool ValueIsJson, IReadOnlyList<ProduceHeader>? Headers, int? Partition, string Acks, int Count = 1);
+/// <summary>The produce form's record, as the browser posts it; with a schema id, the value is JSON to encode with that schema.</summary>
+public sealed record ProduceBody(string? Key, string Value, bool ValueIsJson, IReadOnlyList<ProduceHeader>? Headers, int? Partition, string Acks, int Count = 1,
+    int? ValueSchemaId = null);
 
 public sealed record ProduceHeader(string Key, string Value);
 
@@ -25,7 +28,7 @@ public static class ProduceEndpoints
     public static void MapProduceEndpoints(this IEndpointRouteBuilder app) =>
         app.MapPost("/api/topics/{topic}/produce", ProduceAsync).WithMetadata(new RequestSizeLimitAttribute(MaxBodyBytes));
 
-    private static async Task<IResult> ProduceAsync(string topic, ProduceBody body, MessageProducer producer, CancellationToken cancellation)
+    private static async Task<IResult> ProduceAsync(string topic, ProduceBody body, MessageProducer producer, WireFormatSerdes serdes, CancellationToken cancellation)
     {
         if (body.Value is null) return Results.BadRequest(new ProduceReply([], "The record has no value.", null));
         var acks = body.Acks switch
@@ -36,8 +39,14 @@ public static class ProduceEndpoints
             _ => (AcksSetting?)null,
         };
         if (acks is null) return Results.BadRequest(new ProduceReply([], $"acks is 0, 1 or all, not '{body.Acks}'.", null));
-        var form = new ProduceForm(topic, body.Key, body.Value, body.ValueIsJson, body.Headers?.Select(h => (h.Key, h.Value)).ToList() ?? [],
-            body.Partition, acks.Value, body.Count);
+        byte[]? encoded = null;
+        if (body.ValueSchemaId is { } schemaId)
+        {
+            try { encoded = await serdes.EncodeAsync(schemaId, body.Value); }
+            catch (SchemaEncodingException e) { return Results.BadRequest(new ProduceReply([], e.Message, null)); }
+        }
+        var form = new ProduceForm(topic, body.Key, body.Value, body.ValueIsJson || encoded is not null, body.Headers?.Select(h => (h.Key, h.Value)).ToList() ?? [],
+            body.Partition, acks.Value, body.Count, encoded);
         try
         {
             var target = await producer.TargetAsync(topic);
