@@ -1,5 +1,6 @@
 using ControlCenter.Kafka;
 using ControlCenter.Kafka.Cluster;
+using ControlCenter.Kafka.Messages;
 using ControlCenter.Kafka.Topics;
 using ControlCenter.RestProxy.Consumers;
 using ControlCenter.RestProxy.Http;
@@ -58,6 +59,9 @@ public sealed class RestProxyServer(
         builder.Services.AddSingleton<IHostLifetime, InnerHostLifetime>();
         foreach (var shared in new[] { typeof(ClusterAdmin), typeof(ITopicAdmin), typeof(RestProducer), typeof(ConsumerInstances), typeof(IOptions<RestProxyOptions>) })
             builder.Services.AddSingleton(shared, services.GetRequiredService(shared));
+        // With a schema registry (the app has one unless it is turned off): the avro, jsonschema and protobuf formats.
+        foreach (var optional in new[] { typeof(IRecordDecoder), typeof(SchemaProduceReader) })
+            if (services.GetService(optional) is { } instance) builder.Services.AddSingleton(optional, instance);
 
         var app = builder.Build();
         app.Use(HandleErrorsAsync);

@@ -7,12 +7,15 @@ namespace ControlCenter.RestProxy;
 
 public static class ServiceCollectionExtensions
 {
-    /// <summary>The REST proxy's services and its listener (requests wait for the cluster's endpoint).</summary>
+    /// <summary>The REST proxy's services and its listener (requests wait for the cluster's endpoint). Call after AddSchemaRegistry for the schema formats.</summary>
     public static IServiceCollection AddRestProxy(this IServiceCollection services, IConfiguration configuration)
     {
         services.AddOptions<RestProxyOptions>().Bind(configuration.GetSection(RestProxyOptions.SectionName));
         services.AddSingleton<RestProducer>();
         services.AddSingleton<ConsumerInstances>();
+        // The schema formats need the app's registry (AddSchemaRegistry, called first); without it they are refused with 415.
+        if (services.Any(d => d.ServiceType == typeof(ControlCenter.SchemaRegistry.Serdes.WireFormatSerdes)))
+            services.AddSingleton<SchemaProduceReader>();
         services.AddSingleton<RestProxyServer>();
         services.AddHostedService(sp => sp.GetRequiredService<RestProxyServer>());
         return services;

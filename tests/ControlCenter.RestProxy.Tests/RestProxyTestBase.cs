@@ -25,12 +25,16 @@ public abstract class RestProxyTestBase : IAsyncLifetime
     /// <summary>The app's clock (a FakeTimeProvider where instance expiry is under test).</summary>
     protected virtual TimeProvider? Time => null;
 
+    /// <summary>The app's services under test: the REST proxy (classes add the schema registry where they test its formats).</summary>
+    protected virtual void ConfigureServices(Microsoft.Extensions.DependencyInjection.IServiceCollection services, Microsoft.Extensions.Configuration.IConfiguration configuration) =>
+        services.AddRestProxy(configuration);
+
     public virtual async ValueTask InitializeAsync()
     {
         Broker = await TestBroker.StartAsync(BrokerConfig);
         var settings = new Dictionary<string, string?> { ["RestProxy:Url"] = "http://127.0.0.1:0" };
         foreach (var (key, value) in Settings ?? []) settings[key] = value;
-        Host = await ClusterHost.StartAsync(Bootstrap, settings, (services, configuration) => services.AddRestProxy(configuration), Time);
+        Host = await ClusterHost.StartAsync(Bootstrap, settings, ConfigureServices, Time);
         Rest = new RestProxyClient(Host.Get<RestProxyServer>().BaseUrl!);
     }
 

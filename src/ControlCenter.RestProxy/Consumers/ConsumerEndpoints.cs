@@ -1,3 +1,5 @@
+using ControlCenter.Kafka.Messages;
+using Microsoft.Extensions.DependencyInjection;
 using System.Text.Json;
 using Confluent.Kafka;
 using ControlCenter.Kafka.Cluster;
@@ -93,9 +95,9 @@ public static class ConsumerEndpoints
         string? Field(string name) => obj is { } o ? RequestBody.String(o, name) : null;
         int? Number(string name) => obj is { } o ? RequestBody.Int(o, name) : null;
         string formatName = Field("format") ?? "binary";
-        var format = MediaTypes.ParseFormat(formatName) ?? throw (formatName.ToLowerInvariant() is "avro" or "jsonschema" or "protobuf"
-            ? RestException.Unprocessable($"Invalid format type: {formatName} needs a Schema Registry, which this proxy does not have; use json or binary.")
-            : RestException.Unprocessable("Invalid format type."));
+        var format = MediaTypes.ParseFormat(formatName) ?? throw RestException.Unprocessable("Invalid format type.");
+        if (format.UsesSchemas() && context.RequestServices.GetService<IRecordDecoder>() is null)
+            throw RestException.Unprocessable($"Invalid format type: {formatName} needs a Schema Registry, which this proxy does not have; use json or binary.");
         var instance = instances.Create(group, Field("name") ?? Field("id"), format, Field("auto.offset.reset"), Field("auto.commit.enable"),
             Number("fetch.min.bytes"), Number("consumer.request.timeout.ms"));
         string baseUri = $"{context.Request.Scheme}://{context.Request.Host}{context.Request.PathBase}/consumers/{Uri.EscapeDataString(group)}/instances/{Uri.EscapeDataString(instance.Config.Name)}";

@@ -26,13 +26,17 @@ public sealed class ConsumerInstance : IDisposable
     private List<string> _topics = [];
     private Regex? _pattern;
     private readonly TimeProvider _time;
+    private readonly ControlCenter.Kafka.Messages.IRecordDecoder? _decoder;
     private long _lastUsedTicks;
     private volatile bool _closed;
 
     /// <param name="create">Builds the client, given what this instance adds to the builder (its rebalance handlers).</param>
-    public ConsumerInstance(ConsumerInstanceConfig config, Func<Action<ConsumerBuilder<byte[]?, byte[]?>>, IConsumer<byte[]?, byte[]?>> create, TimeProvider time)
+    /// <param name="decoder">Decodes records for the avro, jsonschema and protobuf formats (null without a schema registry).</param>
+    public ConsumerInstance(ConsumerInstanceConfig config, Func<Action<ConsumerBuilder<byte[]?, byte[]?>>, IConsumer<byte[]?, byte[]?>> create, TimeProvider time,
+        ControlCenter.Kafka.Messages.IRecordDecoder? decoder = null)
     {
         Config = config;
+        _decoder = decoder;
         _time = time;
         CreatedAt = time.GetUtcNow();
         Touch();
@@ -168,12 +172,12 @@ public sealed class ConsumerInstance : IDisposable
                 long size = RecordConverter.Size(next);
                 if (records.Count > 0 && bytes + size > maxBytes) { _pending = next; break; }
                 ConsumerRecordBody body;
-                try { body = RecordConverter.ToBody(next, Config.Format); }
+                try { body = RecordConverter.ToBody(next, Config.Format, _decoder); }
                 catch (System.Text.Json.JsonException e)
                 {
                     _pending = next; // not skipped: the client can read it with a binary consumer or seek past it
                     if (records.Count > 0) break;
-                    throw new RestException(500, 50002, $"Kafka error: the record at {next.Topic}-{next.Partition.Value} offset {next.Offset.Value} is not JSON ({e.Message}); " +
+                    throw new RestException(500, 50002, $"Kafka error: the record at {next.Topic}-{next.Partition.Value} offset {next.Offset.Value} cannot be read as {Config.Format.ToString().ToLowerInvariant()} ({e.Message}); " +
                         "read it with a binary consumer or move past it with POST .../positions.");
                 }
                 records.Add(body);

@@ -13,7 +13,8 @@ namespace ControlCenter.RestProxy.Consumers;
 /// RestProxy:ConsumerInstanceTimeoutMs is closed (it leaves its group, its client is freed), as
 /// Confluent's proxy does after consumer.instance.timeout.ms. The dashboard lists them from here.
 /// </summary>
-public sealed partial class ConsumerInstances(ClusterConnection connection, IOptions<RestProxyOptions> options, TimeProvider time, ILogger<ConsumerInstances> logger)
+public sealed partial class ConsumerInstances(ClusterConnection connection, IOptions<RestProxyOptions> options, TimeProvider time, ILogger<ConsumerInstances> logger,
+    ControlCenter.Kafka.Messages.IRecordDecoder? decoder = null)
     : IAsyncDisposable
 {
     private readonly ConcurrentDictionary<(string Group, string Name), ConsumerInstance> _instances = new();
@@ -58,7 +59,7 @@ public sealed partial class ConsumerInstances(ClusterConnection connection, IOpt
         }
         var key = (group, name);
         if (_instances.ContainsKey(key)) throw RestException.ConsumerAlreadyExists();
-        var instance = new ConsumerInstance(config, handlers => connection.CreateConsumer("rest consumer", group, Configure, handlers), time);
+        var instance = new ConsumerInstance(config, handlers => connection.CreateConsumer("rest consumer", group, Configure, handlers), time, decoder);
         if (!_instances.TryAdd(key, instance))
         {
             instance.Dispose();

@@ -4,7 +4,7 @@ using Microsoft.Net.Http.Headers;
 namespace ControlCenter.RestProxy.Http;
 
 /// <summary>How records are embedded in requests and responses.</summary>
-public enum EmbeddedFormat { Binary, Json }
+public enum EmbeddedFormat { Binary, Json, Avro, JsonSchema, Protobuf }
 
 /// <summary>
 /// Confluent's v2 media types and its content negotiation: metadata answers in
@@ -19,14 +19,30 @@ public static class MediaTypes
     private const string KafkaDefault = "application/vnd.kafka+json";
     private const string PlainJson = "application/json";
     private const string Generic = "application/octet-stream";
-    private static readonly string[] SchemaFormats = ["application/vnd.kafka.avro.v2+json", "application/vnd.kafka.jsonschema.v2+json", "application/vnd.kafka.protobuf.v2+json"];
+    public const string Avro = "application/vnd.kafka.avro.v2+json";
+    public const string JsonSchema = "application/vnd.kafka.jsonschema.v2+json";
+    public const string Protobuf = "application/vnd.kafka.protobuf.v2+json";
+    private static readonly string[] EmbeddedTypes = [Binary, Json, Avro, JsonSchema, Protobuf];
 
-    public static string ContentType(EmbeddedFormat format) => format == EmbeddedFormat.Binary ? Binary : Json;
+    public static string ContentType(EmbeddedFormat format) => format switch
+    {
+        EmbeddedFormat.Binary => Binary,
+        EmbeddedFormat.Json => Json,
+        EmbeddedFormat.Avro => Avro,
+        EmbeddedFormat.JsonSchema => JsonSchema,
+        _ => Protobuf,
+    };
+
+    /// <summary>Formats whose records are in a schema registry's wire format.</summary>
+    public static bool UsesSchemas(this EmbeddedFormat format) => format is EmbeddedFormat.Avro or EmbeddedFormat.JsonSchema or EmbeddedFormat.Protobuf;
 
     public static EmbeddedFormat? ParseFormat(string? name) => name?.ToLowerInvariant() switch
     {
         "binary" => EmbeddedFormat.Binary,
         "json" => EmbeddedFormat.Json,
+        "avro" => EmbeddedFormat.Avro,
+        "jsonschema" => EmbeddedFormat.JsonSchema,
+        "protobuf" => EmbeddedFormat.Protobuf,
         _ => null,
     };
 
@@ -34,18 +50,16 @@ public static class MediaTypes
     public static EmbeddedFormat ProduceFormat(HttpRequest request)
     {
         string? type = MediaType(request.ContentType);
-        if (type == Binary) return EmbeddedFormat.Binary;
-        if (type == Json) return EmbeddedFormat.Json;
-        if (type is not null && SchemaFormats.Contains(type))
-            throw RestException.UnsupportedMediaType($"{type} needs a Schema Registry, which this proxy does not have; send {Json} or {Binary}.");
-        throw RestException.UnsupportedMediaType($"produce with Content-Type {Json} (JSON keys and values) or {Binary} (base64), not {type ?? "none"}.");
+        for (int i = 0; i < EmbeddedTypes.Length; i++)
+            if (type == EmbeddedTypes[i]) return (EmbeddedFormat)i;
+        throw RestException.UnsupportedMediaType($"produce with Content-Type {Json}, {Binary}, {Avro}, {JsonSchema} or {Protobuf}, not {type ?? "none"}.");
     }
 
     /// <summary>Bodies of the other endpoints: any v2 type or plain JSON (an absent type is read as JSON, as Confluent does).</summary>
     public static void RequireJsonBody(HttpRequest request)
     {
         string? type = MediaType(request.ContentType);
-        if (type is null or V2 or Binary or Json or PlainJson or KafkaDefault or Generic) return;
+        if (type is null or V2 or PlainJson or KafkaDefault or Generic || EmbeddedTypes.Contains(type)) return;
         throw RestException.UnsupportedMediaType($"send {V2}, not {type}.");
     }
 
@@ -53,7 +67,7 @@ public static class MediaTypes
     public static void RequireAcceptsV2(HttpRequest request)
     {
         var accepted = Accepted(request);
-        if (accepted.Count == 0 || accepted.Any(a => a is "*/*" or "application/*" or V2 or KafkaDefault or PlainJson or Binary or Json)) return;
+        if (accepted.Count == 0 || accepted.Any(a => a is "*/*" or "application/*" or V2 or KafkaDefault or PlainJson || EmbeddedTypes.Contains(a))) return;
         throw RestException.NotAcceptable($"this resource answers in {V2}.");
     }
 
@@ -64,9 +78,9 @@ public static class MediaTypes
     public static void RequireRecordsFormat(HttpRequest request, EmbeddedFormat instanceFormat)
     {
         var accepted = Accepted(request);
-        string own = ContentType(instanceFormat), other = ContentType(instanceFormat == EmbeddedFormat.Binary ? EmbeddedFormat.Json : EmbeddedFormat.Binary);
+        string own = ContentType(instanceFormat);
         if (accepted.Count == 0 || accepted.Contains(own) || accepted.Any(a => a is "*/*" or "application/*" or V2 or KafkaDefault or PlainJson)) return;
-        if (accepted.Contains(other) || accepted.Any(SchemaFormats.Contains)) throw RestException.FormatMismatch();
+        if (accepted.Any(EmbeddedTypes.Contains)) throw RestException.FormatMismatch();
         throw RestException.NotAcceptable($"records of this consumer come as {own}.");
     }
 

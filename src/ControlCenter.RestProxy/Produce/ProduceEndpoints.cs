@@ -2,10 +2,11 @@ using ControlCenter.RestProxy.Http;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Routing;
+using Microsoft.Extensions.DependencyInjection;
 
 namespace ControlCenter.RestProxy.Produce;
 
-/// <summary>POST /topics/{topic} and /topics/{topic}/partitions/{partition}, json or binary embedded format.</summary>
+/// <summary>POST /topics/{topic} and /topics/{topic}/partitions/{partition}: json, binary, avro, jsonschema or protobuf embedded format.</summary>
 public static class ProduceEndpoints
 {
     public static void MapProduceEndpoints(this IEndpointRouteBuilder app)
@@ -20,8 +21,16 @@ public static class ProduceEndpoints
         var format = MediaTypes.ProduceFormat(context.Request);
         MediaTypes.RequireAcceptsV2(context.Request);
         var body = await RequestBody.ReadRequiredAsync(context.Request, context.RequestAborted);
-        var records = ProduceRequestReader.Read(body, format);
-        var offsets = await producer.ProduceAsync(topic, partition, records, context.RequestAborted);
-        await Reply.JsonAsync(context, new ProduceResponseBody(offsets));
+        if (!format.UsesSchemas())
+        {
+            var records = ProduceRequestReader.Read(body, format);
+            await Reply.JsonAsync(context, new ProduceResponseBody(await producer.ProduceAsync(topic, partition, records, context.RequestAborted)));
+            return;
+        }
+        var reader = context.RequestServices.GetService<SchemaProduceReader>()
+            ?? throw RestException.UnsupportedMediaType($"{MediaTypes.ContentType(format)} needs a Schema Registry, which this proxy does not have; send {MediaTypes.Json} or {MediaTypes.Binary}.");
+        var encoded = await reader.ReadAsync(body, format, topic, context.RequestAborted);
+        var offsets = await producer.ProduceAsync(topic, partition, encoded.Records, context.RequestAborted);
+        await Reply.JsonAsync(context, new ProduceResponseBody(offsets, encoded.KeySchemaId, encoded.ValueSchemaId));
     }
 }

@@ -16,21 +16,18 @@ public static class ProduceRequestReader
 {
     public const int MaxRecords = 10_000;
 
-    public static List<ProduceRecord> Read(JsonElement body, EmbeddedFormat format)
+    public static List<ProduceRecord> Read(JsonElement body, EmbeddedFormat format) =>
+        Records(body).Select((record, index) =>
+            new ProduceRecord(Bytes(record, "key", format, index), Bytes(record, "value", format, index), RequestBody.Int(record, "partition"))).ToList();
+
+    /// <summary>The request's records, each an object; between 1 and <see cref="MaxRecords"/>.</summary>
+    public static List<JsonElement> Records(JsonElement body)
     {
         var records = RequestBody.RequiredArray(RequestBody.Object(body, "The request body"), "records");
         int count = records.GetArrayLength();
         if (count == 0) throw RestException.Unprocessable("Field 'records' may not be empty.");
         if (count > MaxRecords) throw RestException.Unprocessable($"At most {MaxRecords:N0} records per request, not {count:N0}.");
-        var result = new List<ProduceRecord>(count);
-        int index = 0;
-        foreach (var element in records.EnumerateArray())
-        {
-            var record = RequestBody.Object(element, $"records[{index}]");
-            result.Add(new ProduceRecord(Bytes(record, "key", format, index), Bytes(record, "value", format, index), RequestBody.Int(record, "partition")));
-            index++;
-        }
-        return result;
+        return records.EnumerateArray().Select((element, index) => RequestBody.Object(element, $"records[{index}]")).ToList();
     }
 
     private static byte[]? Bytes(JsonElement record, string field, EmbeddedFormat format, int index)
@@ -44,7 +41,7 @@ public static class ProduceRequestReader
     }
 
     /// <summary>The value as compact JSON text, without the request's own whitespace, as a JSON serializer writes it.</summary>
-    private static byte[] Compact(JsonElement value)
+    internal static byte[] Compact(JsonElement value)
     {
         using var buffer = new MemoryStream();
         using (var writer = new Utf8JsonWriter(buffer, new JsonWriterOptions { Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping }))
