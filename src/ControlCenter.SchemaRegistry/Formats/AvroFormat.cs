@@ -14,6 +14,7 @@ public sealed class AvroFormat : ISchemaFormat
         public Schema Schema { get; } = schema;
         public override SchemaType Type => SchemaType.Avro;
         public override string Canonical { get; } = schema.ToString();
+
     }
 
     public ParsedSchema Parse(string schema, IReadOnlyList<ResolvedReference> references)

@@ -42,9 +42,12 @@ public sealed class WireFormatSerdes(SchemaRegistryAccess access, TimeProvider t
     {
         if (!access.Enabled || data.Length < 5 || data[0] != 0) return null;
         int id = BinaryPrimitives.ReadInt32BigEndian(data[1..5]);
-        // Blocking here is deliberate: decoding runs on search threads and in reads, and the
-        // fetch happens once per id. Task.Run keeps a caller's synchronisation context out of it.
-        var entry = Task.Run(() => SchemaAsync(id)).GetAwaiter().GetResult();
+        // A search decodes every record: a schema already fetched is taken without any task. The
+        // first record of an id blocks for the fetch (decoding runs on search threads and in reads);
+        // Task.Run keeps a caller's synchronisation context out of it.
+        var entry = _schemas.TryGetValue(id, out var cached) && cached.IsValueCreated && cached.Value.IsCompletedSuccessfully
+            && cached.Value.Result.Error is null ? cached.Value.Result
+            : Task.Run(() => SchemaAsync(id)).GetAwaiter().GetResult();
         var (subject, version) = entry.NameFor(topic, isKey);
         if (entry.Parsed is null) return new SchemaDecoding(id, "unknown", null, Error: entry.Error);
         string format = entry.Parsed.Type.ApiName();
@@ -117,16 +120,7 @@ public sealed class WireFormatSerdes(SchemaRegistryAccess access, TimeProvider t
         switch (parsed)
         {
             case AvroFormat.Parsed avro:
-            {
-                using var input = new MemoryStream(payload.ToArray());
-                var datum = new GenericDatumReader<object>(avro.Schema, avro.Schema).Read(null!, new BinaryDecoder(input));
-                if (input.Position != input.Length) throw new FormatException($"{input.Length - input.Position} bytes left after the record");
-                using var output = new MemoryStream();
-                var encoder = new JsonEncoder(avro.Schema, output);
-                new GenericDatumWriter<object>(avro.Schema).Write(datum, encoder);
-                encoder.Flush();
-                return Encoding.UTF8.GetString(output.ToArray());
-            }
+                return AvroJson.Decode(avro.Schema, payload);
             case ProtobufFormat.Parsed proto:
             {
                 var indexes = ReadMessageIndexes(ref payload);
