@@ -68,6 +68,10 @@ public class WireFormatTests : SchemaRegistryTestBase
         var match = Assert.Single(search.Matches);
         Assert.Equal(1, match.Offset);
         Assert.Contains("\"bob\"", match.ValueDecoded!.Json);
+        // Export writes the decoded form, naming the encoding and the schema id.
+        var exported = JsonDocument.Parse(MessageExport.Line(match, ExportFormat.JsonLines)).RootElement;
+        Assert.Equal(("avro", decoded.SchemaId), (exported.GetProperty("valueEncoding").GetString(), exported.GetProperty("valueSchemaId").GetInt32()));
+        Assert.Equal("bob", JsonDocument.Parse(exported.GetProperty("value").GetString()!).RootElement.GetProperty("name").GetString());
         var contains = await Host.Get<MessageSearch>().RunAsync(new SearchRequest("users",
             new MessageFilter([new FilterCondition(FilterTarget.Value, FilterKind.Contains, "\"name\":\"alice\"")])), null, Cancellation);
         Assert.Equal(0, Assert.Single(contains.Matches).Offset);
