@@ -8,12 +8,8 @@ using ControlCenter.Kafka.Hosting;
 using ControlCenter.RestProxy.Metadata;
 using ControlCenter.RestProxy.Produce;
 using Microsoft.AspNetCore.Builder;
-using Microsoft.AspNetCore.Hosting;
-using Microsoft.AspNetCore.Hosting.Server;
-using Microsoft.AspNetCore.Hosting.Server.Features;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.WebUtilities;
-using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
@@ -47,16 +43,7 @@ public sealed class RestProxyServer(
     {
         if (!options.Value.Enabled) return;
         string url = options.Value.Url;
-        var builder = WebApplication.CreateSlimBuilder(new WebApplicationOptions { ContentRootPath = AppContext.BaseDirectory });
-        // The dashboard's URLs and ports (ASPNETCORE_URLS, HTTP_PORTS, --urls) are not this listener's.
-        builder.Configuration.Sources.Clear();
-        builder.Configuration.AddInMemoryCollection();
-        builder.WebHost.UseUrls(url);
-        builder.Logging.ClearProviders();
-        builder.Logging.AddProvider(new ForwardingLoggerProvider(loggerFactory));
-        builder.Logging.AddFilter("Microsoft.Hosting.Lifetime", LogLevel.None);
-        builder.Logging.AddFilter("Microsoft.AspNetCore", LogLevel.Warning);
-        builder.Services.AddSingleton<IHostLifetime, InnerHostLifetime>();
+        var builder = ListenerHost.CreateBuilder(url, loggerFactory);
         foreach (var shared in new[] { typeof(ClusterAdmin), typeof(ITopicAdmin), typeof(RestProducer), typeof(ConsumerInstances), typeof(IOptions<RestProxyOptions>) })
             builder.Services.AddSingleton(shared, services.GetRequiredService(shared));
         // With a schema registry (the app has one unless it is turned off): the avro, jsonschema and protobuf formats.
@@ -76,17 +63,9 @@ public sealed class RestProxyServer(
         app.MapMetadataEndpoints();
         app.MapProduceEndpoints();
         app.MapConsumerEndpoints();
-        try
-        {
-            await app.StartAsync(cancellationToken);
-        }
-        catch (IOException e) when (e.InnerException is Microsoft.AspNetCore.Connections.AddressInUseException) // how Kestrel reports a taken port
-        {
-            await app.DisposeAsync();
-            throw new RestProxyStartupException($"The REST proxy cannot listen on {url}: the port is in use. Set RestProxy:Url (port 0 picks a free one), or RestProxy:Enabled=false to turn it off.");
-        }
+        BaseUrl = await ListenerHost.StartAsync(app, () => new RestProxyStartupException(
+            $"The REST proxy cannot listen on {url}: the port is in use. Set RestProxy:Url (port 0 picks a free one), or RestProxy:Enabled=false to turn it off."), cancellationToken);
         _app = app;
-        BaseUrl = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First();
         logger.LogInformation("REST Proxy v2 listening on {Url}", BaseUrl);
 
         _expiry = new CancellationTokenSource();

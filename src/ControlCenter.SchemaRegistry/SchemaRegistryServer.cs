@@ -3,12 +3,8 @@ using ControlCenter.Kafka.Hosting;
 using ControlCenter.SchemaRegistry.Http;
 using ControlCenter.SchemaRegistry.Registry;
 using Microsoft.AspNetCore.Builder;
-using Microsoft.AspNetCore.Hosting;
-using Microsoft.AspNetCore.Hosting.Server;
-using Microsoft.AspNetCore.Hosting.Server.Features;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.WebUtilities;
-using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
@@ -41,15 +37,7 @@ public sealed class SchemaRegistryServer(
     {
         if (!options.Value.Enabled || options.Value.External) return;
         string url = options.Value.Url;
-        var builder = WebApplication.CreateSlimBuilder(new WebApplicationOptions { ContentRootPath = AppContext.BaseDirectory });
-        builder.Configuration.Sources.Clear();
-        builder.Configuration.AddInMemoryCollection();
-        builder.WebHost.UseUrls(url);
-        builder.Logging.ClearProviders();
-        builder.Logging.AddProvider(new ForwardingLoggerProvider(loggerFactory));
-        builder.Logging.AddFilter("Microsoft.Hosting.Lifetime", LogLevel.None);
-        builder.Logging.AddFilter("Microsoft.AspNetCore", LogLevel.Warning);
-        builder.Services.AddSingleton<IHostLifetime, InnerHostLifetime>();
+        var builder = ListenerHost.CreateBuilder(url, loggerFactory);
         builder.Services.AddSingleton(registry);
 
         var app = builder.Build();
@@ -68,17 +56,10 @@ public sealed class SchemaRegistryServer(
                 await RegistryHttp.ErrorAsync(context.HttpContext, response.StatusCode, response.StatusCode, $"HTTP {response.StatusCode} {ReasonPhrases.GetReasonPhrase(response.StatusCode)}");
         });
         app.MapRegistryEndpoints();
-        try
-        {
-            await app.StartAsync(cancellationToken);
-        }
-        catch (IOException e) when (e.InnerException is Microsoft.AspNetCore.Connections.AddressInUseException)
-        {
-            await app.DisposeAsync();
-            throw new SchemaRegistryStartupException($"The schema registry cannot listen on {url}: the port is in use. Set SchemaRegistry:Url (port 0 picks a free one), SchemaRegistry:External=true to use the registry already there, or SchemaRegistry:Enabled=false to turn it off.");
-        }
+        string address = await ListenerHost.StartAsync(app, () => new SchemaRegistryStartupException(
+            $"The schema registry cannot listen on {url}: the port is in use. Set SchemaRegistry:Url (port 0 picks a free one), SchemaRegistry:External=true to use the registry already there, or SchemaRegistry:Enabled=false to turn it off."),
+            cancellationToken);
         _app = app;
-        string address = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First();
         _url.TrySetResult(address);
         logger.LogInformation("Schema Registry listening on {Url}", address);
     }

@@ -29,7 +29,7 @@ internal static class RegistryHttp
     public static Task ErrorAsync(HttpContext context, int status, int errorCode, string message) =>
         WriteAsync(context, new ErrorBody(errorCode, message), status);
 
-    /// <summary>The JSON body of a write, refusing media types Confluent's registry refuses (415) and bad JSON (400... 422 as Confluent: 42201 for schemas).</summary>
+    /// <summary>The JSON body of a write, refusing media types Confluent's registry refuses (415) and bodies that are not JSON (400).</summary>
     public static async Task<T> ReadAsync<T>(HttpRequest request) where T : class
     {
         string? type = request.ContentType?.Split(';')[0].Trim();

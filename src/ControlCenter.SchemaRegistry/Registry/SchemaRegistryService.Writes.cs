@@ -128,7 +128,8 @@ public sealed partial class SchemaRegistryService
         try
         {
             if (EffectiveMode(subject) == RegistryMode.ReadOnly) throw RegistryException.NotPermitted($"Subject {subject} is in read-only mode");
-            var version = GetVersion(subject, versionText, deleted: true);
+            // "latest" is the newest live version (as for reads); a number may name a soft-deleted one (40406, or the permanent delete).
+            var version = GetVersion(subject, versionText, deleted: permanent || versionText is not ("latest" or "-1"));
             if (!permanent && version.Deleted)
                 throw new RegistryException(404, 40406, $"Subject '{subject}' Version {version.Version} was soft deleted.Set permanent=true to delete permanently");
             if (permanent && !version.Deleted)
