@@ -54,6 +54,7 @@ app.UseAntiforgery();
 app.MapHealthChecks("/healthz", new HealthCheckOptions { ResponseWriter = ClusterHealthCheck.WriteResponse });
 app.MapMessageEndpoints();
 app.MapProduceEndpoints();
+app.MapSchemaEndpoints();
 app.MapEmbeddedClusterEndpoints();
 app.MapHub<MetricsHub>(MetricsHub.Path);
 app.MapStaticAssets();

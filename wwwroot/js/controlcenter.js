@@ -45,6 +45,18 @@ window.controlCenter = {
         document.getElementById(valueId + "-json-error").hidden = !invalid;
         value.classList.toggle("produce-invalid", invalid);
     },
+    // Posts a schema from the subject page (its text stays in the page, like a produce form's value).
+    postSchema: async function (url, textId, settings) {
+        const body = Object.assign({}, settings, { schema: document.getElementById(textId).value });
+        try {
+            const response = await fetch(url, { method: "POST", headers: { "Content-Type": "application/json" }, body: JSON.stringify(body) });
+            const text = await response.text();
+            try { return JSON.parse(text); }
+            catch { return { problems: [], error: "The server answered " + response.status + ": " + text.slice(0, 300) }; }
+        } catch (e) {
+            return { problems: [], error: "The request did not reach the server: " + e };
+        }
+    },
     // Posts the record; the form's small settings come from the server, the key and value from the page.
     produce: async function (url, keyId, valueId, settings) {
         const body = Object.assign({}, settings, {
