@@ -21,7 +21,16 @@ public sealed class SchemaRegistryAccess(IOptions<SchemaRegistryOptions> options
     public async Task<string> UrlAsync(CancellationToken cancellation)
     {
         if (!Enabled) throw new SchemaRegistryUnavailableException("No schema registry is configured (SchemaRegistry:Enabled=false).");
-        return options.Value.External ? options.Value.Url : await server.WhenListeningAsync(cancellation);
+        if (options.Value.External) return options.Value.Url;
+        try
+        {
+            // Bounded: a caller without a deadline (a search thread) must not wait for ever on a registry that never started.
+            return await server.WhenListeningAsync(cancellation).WaitAsync(TimeSpan.FromSeconds(30), cancellation);
+        }
+        catch (TimeoutException e)
+        {
+            throw new SchemaRegistryUnavailableException("The embedded schema registry is not listening (yet).", e);
+        }
     }
 
     public async Task<ISchemaRegistryClient> ClientAsync(CancellationToken cancellation)
