@@ -95,6 +95,26 @@ public class RegistryApiTests : SchemaRegistryTestBase
         Assert.Equal((422, 42201), Code(await CallAsync(HttpMethod.Post, "/subjects/bad-value/versions", JsonSerializer.Serialize(new { schema = customer }))));
     }
 
+    [Fact]
+    public async Task JsonSchemaAndProtobufReferencesResolveByTheirNames()
+    {
+        const string address = """{"type":"object","properties":{"city":{"type":"string"}},"required":["city"]}""";
+        await Registry.RegisterSchemaAsync("address-json", new Schema(address, SchemaType.Json));
+        int person = await Registry.RegisterSchemaAsync("person-json", new Schema("""{"type":"object","properties":{"home":{"$ref":"address.json"}}}""",
+            [new SchemaReference("address.json", "address-json", 1)], SchemaType.Json));
+        // The referenced schema takes part in validation: a home without a city does not fit.
+        var serdes = Host.Get<ControlCenter.SchemaRegistry.Serdes.WireFormatSerdes>();
+        Assert.NotEmpty(await serdes.EncodeAsync(person, """{"home":{"city":"Oslo"}}"""));
+        await Assert.ThrowsAsync<ControlCenter.SchemaRegistry.Serdes.SchemaEncodingException>(() => serdes.EncodeAsync(person, """{"home":{}}"""));
+
+        await Registry.RegisterSchemaAsync("other-proto", new Schema("syntax = \"proto3\"; package o; message Addr { string city = 1; }", SchemaType.Protobuf));
+        int order = await Registry.RegisterSchemaAsync("order-proto", new Schema("syntax = \"proto3\"; import \"other.proto\"; message Order { o.Addr to = 1; }",
+            [new SchemaReference("other.proto", "other-proto", 1)], SchemaType.Protobuf));
+        byte[] encoded = await serdes.EncodeAsync(order, """{"to":{"city":"Oslo"}}""");
+        var decoded = serdes.Decode("orders", false, encoded)!;
+        Assert.Equal("""{"to":{"city":"Oslo"}}""", decoded.Json);
+    }
+
     internal static (int Status, int ErrorCode) Code((int Status, string Body) answer) =>
         (answer.Status, JsonDocument.Parse(answer.Body).RootElement.GetProperty("error_code").GetInt32());
 }

@@ -48,13 +48,20 @@ public sealed class JsonSchemaFormat : ISchemaFormat
         }
     }
 
-    /// <summary>Loads a schema whose $refs may name referenced schemas (by the reference's name) instead of fetching URLs.</summary>
+    /// <summary>
+    /// Where a schema is taken to live, so that a relative $ref ("address.json") has a document
+    /// to be relative to; nothing is ever read from there.
+    /// </summary>
+    private const string DocumentDirectory = "/schema-registry/";
+
+    /// <summary>Loads a schema whose $refs may name referenced schemas (by the reference's name, relative or a URL) instead of fetching them.</summary>
     private static JsonSchema Load(string text, IReadOnlyDictionary<string, JsonSchema> referenced) =>
         // NJsonSchema is asynchronous only because it can fetch remote $refs; these are all in memory.
-        JsonSchema.FromJsonAsync(text, null, root =>
+        JsonSchema.FromJsonAsync(text, DocumentDirectory + "schema.json", root =>
         {
             var resolver = new JsonReferenceResolver(new JsonSchemaAppender(root, new DefaultTypeNameGenerator()));
-            foreach (var (name, schema) in referenced) resolver.AddDocumentReference(name, schema);
+            foreach (var (name, schema) in referenced)
+                resolver.AddDocumentReference(Uri.IsWellFormedUriString(name, UriKind.Absolute) ? name : DocumentDirectory + name.TrimStart('.', '/'), schema);
             return resolver;
         }, CancellationToken.None).GetAwaiter().GetResult();
 
