@@ -28,6 +28,10 @@ public sealed class ProtobufFormat : ISchemaFormat
         /// <summary>Every message of the file by full name (".pkg.Outer.Inner"), nested ones included, across the file's imports too.</summary>
         public IReadOnlyDictionary<string, DescriptorProto> Messages => _messages ??= IndexMessages(Set);
         private IReadOnlyDictionary<string, DescriptorProto>? _messages;
+
+        /// <summary>The JSON reader and writer of this schema, built once: it indexes the schema's messages and enums, which every record would otherwise repeat.</summary>
+        public Serdes.ProtobufJson Json => _json ??= new Serdes.ProtobufJson(this);
+        private Serdes.ProtobufJson? _json;
     }
 
     public ParsedSchema Parse(string schema, IReadOnlyList<ResolvedReference> references)

@@ -124,9 +124,7 @@ public sealed class WireFormatSerdes(SchemaRegistryAccess access, TimeProvider t
             case ProtobufFormat.Parsed proto:
             {
                 var indexes = ReadMessageIndexes(ref payload);
-                var json = new ProtobufJson(proto);
-                var message = json.MessageAt(indexes, out _);
-                return json.Decode(payload, message).ToJsonString();
+                return proto.Json.Decode(payload, proto.Json.MessageAt(indexes, out _)).ToJsonString();
             }
             default:
                 using (var doc = JsonDocument.Parse(payload.ToArray())) return doc.RootElement.GetRawText();
@@ -183,7 +181,7 @@ public sealed class WireFormatSerdes(SchemaRegistryAccess access, TimeProvider t
                 {
                     var node = JsonNode.Parse(json) as JsonObject ?? throw new FormatException("A Protobuf message takes a JSON object");
                     var (message, path) = FindMessage(proto, protobufMessage);
-                    payload = new ProtobufJson(proto).Encode(node, message);
+                    payload = proto.Json.Encode(node, message);
                     indexes = WriteMessageIndexes(path);
                     break;
                 }
@@ -213,7 +211,7 @@ public sealed class WireFormatSerdes(SchemaRegistryAccess access, TimeProvider t
     /// <summary>The named message (full name without package, or simple name), or the file's first one.</summary>
     private static (ProtoDescriptor Message, List<int> Path) FindMessage(ProtobufFormat.Parsed proto, string? name)
     {
-        var json = new ProtobufJson(proto);
+        var json = proto.Json;
         if (string.IsNullOrWhiteSpace(name)) return (json.MessageAt([0], out _), [0]);
         foreach (var path in MessagePaths(proto.File.MessageTypes, []))
         {
