@@ -8,7 +8,7 @@ namespace ControlCenter.Testing;
 /// assets resolve from the repository), with its embedded broker on a free port and a
 /// temporary data dir. Reads the address from "Now listening on:".
 /// </summary>
-public sealed class AppProcess : IAsyncDisposable
+public sealed partial class AppProcess : IAsyncDisposable
 {
     private readonly Process _process;
     private readonly StringBuilder _log = new();
@@ -41,6 +41,8 @@ public sealed class AppProcess : IAsyncDisposable
         info.Environment["EmbeddedBroker__DataDir"] = dataDir;
         info.Environment["EmbeddedBroker__Nodes"] = "1"; // the shipped default is a cluster of three; tests that want one say so
         info.Environment["Monitor__IntervalMs"] = "500";
+        // Times in the kept log line up with a failing test's steps.
+        info.Environment["Logging__Console__TimestampFormat"] = "HH:mm:ss.fff ";
         info.Environment["Demo__Enabled"] = "false";
         info.Environment["RestProxy__Url"] = "http://127.0.0.1:0";
         info.Environment["SchemaRegistry__Url"] = "http://127.0.0.1:0";
@@ -98,9 +100,12 @@ public sealed class AppProcess : IAsyncDisposable
     /// A page that stopped updating in a browser test is often a circuit that died on the server:
     /// the app's log is kept in a file (named on stderr when it holds errors) so a failure can be explained.
     /// </summary>
+    [System.Text.RegularExpressions.GeneratedRegex(@"^(\S+ )?(fail|crit): ")]
+    private static partial System.Text.RegularExpressions.Regex ErrorLine();
+
     private void KeepLog()
     {
-        var errors = Log.Split('\n').Where(l => l.StartsWith("fail:", StringComparison.Ordinal) || l.StartsWith("crit:", StringComparison.Ordinal)).ToList();
+        var errors = Log.Split('\n').Where(l => ErrorLine().IsMatch(l)).ToList();
         string dir = Directory.CreateDirectory(Path.Combine(Path.GetTempPath(), "controlcenter-app-logs")).FullName;
         string file = Path.Combine(dir, $"app-{DateTime.UtcNow:yyyyMMdd-HHmmss}-{Environment.ProcessId}.log");
         File.WriteAllText(file, Log);
