@@ -60,7 +60,7 @@ public class ClusterTests(ClusterAppFixture fixture) : IClassFixture<ClusterAppF
 
         var page = await fixture.Browser.OpenConnectedAsync($"{fixture.App.BaseUrl}/topics/e2e-lab");
         await Expect(page.GetByTestId("topic-partition-count")).ToBeVisibleAsync();
-        await page.Locator(".mud-tab", new() { HasText = "Produce" }).ClickAsync();
+        await Ui.OpenTabAsync(page, "Produce");
         var lab = page.GetByTestId("acks-lab");
         await Ui.FillAsync(page, "lab-records", "30");
         // acks=1 and "followers stop copying, then the leader killed" are the lab's defaults.
@@ -88,7 +88,7 @@ public class ClusterTests(ClusterAppFixture fixture) : IClassFixture<ClusterAppF
         }
 
         var page = await fixture.Browser.OpenConnectedAsync($"{fixture.App.BaseUrl}/topics/e2e-moved");
-        await page.Locator(".mud-tab", new() { HasText = "Partitions" }).ClickAsync();
+        await Ui.OpenTabAsync(page, "Partitions");
         var row = page.GetByTestId("partitions-table").Locator("tbody tr").First;
         await Expect(row.GetByTestId("partition-replicas")).ToHaveTextAsync("1");
         await Expect(row.GetByTestId("leader-epoch")).ToHaveTextAsync("0");

@@ -26,7 +26,7 @@ public class GroupsTests(AppFixture fixture) : IClassFixture<AppFixture>
         await Ui.WaitForUrlAsync(page, "**/groups/g-e2e-group");
         await Expect(page.GetByTestId("lag-records")).ToHaveTextAsync("0");
 
-        await page.Locator(".mud-tab", new() { HasText = "Reset offsets" }).ClickAsync();
+        await Ui.OpenTabAsync(page, "Reset offsets");
         await page.GetByTestId("reset-preview").ClickAsync();
         await Expect(page.GetByTestId("reset-row")).ToHaveTextAsync("50 → 0");
         await Expect(page.GetByTestId("reset-summary")).ToContainTextAsync("50 record(s) replayed");
@@ -41,7 +41,7 @@ public class GroupsTests(AppFixture fixture) : IClassFixture<AppFixture>
         await ControlCenter.Testing.Browser.WaitInteractiveAsync(page); // a click on the prerendered page would be lost
         await Expect(page.GetByTestId("reset-preview")).ToBeVisibleAsync();
 
-        await page.Locator(".mud-tab", new() { HasText = "Partitions" }).ClickAsync();
+        await Ui.OpenTabAsync(page, "Partitions");
         await Expect(page.GetByTestId("lag-records")).ToHaveTextAsync("50");
         await Expect(page.GetByTestId("lag-time")).Not.ToHaveTextAsync("0 ms");
     }
@@ -65,7 +65,7 @@ public class GroupsTests(AppFixture fixture) : IClassFixture<AppFixture>
         await Expect(grid.Locator("tr", new() { HasText = "kip848-e2e-group" }).GetByTestId("group-type")).ToHaveTextAsync("consumer");
         await grid.Locator("a.group-link", new() { HasText = "kip848-e2e-group" }).ClickAsync();
         await Ui.WaitForUrlAsync(page, "**/groups/kip848-e2e-group");
-        await page.Locator(".mud-tab", new() { HasText = "Members" }).ClickAsync();
+        await Ui.OpenTabAsync(page, "Members");
         await Expect(page.GetByTestId("consumer-protocol-explanation")).ToBeVisibleAsync();
         await Expect(page.GetByTestId("member-assignment")).ToHaveTextAsync("kip848-e2e[0-2]");
         await Expect(page.GetByTestId("member-target")).ToHaveTextAsync("kip848-e2e[0-2]");

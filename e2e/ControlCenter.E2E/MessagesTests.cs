@@ -9,8 +9,6 @@ namespace ControlCenter.E2E;
 /// <summary>Producing, finding, inspecting and tailing records in a real browser.</summary>
 public class MessagesTests(AppFixture fixture) : IClassFixture<AppFixture>
 {
-    private static ILocator Tab(IPage page, string name) => page.Locator(".mud-tab", new() { HasText = name });
-
     private async Task CreateTopicAsync(string name, int partitions)
     {
         using var admin = new AdminClientBuilder(new AdminClientConfig { BootstrapServers = await fixture.App.BootstrapServersAsync() }).Build();
@@ -37,7 +35,7 @@ public class MessagesTests(AppFixture fixture) : IClassFixture<AppFixture>
         for (int i = 0; i < 20; i++) await ProduceAsync("e2e-messages", $"k{i}", $"{{\"order\":\"ORD-{i}\"}}");
         var page = await OpenTopicAsync("e2e-messages");
 
-        await Tab(page, "Produce").ClickAsync();
+        await Ui.OpenTabAsync(page, "Produce");
         await Ui.FillAsync(page, "produce-key", "customer-9");
         await page.GetByTestId("produce-format").Locator(".mud-toggle-item", new() { HasText = "JSON" }).ClickAsync();
         await Ui.FillAsync(page, "produce-value", "{\"order\": \"E2E-4711\"");
@@ -54,7 +52,7 @@ public class MessagesTests(AppFixture fixture) : IClassFixture<AppFixture>
         string landedPartition = await partition.TextContentAsync() ?? "";
         string landedOffset = await page.GetByTestId("produce-result-offset").TextContentAsync() ?? "";
 
-        await Tab(page, "Messages").ClickAsync();
+        await Ui.OpenTabAsync(page, "Messages");
         await page.GetByTestId("messages-mode").Locator(".mud-toggle-item", new() { HasText = "Search" }).ClickAsync();
         await Ui.FillAsync(page, "filter-pattern", "E2E-4711");
         await page.GetByTestId("search-run").ClickAsync();
@@ -96,7 +94,7 @@ public class MessagesTests(AppFixture fixture) : IClassFixture<AppFixture>
         bool alerted = false;
         page.Dialog += (_, d) => { alerted = true; _ = d.DismissAsync(); };
 
-        await Tab(page, "Messages").ClickAsync();
+        await Ui.OpenTabAsync(page, "Messages");
         var cell = page.GetByTestId("message-value");
         await Expect(cell).ToHaveTextAsync(value);
         await cell.HoverAsync();
@@ -114,7 +112,7 @@ public class MessagesTests(AppFixture fixture) : IClassFixture<AppFixture>
     {
         await CreateTopicAsync("e2e-tail", 2);
         var page = await OpenTopicAsync("e2e-tail");
-        await Tab(page, "Messages").ClickAsync();
+        await Ui.OpenTabAsync(page, "Messages");
         await page.GetByTestId("messages-mode").Locator(".mud-toggle-item", new() { HasText = "Live tail" }).ClickAsync();
         await Expect(page.GetByTestId("tail-state")).ToHaveTextAsync("following new records"); // shown once each partition's end is known
 
@@ -133,7 +131,7 @@ public class MessagesTests(AppFixture fixture) : IClassFixture<AppFixture>
     {
         await CreateTopicAsync("e2e-large", 1);
         var page = await OpenTopicAsync("e2e-large");
-        await Tab(page, "Produce").ClickAsync();
+        await Ui.OpenTabAsync(page, "Produce");
         await page.GetByTestId("produce-format").Locator(".mud-toggle-item", new() { HasText = "JSON" }).ClickAsync();
         var sent = new List<string>();
         // 15 KB and 23 KB wrote empty values once; 40 KB and more produced nothing and said nothing. Up to max.message.bytes, all must arrive.

@@ -44,7 +44,7 @@ public class MetricsTests(AppFixture fixture) : IClassFixture<AppFixture>
         await page.GotoAsync(fixture.App.BaseUrl + "/topics/e2e-live");
         await ControlCenter.Testing.Browser.WaitInteractiveAsync(page); // the prerendered page has the chart too, but clicks need the circuit
         await Expect(page.GetByTestId("chart-topic-records")).ToHaveAttributeAsync("data-points", new System.Text.RegularExpressions.Regex(@"^([2-9]|\d\d+)$"));
-        await page.Locator(".mud-tab", new() { HasText = "Partitions" }).ClickAsync();
+        await Ui.OpenTabAsync(page, "Partitions");
         await Expect(page.GetByTestId("partition-rate").First).ToContainTextAsync("rec/s");
     }
 }

@@ -35,7 +35,7 @@ public class SegmentsTests(AppFixture fixture) : IClassFixture<AppFixture>
         Assert.True(files.Count >= 5, $"{files.Count} segments");
 
         var page = await fixture.Browser.OpenConnectedAsync(fixture.App.BaseUrl + "/topics/e2e-segments");
-        await page.Locator(".mud-tab", new() { HasText = "Segments" }).ClickAsync();
+        await Ui.OpenTabAsync(page, "Segments");
         var table = page.GetByTestId("segments-table");
         await Expect(table.Locator("tbody tr")).ToHaveCountAsync(files.Count);
         await Expect(page.GetByTestId("segments-count").Locator(".stat-value")).ToHaveTextAsync(files.Count.ToString());
@@ -53,7 +53,7 @@ public class SegmentsTests(AppFixture fixture) : IClassFixture<AppFixture>
         int batches = await detail.Locator("[data-testid=batch-table] tbody tr").CountAsync();
         Assert.Equal((int)files[1], batches); // one record per batch: as many batches as offsets before the next segment
         await Expect(detail.Locator("[data-testid=batch-crc]", new() { HasText = "CRC invalid" })).ToHaveCountAsync(0);
-        await detail.Locator(".mud-tab", new() { HasText = "Offset index" }).ClickAsync();
+        await Ui.OpenTabAsync(detail, "Offset index");
         await Expect(detail.GetByTestId("offset-index").Locator("[data-testid=index-offset]").First).ToBeVisibleAsync();
         await ShotAsync(page, "segment-detail");
 
@@ -72,7 +72,7 @@ public class SegmentsTests(AppFixture fixture) : IClassFixture<AppFixture>
         }
         await detail.GetByTestId("segment-verify").ClickAsync();
         await Expect(detail.GetByTestId("segment-crc-result")).ToContainTextAsync("1 batch(es) fail the CRC-32C check");
-        await detail.Locator(".mud-tab", new() { HasText = "Batches" }).ClickAsync();
+        await Ui.OpenTabAsync(detail, "Batches");
         await detail.GetByTestId("batches-first").ClickAsync();
         await Expect(detail.Locator("[data-testid=batch-crc]", new() { HasText = "CRC invalid" })).ToHaveCountAsync(1);
 

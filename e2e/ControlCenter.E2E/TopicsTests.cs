@@ -10,8 +10,6 @@ public class TopicsTests(AppFixture fixture) : IClassFixture<AppFixture>
 {
     private static ILocator Input(IPage page, string testId) => Ui.Input(page, testId);
 
-    private static ILocator Tab(IPage page, string name) => page.Locator(".mud-tab", new() { HasText = name });
-
     [Fact]
     public async Task CreateFindEditGrowPurgeAndDeleteATopic()
     {
@@ -41,7 +39,7 @@ public class TopicsTests(AppFixture fixture) : IClassFixture<AppFixture>
         await Ui.WaitForUrlAsync(page, "**/topics/e2e-orders");
 
         // Edit a config: retention.ms to one hour.
-        await Tab(page, "Configuration").ClickAsync();
+        await Ui.OpenTabAsync(page, "Configuration");
         var row = page.GetByTestId("topic-config-table").Locator("tr", new() { Has = page.Locator("[data-config='retention.ms']") });
         await row.GetByTestId("config-edit").ClickAsync();
         await Ui.FillAsync(page, "config-edit-value", "3600000");
@@ -58,7 +56,7 @@ public class TopicsTests(AppFixture fixture) : IClassFixture<AppFixture>
         await Ui.Input(page, "config-edit-value").PressAsync("Escape");
         await Expect(policy).ToContainTextAsync("delete");
         await Expect(policy).Not.ToContainTextAsync("compact");
-        await Tab(page, "Overview").ClickAsync();
+        await Ui.OpenTabAsync(page, "Overview");
         await Expect(page.GetByTestId("topic-overridden-configs")).ToContainTextAsync("retention.ms");
 
         // Add partitions: 2 → 4, with the key-mapping warning shown.
@@ -73,7 +71,7 @@ public class TopicsTests(AppFixture fixture) : IClassFixture<AppFixture>
         await Ui.Input(page, "new-partition-count").FillAsync("4");
         await Ui.Input(page, "new-partition-count").PressAsync("Enter"); // Enter confirms
         await Expect(page.GetByTestId("topic-partition-count")).ToContainTextAsync("4");
-        await Tab(page, "Partitions").ClickAsync();
+        await Ui.OpenTabAsync(page, "Partitions");
         await Expect(page.GetByTestId("partitions-table").Locator("tbody tr")).ToHaveCountAsync(4);
 
         // Purge all partitions.
@@ -81,7 +79,7 @@ public class TopicsTests(AppFixture fixture) : IClassFixture<AppFixture>
         await page.GetByTestId("action-purge").ClickAsync();
         await Expect(page.GetByTestId("purge-dialog")).ToContainTextAsync("30 records in 4 partition(s)");
         await page.GetByTestId("purge-confirm").ClickAsync();
-        await Tab(page, "Overview").ClickAsync();
+        await Ui.OpenTabAsync(page, "Overview");
         await Expect(page.GetByTestId("topic-records")).ToContainTextAsync("0");
 
         // Delete: the button stays disabled until the name is typed.
@@ -121,7 +119,7 @@ public class TopicsTests(AppFixture fixture) : IClassFixture<AppFixture>
             for (int i = 0; i < 5; i++) await producer.ProduceAsync("idempotent-e2e", new Message<Null, string> { Value = $"m{i}" }, TestContext.Current.CancellationToken);
 
         var page = await fixture.Browser.OpenConnectedAsync(fixture.App.BaseUrl + "/topics/idempotent-e2e");
-        await Tab(page, "Partitions").ClickAsync();
+        await Ui.OpenTabAsync(page, "Partitions");
         await page.GetByTestId("show-producers").ClickAsync();
         await Expect(page.GetByTestId("producer-row")).ToHaveCountAsync(1);
         await Expect(page.GetByTestId("producer-sequence")).ToHaveTextAsync("4");

@@ -30,4 +30,20 @@ public static class Ui
         try { await Assertions.Expect(page).ToHaveURLAsync(pattern); }
         catch (PlaywrightException e) { throw new System.TimeoutException($"Waited for {glob}, but the page is at {page.Url}", e); }
     }
+
+    /// <summary>
+    /// Opens a MudTabs tab: waits until the tab bar has set itself up (it draws its slider only
+    /// after measuring its tabs), clicks, and waits until the tab is the selected one, so the next
+    /// step starts from it. Seen under CI load on a fresh app's first page: the tab content never
+    /// appeared after a click made right as the tab bar was created.
+    /// </summary>
+    public static async Task OpenTabAsync(ILocator scope, string name)
+    {
+        await Assertions.Expect(scope.Locator(".mud-tab-slider").First).ToBeAttachedAsync();
+        var tab = scope.Locator(".mud-tab", new() { HasText = name });
+        await tab.ClickAsync();
+        await Assertions.Expect(tab).ToHaveAttributeAsync("aria-selected", "true");
+    }
+
+    public static Task OpenTabAsync(IPage page, string name) => OpenTabAsync(page.Locator("body"), name);
 }
