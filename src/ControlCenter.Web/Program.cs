@@ -9,6 +9,9 @@ using ControlCenter.Web.Hubs;
 using Microsoft.AspNetCore.Diagnostics.HealthChecks;
 using MudBlazor.Services;
 
+if (args is [ControlCenter.Web.Security.HashPasswordCommand.Name, ..])
+    return ControlCenter.Web.Security.HashPasswordCommand.Run(Console.In, Console.Out, Console.Error, interactive: !Console.IsInputRedirected);
+
 var builder = WebApplication.CreateBuilder(args);
 // http://localhost:9021 unless --urls / ASPNETCORE_URLS say otherwise. Loopback only by default.
 if (string.IsNullOrEmpty(builder.Configuration["urls"]) && string.IsNullOrEmpty(builder.Configuration["Kestrel:Endpoints:Http:Url"]))

@@ -28,6 +28,10 @@ public static class StartupChecks
             && (!Uri.TryCreate(registryUrl, UriKind.Absolute, out var registry) || registry.Scheme is not ("http" or "https")))
             problems.Add($"SchemaRegistry:Url '{registryUrl}' is not an address like http://localhost:8081 (SchemaRegistry:Enabled=false turns the registry off).");
 
+        var access = new ControlCenter.Access.AccessOptions();
+        configuration.GetSection(ControlCenter.Access.AccessOptions.SectionName).Bind(access);
+        problems.AddRange(ControlCenter.Access.AccessStartupChecks.Problems(access, Listeners(configuration)));
+
         if (string.IsNullOrWhiteSpace(kafka.BootstrapServers))
         {
             if (!configuration.GetValue("EmbeddedBroker:Enabled", true))
@@ -44,6 +48,16 @@ public static class StartupChecks
             if (DataDirLayoutProblem(broker) is { } layout) problems.Add(layout);
         }
         return problems;
+    }
+
+    /// <summary>Every HTTP address the app will serve: the dashboard, and the REST proxy and registry when they run.</summary>
+    private static IEnumerable<string> Listeners(IConfiguration configuration)
+    {
+        string urls = configuration["urls"] ?? configuration["Kestrel:Endpoints:Http:Url"] ?? "http://localhost:9021";
+        foreach (string url in urls.Split(';', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries)) yield return url;
+        if (configuration.GetValue("RestProxy:Enabled", true)) yield return configuration["RestProxy:Url"] ?? "http://localhost:8082";
+        if (configuration.GetValue("SchemaRegistry:Enabled", true) && !configuration.GetValue("SchemaRegistry:External", false))
+            yield return configuration["SchemaRegistry:Url"] ?? "http://localhost:8081";
     }
 
     /// <summary>

@@ -186,4 +186,29 @@ public class StartupTests
     public Task SchemaRegistryPortInUseIsExplained() => AssertPortInUseExplainedAsync(
         port => [("SchemaRegistry__Url", $"http://127.0.0.1:{port}"), ("EmbeddedBroker__Port", "0")],
         port => [$"The schema registry cannot listen on http://127.0.0.1:{port}: the port is in use", "SchemaRegistry:External=true"]);
+
+    [Fact]
+    public async Task AnAnonymousDashboardOnAnAddressOtherMachinesReachRefusesToStart()
+    {
+        var (exit, output) = await RunAppAsync([("ASPNETCORE_URLS", "http://0.0.0.0:0"), ("EmbeddedBroker__Port", "0")]);
+        Assert.Equal(2, exit);
+        Assert.Contains("Auth:Mode is None (no sign-in), but the app listens on http://0.0.0.0:0", output);
+        Assert.DoesNotContain("   at ", output);
+    }
+
+    [Fact]
+    public void HashPasswordMakesAHashThatVerifiesAndNothingForAnEmptyPassword()
+    {
+        var output = new StringWriter();
+        var error = new StringWriter();
+        Assert.Equal(0, ControlCenter.Web.Security.HashPasswordCommand.Run(new StringReader("s3cret pass\n"), output, error, interactive: false));
+        string hash = output.ToString().Trim();
+        Assert.True(ControlCenter.Access.Users.PasswordHashing.Verify(hash, "s3cret pass"));
+        Assert.DoesNotContain("s3cret", output.ToString() + error);
+
+        output = new StringWriter();
+        Assert.Equal(1, ControlCenter.Web.Security.HashPasswordCommand.Run(new StringReader(""), output, error, interactive: false));
+        Assert.Equal("", output.ToString());
+        Assert.Contains("No password given", error.ToString());
+    }
 }
