@@ -6,6 +6,7 @@ using ControlCenter.Web.Components;
 using ControlCenter.Web.Endpoints;
 using ControlCenter.Web.Hosting;
 using ControlCenter.Web.Hubs;
+using ControlCenter.Web.Security;
 using Microsoft.AspNetCore.Diagnostics.HealthChecks;
 using MudBlazor.Services;
 
@@ -36,6 +37,7 @@ builder.Services.AddKafkaControlCenter(builder.Configuration);
 builder.Services.AddSchemaRegistry(builder.Configuration);
 builder.Services.AddRestProxy(builder.Configuration);
 
+builder.Services.AddControlCenterAccess(builder.Configuration);
 builder.Services.AddRazorComponents().AddInteractiveServerComponents();
 builder.Services.AddMudServices();
 builder.Services.AddSingleton<CircuitCount>();
@@ -52,15 +54,18 @@ var app = builder.Build();
 if (!app.Environment.IsDevelopment())
     app.UseExceptionHandler("/Error", createScopeForErrors: true);
 app.UseStatusCodePagesWithReExecute("/not-found", createScopeForStatusCodePages: true);
+app.UseAuthentication();
+app.UseAuthorization();
 app.UseAntiforgery();
 
-app.MapHealthChecks("/healthz", new HealthCheckOptions { ResponseWriter = ClusterHealthCheck.WriteResponse });
+app.MapHealthChecks("/healthz", new HealthCheckOptions { ResponseWriter = ClusterHealthCheck.WriteResponse }).AllowAnonymous();
+app.MapAccessEndpoints();
 app.MapMessageEndpoints();
 app.MapProduceEndpoints();
 app.MapSchemaEndpoints();
 app.MapEmbeddedClusterEndpoints();
 app.MapHub<MetricsHub>(MetricsHub.Path);
-app.MapStaticAssets();
+app.MapStaticAssets().AllowAnonymous(); // the sign-in page needs its styles
 app.MapRazorComponents<App>().AddInteractiveServerRenderMode();
 
 try

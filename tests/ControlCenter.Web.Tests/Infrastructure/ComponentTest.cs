@@ -28,6 +28,12 @@ public abstract class ComponentTest : BunitContext
         Services.AddMudServices();
         Services.AddScoped(_ => new ControlCenter.Web.Hosting.CircuitConnection(NullLogger<ControlCenter.Web.Hosting.CircuitConnection>.Instance, new ControlCenter.Web.Hosting.CircuitCount()));
         Services.AddSingleton(TimeProvider.System);
+        // Sign-in off (Auth:Mode=None): the layout shows no user; access rules are tested on their own.
+        AddAuthorization();
+        var access = Options.Create(new ControlCenter.Access.AccessOptions());
+        Services.AddSingleton(access);
+        Services.AddSingleton(new ControlCenter.Access.AccessPolicy(access.Value));
+        Services.AddScoped<ControlCenter.Web.Security.CurrentUser>();
         Services.AddSingleton<IClusterState>(Cluster);
         Services.AddSingleton<ITopicAdmin>(TopicAdmin);
         Services.AddSingleton<IPartitionProbe>(new FakeProbe());

@@ -1,0 +1,65 @@
+using System.Security.Claims;
+using ControlCenter.Access;
+using ControlCenter.Access.Users;
+using Microsoft.AspNetCore.Antiforgery;
+using Microsoft.AspNetCore.Authentication;
+using Microsoft.AspNetCore.Authentication.Cookies;
+using Microsoft.AspNetCore.Authorization;
+using Microsoft.Extensions.Options;
+
+namespace ControlCenter.Web.Security;
+
+/// <summary>
+/// Sign-in for the dashboard (Auth:Mode): a cookie session after a Local or OIDC sign-in, and
+/// a fallback policy so that no page, endpoint or the live connection answers a stranger.
+/// With Mode=None (loopback only, see AccessStartupChecks) everyone is admin, as before.
+/// </summary>
+public static class AccessSetup
+{
+    public const string SessionCookie = "cc.session";
+
+    public static IServiceCollection AddControlCenterAccess(this IServiceCollection services, IConfiguration configuration)
+    {
+        var section = configuration.GetSection(AccessOptions.SectionName);
+        var mode = section.GetValue(nameof(AccessOptions.Mode), AuthMode.None);
+        services.AddOptions<AccessOptions>().Bind(section);
+        services.AddSingleton(sp => new AccessPolicy(sp.GetRequiredService<IOptions<AccessOptions>>().Value));
+        services.AddSingleton(sp => new LocalUsers(sp.GetRequiredService<IOptions<AccessOptions>>().Value));
+        services.AddSingleton<SignInThrottle>();
+        services.AddCascadingAuthenticationState();
+        services.AddScoped<CurrentUser>();
+        services.AddAuthentication(CookieAuthenticationDefaults.AuthenticationScheme).AddCookie(cookie =>
+        {
+            cookie.Cookie.Name = SessionCookie;
+            cookie.Cookie.HttpOnly = true;
+            cookie.Cookie.SameSite = SameSiteMode.Strict;
+            cookie.Cookie.SecurePolicy = CookieSecurePolicy.SameAsRequest;
+            cookie.LoginPath = "/login";
+            cookie.LogoutPath = "/logout";
+            cookie.ExpireTimeSpan = TimeSpan.FromHours(8);
+            cookie.SlidingExpiration = true;
+        });
+        services.AddAuthorization(o =>
+        {
+            if (mode != AuthMode.None) o.FallbackPolicy = new AuthorizationPolicyBuilder().RequireAuthenticatedUser().Build();
+        });
+        return services;
+    }
+
+    /// <summary>The principal a Local sign-in creates: the user's name and one role claim per role.</summary>
+    public static ClaimsPrincipal Principal(string name, IEnumerable<string> roles, string method) =>
+        new(new ClaimsIdentity([new Claim(ClaimTypes.Name, name), .. roles.Select(r => new Claim(ClaimTypes.Role, r))],
+            method, ClaimTypes.Name, ClaimTypes.Role));
+
+    public static void MapAccessEndpoints(this IEndpointRouteBuilder app)
+    {
+        // A form post with the page's antiforgery token: another site cannot sign the user out.
+        // (Validated here: the antiforgery middleware checks form posts only, and a bodiless POST is none.)
+        app.MapPost("/logout", async (HttpContext context, IAntiforgery antiforgery) =>
+        {
+            if (!await antiforgery.IsRequestValidAsync(context)) return Results.BadRequest("Sign out from the dashboard's own page.");
+            await context.SignOutAsync(CookieAuthenticationDefaults.AuthenticationScheme);
+            return Results.LocalRedirect("/login");
+        }).DisableAntiforgery().AllowAnonymous();
+    }
+}
