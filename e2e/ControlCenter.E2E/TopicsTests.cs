@@ -60,14 +60,12 @@ public class TopicsTests(AppFixture fixture) : IClassFixture<AppFixture>
         await Expect(page.GetByTestId("topic-overridden-configs")).ToContainTextAsync("retention.ms");
 
         // Add partitions: 2 → 4, with the key-mapping warning shown.
-        await page.GetByTestId("topic-actions").ClickAsync();
-        await page.GetByTestId("action-add-partitions").ClickAsync();
+        await Ui.ChooseFromMenuAsync(page, "topic-actions", "action-add-partitions");
         await Expect(page.GetByTestId("add-partitions-dialog")).ToContainTextAsync("hash(key) mod partitions");
         await Expect(Ui.Input(page, "new-partition-count")).ToBeFocusedAsync();
         await page.Keyboard.PressAsync("Escape"); // Esc closes it, nothing changes
         await Expect(page.GetByTestId("add-partitions-dialog")).ToHaveCountAsync(0);
-        await page.GetByTestId("topic-actions").ClickAsync();
-        await page.GetByTestId("action-add-partitions").ClickAsync();
+        await Ui.ChooseFromMenuAsync(page, "topic-actions", "action-add-partitions");
         await Ui.Input(page, "new-partition-count").FillAsync("4");
         await Ui.Input(page, "new-partition-count").PressAsync("Enter"); // Enter confirms
         await Expect(page.GetByTestId("topic-partition-count")).ToContainTextAsync("4");
@@ -75,16 +73,14 @@ public class TopicsTests(AppFixture fixture) : IClassFixture<AppFixture>
         await Expect(page.GetByTestId("partitions-table").Locator("tbody tr")).ToHaveCountAsync(4);
 
         // Purge all partitions.
-        await page.GetByTestId("topic-actions").ClickAsync();
-        await page.GetByTestId("action-purge").ClickAsync();
+        await Ui.ChooseFromMenuAsync(page, "topic-actions", "action-purge");
         await Expect(page.GetByTestId("purge-dialog")).ToContainTextAsync("30 records in 4 partition(s)");
         await page.GetByTestId("purge-confirm").ClickAsync();
         await Ui.OpenTabAsync(page, "Overview");
         await Expect(page.GetByTestId("topic-records")).ToContainTextAsync("0");
 
         // Delete: the button stays disabled until the name is typed.
-        await page.GetByTestId("topic-actions").ClickAsync();
-        await page.GetByTestId("action-delete").ClickAsync();
+        await Ui.ChooseFromMenuAsync(page, "topic-actions", "action-delete");
         await Expect(page.GetByTestId("delete-confirm")).ToBeDisabledAsync();
         await Ui.Input(page, "delete-confirm-name").FillAsync("e2e-order");
         await Ui.Input(page, "delete-confirm-name").PressAsync("Enter"); // not the name yet: nothing happens

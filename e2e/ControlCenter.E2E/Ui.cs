@@ -46,4 +46,30 @@ public static class Ui
     }
 
     public static Task OpenTabAsync(IPage page, string name) => OpenTabAsync(page.Locator("body"), name);
+
+    /// <summary>
+    /// Opens a MudMenu and clicks one of its items. Under CI load a menu opened right after a
+    /// dialog closed (with Escape) once closed itself again before its item could be clicked —
+    /// the dialog hands focus back late — and the item never came back; then the menu is opened
+    /// again, as a person would. A menu that does not open, or an item that stays visible but
+    /// cannot be clicked, still fails the test.
+    /// </summary>
+    public static async Task ChooseFromMenuAsync(IPage page, string menuTestId, string itemTestId)
+    {
+        var item = page.GetByTestId(itemTestId);
+        for (int attempt = 1; ; attempt++)
+        {
+            await page.GetByTestId(menuTestId).ClickAsync();
+            await Assertions.Expect(item).ToBeVisibleAsync();
+            try
+            {
+                await item.ClickAsync(new LocatorClickOptions { Timeout = 5_000 });
+                return;
+            }
+            catch (System.TimeoutException) when (attempt < 3)
+            {
+                if (await item.IsVisibleAsync()) throw; // open but not clickable: a real failure
+            }
+        }
+    }
 }

@@ -96,13 +96,14 @@ public sealed partial class AppProcess : IAsyncDisposable
         TempDir.Delete(DataDir);
     }
 
+    /// <summary>An error line of the app's console log, after its time stamp.</summary>
+    [System.Text.RegularExpressions.GeneratedRegex(@"^(\S+ )?(fail|crit): ")]
+    private static partial System.Text.RegularExpressions.Regex ErrorLine();
+
     /// <summary>
     /// A page that stopped updating in a browser test is often a circuit that died on the server:
     /// the app's log is kept in a file (named on stderr when it holds errors) so a failure can be explained.
     /// </summary>
-    [System.Text.RegularExpressions.GeneratedRegex(@"^(\S+ )?(fail|crit): ")]
-    private static partial System.Text.RegularExpressions.Regex ErrorLine();
-
     private void KeepLog()
     {
         var errors = Log.Split('\n').Where(l => ErrorLine().IsMatch(l)).ToList();

@@ -69,7 +69,6 @@ public sealed class RegistryRestClient : IDisposable
         }
     }
 
-
     public async Task<int> RegisterAsync(string subject, string schema, SchemaType type, IReadOnlyList<RegistryReference> references, CancellationToken c) =>
         (await SendAsync<JsonElement>(HttpMethod.Post, $"subjects/{Esc(subject)}/versions", Body(schema, type, references), c)).GetProperty("id").GetInt32();
 
