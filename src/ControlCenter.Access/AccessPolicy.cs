@@ -78,6 +78,11 @@ public sealed class AccessPolicy
     public bool Allows(IReadOnlyCollection<string> roles, AccessAction action, ResourceKind kind, string name) =>
         Decide(roles, action, kind, name).Allowed;
 
+    /// <summary>True when the roles allow the action on at least some names of the kind (a "Create topic" button for a role limited to team-*).</summary>
+    public bool AllowsSomewhere(IReadOnlyCollection<string> roles, AccessAction action, ResourceKind kind) =>
+        !(ReadOnly && action.IsMutation())
+        && roles.Any(r => _roles.TryGetValue(r, out var definition) && definition.Rules.Any(rule => rule.Kind == kind && rule.Actions.Contains(action)));
+
     /// <summary>True when one of the roles sees record contents unmasked.</summary>
     public bool MaskingExempt(IReadOnlyCollection<string> roles) =>
         roles.Any(r => r == BuiltInRoles.Admin || _roles.GetValueOrDefault(r)?.MaskingExempt == true);

@@ -1,4 +1,6 @@
+using ControlCenter.Access;
 using ControlCenter.Broker.Cluster;
+using ControlCenter.Web.Security;
 using ControlCenter.Web.Hosting;
 
 namespace ControlCenter.Web.Endpoints;
@@ -25,8 +27,8 @@ public static class EmbeddedClusterEndpoints
     public static void MapEmbeddedClusterEndpoints(this IEndpointRouteBuilder app)
     {
         app.MapGet("/api/embedded/brokers", (EmbeddedBrokerService service) =>
-            service.Cluster is { } cluster ? Results.Ok(Reply(cluster)) : NoEmbeddedCluster());
-        app.MapPost("/api/embedded/brokers/{id:int}/{action}", ActAsync);
+            service.Cluster is { } cluster ? Results.Ok(Reply(cluster)) : NoEmbeddedCluster()).RequireAccess(AccessAction.View, ResourceKind.Cluster);
+        app.MapPost("/api/embedded/brokers/{id:int}/{action}", ActAsync).RequireAccess(AccessAction.ClusterAdmin, ResourceKind.Cluster);
     }
 
     private static async Task<IResult> ActAsync(int id, string action, EmbeddedBrokerService service, ControlCenter.Kafka.Cluster.IClusterState monitor)

@@ -1,7 +1,9 @@
 using System.Text;
 using System.Text.Json;
 using System.Threading.Channels;
+using ControlCenter.Access;
 using ControlCenter.Kafka.Messages;
+using ControlCenter.Web.Security;
 
 namespace ControlCenter.Web.Endpoints;
 
@@ -29,8 +31,8 @@ public static class MessageEndpoints
 {
     public static void MapMessageEndpoints(this IEndpointRouteBuilder app)
     {
-        app.MapGet("/api/topics/{topic}/records/{partition:int}/{offset:long}/{part}", DownloadAsync);
-        app.MapGet("/api/topics/{topic}/export", ExportAsync);
+        app.MapGet("/api/topics/{topic}/records/{partition:int}/{offset:long}/{part}", DownloadAsync).RequireAccess(AccessAction.MessagesRead, ResourceKind.Topic, "topic");
+        app.MapGet("/api/topics/{topic}/export", ExportAsync).RequireAccess(AccessAction.MessagesExport, ResourceKind.Topic, "topic");
     }
 
     private static async Task<IResult> DownloadAsync(string topic, int partition, long offset, string part, MessageBrowser browser)

@@ -1,11 +1,12 @@
+using ControlCenter.Access;
 using ControlCenter.Kafka;
+using ControlCenter.Web.Security;
 using ControlCenter.Kafka.Messages;
 using ControlCenter.SchemaRegistry.Serdes;
 using Microsoft.AspNetCore.Mvc;
 
 namespace ControlCenter.Web.Endpoints;
 
-/// <summary>The produce form's record, as the browser posts it.</summary>
 /// <summary>The produce form's record, as the browser posts it; with a schema id, the value is JSON to encode with that schema.</summary>
 public sealed record ProduceBody(string? Key, string Value, bool ValueIsJson, IReadOnlyList<ProduceHeader>? Headers, int? Partition, string Acks, int Count = 1,
     int? ValueSchemaId = null);
@@ -26,7 +27,8 @@ public static class ProduceEndpoints
     public const long MaxBodyBytes = 256L * 1024 * 1024;
 
     public static void MapProduceEndpoints(this IEndpointRouteBuilder app) =>
-        app.MapPost("/api/topics/{topic}/produce", ProduceAsync).WithMetadata(new RequestSizeLimitAttribute(MaxBodyBytes));
+        app.MapPost("/api/topics/{topic}/produce", ProduceAsync).WithMetadata(new RequestSizeLimitAttribute(MaxBodyBytes))
+            .RequireAccess(AccessAction.MessagesProduce, ResourceKind.Topic, "topic");
 
     private static async Task<IResult> ProduceAsync(string topic, ProduceBody body, MessageProducer producer, WireFormatSerdes serdes, CancellationToken cancellation)
     {

@@ -1,4 +1,6 @@
+using ControlCenter.Access;
 using ControlCenter.SchemaRegistry.Formats;
+using ControlCenter.Web.Security;
 using ControlCenter.SchemaRegistry.Serdes;
 using Microsoft.AspNetCore.Mvc;
 
@@ -24,7 +26,8 @@ public static class SchemaEndpoints
         app.MapPost("/api/schemas/{subject}/check", (string subject, SchemaDraft draft, SchemaRegistryAccess registry, CancellationToken c) =>
             RunAsync(draft, registry, c, async (rest, schema, type, references) =>
                 new SchemaVerdict(await ProblemsAsync(rest, subject, schema, type, references, c), null, null)))
-            .WithMetadata(new RequestSizeLimitAttribute(MaxBodyBytes));
+            .WithMetadata(new RequestSizeLimitAttribute(MaxBodyBytes))
+            .RequireAccess(AccessAction.View, ResourceKind.Subject, "subject");
         app.MapPost("/api/schemas/{subject}/register", (string subject, SchemaDraft draft, SchemaRegistryAccess registry, CancellationToken c) =>
             RunAsync(draft, registry, c, async (rest, schema, type, references) =>
             {
@@ -33,7 +36,8 @@ public static class SchemaEndpoints
                 return problems.Count > 0 ? new SchemaVerdict(problems, null, null)
                     : new SchemaVerdict([], await rest.RegisterAsync(subject, schema, type, references, c), null);
             }))
-            .WithMetadata(new RequestSizeLimitAttribute(MaxBodyBytes));
+            .WithMetadata(new RequestSizeLimitAttribute(MaxBodyBytes))
+            .RequireAccess(AccessAction.SchemaWrite, ResourceKind.Subject, "subject");
     }
 
     /// <summary>Why the schema may not follow the subject's versions; a subject without any (40401 on older registries) takes any valid schema.</summary>

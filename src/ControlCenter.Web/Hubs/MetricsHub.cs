@@ -1,5 +1,7 @@
+using ControlCenter.Access;
 using ControlCenter.Kafka.Metrics;
 using ControlCenter.LogFormat;
+using ControlCenter.Web.Security;
 using Microsoft.AspNetCore.SignalR;
 
 namespace ControlCenter.Web.Hubs;
@@ -13,7 +15,7 @@ public sealed record MetricsSubscription(string Scope, MetricsHistory History, o
 /// messages on every monitor tick (ClusterMetrics, TopicMetrics, GroupMetrics). The monitor
 /// samples once for everyone: subscribers add no load on the cluster.
 /// </summary>
-public sealed class MetricsHub(LiveMetrics metrics, HubSubscriptions subscriptions) : Hub
+public sealed class MetricsHub(LiveMetrics metrics, HubSubscriptions subscriptions, AccessPolicy policy) : Hub
 {
     public const string Path = "/hubs/metrics";
 
@@ -47,6 +49,15 @@ public sealed class MetricsHub(LiveMetrics metrics, HubSubscriptions subscriptio
 
     private async Task<MetricsSubscription> SubscribeAsync(MetricsScope scope)
     {
+        // Each subscription is a right of its own: a role may see some topics or groups and not others.
+        var (kind, name) = scope.Kind switch
+        {
+            ScopeKind.Cluster => (ResourceKind.Cluster, UserAccess.ClusterName),
+            ScopeKind.Topic => (ResourceKind.Topic, scope.Name),
+            _ => (ResourceKind.Group, scope.Name),
+        };
+        var decision = UserAccess.From(Context.User ?? new(), policy).Decide(AccessAction.View, kind, name);
+        if (!decision.Allowed) throw new HubException(decision.Reason);
         // Join first, then read: a tick in between is sent twice at worst, never missed.
         await Groups.AddToGroupAsync(Context.ConnectionId, scope.Key);
         subscriptions.Add(Context.ConnectionId, scope);

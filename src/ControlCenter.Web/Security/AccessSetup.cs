@@ -27,7 +27,6 @@ public static class AccessSetup
         services.AddSingleton(sp => new LocalUsers(sp.GetRequiredService<IOptions<AccessOptions>>().Value));
         services.AddSingleton<SignInThrottle>();
         services.AddCascadingAuthenticationState();
-        services.AddScoped<CurrentUser>();
         services.AddAuthentication(CookieAuthenticationDefaults.AuthenticationScheme).AddCookie(cookie =>
         {
             cookie.Cookie.Name = SessionCookie;
@@ -38,12 +37,23 @@ public static class AccessSetup
             cookie.LogoutPath = "/logout";
             cookie.ExpireTimeSpan = TimeSpan.FromHours(8);
             cookie.SlidingExpiration = true;
+            // Scripts and API clients get a status, not the sign-in page's HTML.
+            cookie.Events.OnRedirectToLogin = context => Answer(context, StatusCodes.Status401Unauthorized);
+            cookie.Events.OnRedirectToAccessDenied = context => Answer(context, StatusCodes.Status403Forbidden);
         });
         services.AddAuthorization(o =>
         {
             if (mode != AuthMode.None) o.FallbackPolicy = new AuthorizationPolicyBuilder().RequireAuthenticatedUser().Build();
         });
         return services;
+    }
+
+    private static Task Answer(Microsoft.AspNetCore.Authentication.RedirectContext<CookieAuthenticationOptions> context, int status)
+    {
+        var path = context.Request.Path;
+        if (path.StartsWithSegments("/api") || path.StartsWithSegments("/hubs") || path.StartsWithSegments("/_blazor")) context.Response.StatusCode = status;
+        else context.Response.Redirect(context.RedirectUri);
+        return Task.CompletedTask;
     }
 
     /// <summary>The principal a Local sign-in creates: the user's name and one role claim per role.</summary>

@@ -32,8 +32,10 @@ public abstract class ComponentTest : BunitContext
         AddAuthorization();
         var access = Options.Create(new ControlCenter.Access.AccessOptions());
         Services.AddSingleton(access);
-        Services.AddSingleton(new ControlCenter.Access.AccessPolicy(access.Value));
-        Services.AddScoped<ControlCenter.Web.Security.CurrentUser>();
+        var policy = new ControlCenter.Access.AccessPolicy(access.Value);
+        Services.AddSingleton(policy);
+        // Pages get the user's rights cascaded from the router; here, the admin that Mode=None makes everyone.
+        Services.AddCascadingValue(_ => ControlCenter.Web.Security.UserAccess.From(new System.Security.Claims.ClaimsPrincipal(), policy));
         Services.AddSingleton<IClusterState>(Cluster);
         Services.AddSingleton<ITopicAdmin>(TopicAdmin);
         Services.AddSingleton<IPartitionProbe>(new FakeProbe());

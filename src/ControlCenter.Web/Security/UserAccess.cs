@@ -1,0 +1,50 @@
+using System.Security.Claims;
+using ControlCenter.Access;
+using ControlCenter.Access.Roles;
+
+namespace ControlCenter.Web.Security;
+
+/// <summary>Thrown where a page action or a hub call is refused; the message is the policy's reason.</summary>
+public sealed class AccessDeniedException(string reason) : Exception(reason);
+
+/// <summary>
+/// One user's rights, as every path asks them: pages (cascaded by UserAccessProvider), HTTP
+/// endpoints and hub calls (from the request's principal). With Auth:Mode=None there is no
+/// sign-in and everyone is admin (the app then listens on loopback only, or was told to allow it).
+/// </summary>
+public sealed class UserAccess(string name, IReadOnlyCollection<string> roles, AccessPolicy policy)
+{
+    /// <summary>The cluster's name in role rules of kind cluster (one cluster per app).</summary>
+    public const string ClusterName = "default";
+
+    public string Name { get; } = name;
+    public IReadOnlyCollection<string> Roles { get; } = roles;
+    public bool SignInUsed => policy.Mode != AuthMode.None;
+    public bool ReadOnly => policy.ReadOnly;
+
+    public static UserAccess From(ClaimsPrincipal principal, AccessPolicy policy)
+    {
+        if (policy.Mode == AuthMode.None) return new("anonymous", [BuiltInRoles.Admin], policy);
+        if (principal.Identity?.IsAuthenticated != true) return new("", [], policy);
+        var identity = principal.Identities.First(i => i.IsAuthenticated);
+        return new(identity.Name ?? "", principal.FindAll(identity.RoleClaimType).Select(c => c.Value).Distinct().ToList(), policy);
+    }
+
+    public AccessDecision Decide(AccessAction action, ResourceKind kind, string name) => policy.Decide(Roles, action, kind, name);
+
+    public bool Can(AccessAction action, ResourceKind kind, string name) => Decide(action, kind, name).Allowed;
+
+    public bool CanSomewhere(AccessAction action, ResourceKind kind) => policy.AllowsSomewhere(Roles, action, kind);
+
+    public bool CanOnCluster(AccessAction action) => Can(action, ResourceKind.Cluster, ClusterName);
+
+    /// <summary>Refuses with the policy's reason: the server-side check behind every hidden button.</summary>
+    public void Demand(AccessAction action, ResourceKind kind, string name)
+    {
+        var decision = Decide(action, kind, name);
+        if (!decision.Allowed) throw new AccessDeniedException(decision.Reason!);
+    }
+
+    /// <summary>True when record contents reach this user unmasked.</summary>
+    public bool SeesUnmasked => policy.MaskingExempt(Roles);
+}
