@@ -51,7 +51,12 @@ public static class AccessSetup
     private static Task Answer(Microsoft.AspNetCore.Authentication.RedirectContext<CookieAuthenticationOptions> context, int status)
     {
         var path = context.Request.Path;
-        if (path.StartsWithSegments("/api") || path.StartsWithSegments("/hubs") || path.StartsWithSegments("/_blazor")) context.Response.StatusCode = status;
+        if (path.StartsWithSegments("/api") || path.StartsWithSegments("/hubs") || path.StartsWithSegments("/_blazor"))
+        {
+            context.Response.StatusCode = status;
+            // The bare status, not the not-found page re-executed in its place (which would itself ask to sign in).
+            if (context.HttpContext.Features.Get<Microsoft.AspNetCore.Diagnostics.IStatusCodePagesFeature>() is { } pages) pages.Enabled = false;
+        }
         else context.Response.Redirect(context.RedirectUri);
         return Task.CompletedTask;
     }

@@ -1,11 +1,10 @@
 using System.Net;
-using System.Text.RegularExpressions;
 using ControlCenter.Access.Users;
 
 namespace ControlCenter.Web.Tests.Security;
 
 /// <summary>Auth:Mode=Local over real HTTP: nothing answers a stranger, a user signs in and out with the form.</summary>
-public sealed partial class SignInTests : IAsyncLifetime
+public sealed class SignInTests : IAsyncLifetime
 {
     private readonly AppFactory _app = new(new()
     {
@@ -23,23 +22,9 @@ public sealed partial class SignInTests : IAsyncLifetime
 
     public async ValueTask DisposeAsync() => await _app.DisposeAsync();
 
-    private HttpClient Client(CookieContainer? cookies = null) =>
-        new(new HttpClientHandler { AllowAutoRedirect = false, CookieContainer = cookies ?? new CookieContainer(), UseCookies = true })
-        { BaseAddress = _base, Timeout = TimeSpan.FromSeconds(30) };
+    private HttpClient Client(CookieContainer? cookies = null) => SignInClient.Create(_base, cookies);
 
-    [GeneratedRegex("name=\"__RequestVerificationToken\" value=\"([^\"]+)\"")]
-    private static partial Regex AntiforgeryField();
-
-    private static async Task<HttpResponseMessage> PostLoginAsync(HttpClient http, string user, string password)
-    {
-        string form = await http.GetStringAsync("/login", TestContext.Current.CancellationToken);
-        string token = AntiforgeryField().Match(form).Groups[1].Value;
-        Assert.NotEmpty(token);
-        return await http.PostAsync("/login?ReturnUrl=%2Ftopics", new FormUrlEncodedContent(new Dictionary<string, string>
-        {
-            ["_handler"] = "login", ["__RequestVerificationToken"] = token, ["Input.User"] = user, ["Input.Password"] = password,
-        }), TestContext.Current.CancellationToken);
-    }
+    private static Task<HttpResponseMessage> PostLoginAsync(HttpClient http, string user, string password) => SignInClient.PostLoginAsync(http, user, password);
 
     [Theory]
     [InlineData("/")]
@@ -85,7 +70,7 @@ public sealed partial class SignInTests : IAsyncLifetime
         // Signing out is a form post with the page's token: without it nothing happens.
         Assert.Equal(HttpStatusCode.BadRequest, (await http.PostAsync("/logout", null, TestContext.Current.CancellationToken)).StatusCode);
         string page = await http.GetStringAsync("/topics", TestContext.Current.CancellationToken);
-        string token = AntiforgeryField().Match(page).Groups[1].Value;
+        string token = SignInClient.AntiforgeryField().Match(page).Groups[1].Value;
         var signedOut = await http.PostAsync("/logout", new FormUrlEncodedContent(new Dictionary<string, string> { ["__RequestVerificationToken"] = token }), TestContext.Current.CancellationToken);
         Assert.Equal(HttpStatusCode.Redirect, signedOut.StatusCode);
         Assert.Equal(HttpStatusCode.Redirect, (await http.GetAsync("/topics", TestContext.Current.CancellationToken)).StatusCode);
@@ -96,7 +81,7 @@ public sealed partial class SignInTests : IAsyncLifetime
     {
         using var http = Client();
         string form = await http.GetStringAsync("/login", TestContext.Current.CancellationToken);
-        string token = AntiforgeryField().Match(form).Groups[1].Value;
+        string token = SignInClient.AntiforgeryField().Match(form).Groups[1].Value;
         var response = await http.PostAsync("/login?ReturnUrl=%2F%2Fevil.example", new FormUrlEncodedContent(new Dictionary<string, string>
         {
             ["_handler"] = "login", ["__RequestVerificationToken"] = token, ["Input.User"] = "alice", ["Input.Password"] = "wonderland",

@@ -1,0 +1,179 @@
+using System.Net;
+using System.Net.Http.Json;
+using System.Text.Json;
+using ControlCenter.Access.Users;
+using Confluent.Kafka;
+using Microsoft.AspNetCore.Http.Connections;
+using Microsoft.AspNetCore.SignalR;
+using Microsoft.AspNetCore.SignalR.Client;
+
+namespace ControlCenter.Web.Tests.Security;
+
+/// <summary>
+/// Every HTTP path and the hub, for each role, over real HTTP against the embedded broker:
+/// a refusal is 403 with the reason and changes nothing; what a role may do works.
+/// </summary>
+public sealed class AccessMatrixTests : IAsyncLifetime
+{
+    private const string Password = "correct horse battery staple";
+    private static readonly string Hash = PasswordHashing.Hash(Password);
+
+    private readonly AppFactory _app = new(new()
+    {
+        ["Auth:Mode"] = "Local",
+        ["Auth:Users:vera:PasswordHash"] = Hash, ["Auth:Users:vera:Roles:0"] = "viewer",
+        ["Auth:Users:otto:PasswordHash"] = Hash, ["Auth:Users:otto:Roles:0"] = "operator",
+        ["Auth:Users:ada:PasswordHash"] = Hash, ["Auth:Users:ada:Roles:0"] = "admin",
+        ["Auth:Users:tess:PasswordHash"] = Hash, ["Auth:Users:tess:Roles:0"] = "team",
+        // A custom role: reads and produces records of team-* topics only, sees the cluster.
+        ["Auth:Roles:team:Rules:0:Resource"] = "topic", ["Auth:Roles:team:Rules:0:Pattern"] = "team-*",
+        ["Auth:Roles:team:Rules:0:Actions:0"] = "view", ["Auth:Roles:team:Rules:0:Actions:1"] = "messages:read", ["Auth:Roles:team:Rules:0:Actions:2"] = "messages:produce",
+        ["Auth:Roles:team:Rules:1:Resource"] = "cluster", ["Auth:Roles:team:Rules:1:Pattern"] = "*", ["Auth:Roles:team:Rules:1:Actions:0"] = "view",
+    });
+    private Uri _base = null!;
+
+    private static CancellationToken Cancellation => TestContext.Current.CancellationToken;
+
+    public async ValueTask InitializeAsync()
+    {
+        _base = _app.Start();
+        await _app.WaitReachableAsync();
+        foreach (string topic in new[] { "orders", "team-orders" })
+        {
+            await Clients.CreateTopicAsync(_app.Bootstrap, topic);
+            using var producer = Clients.Producer(_app.Bootstrap);
+            await producer.ProduceAsync(topic, new Message<byte[]?, byte[]?> { Value = "first"u8.ToArray() }, Cancellation);
+        }
+    }
+
+    public async ValueTask DisposeAsync() => await _app.DisposeAsync();
+
+    private async Task<HttpClient> AsAsync(string user, CookieContainer? cookies = null) =>
+        await SignInClient.SignedInAsync(_base, user, Password, cookies ?? new CookieContainer());
+
+    private long EndOffset(string topic)
+    {
+        using var consumer = Clients.Consumer(_app.Bootstrap);
+        return consumer.QueryWatermarkOffsets(new TopicPartition(topic, 0), TimeSpan.FromSeconds(10)).High.Value;
+    }
+
+    private static async Task AssertRefusedAsync(HttpResponseMessage response, string because)
+    {
+        Assert.Equal(HttpStatusCode.Forbidden, response.StatusCode);
+        var body = JsonDocument.Parse(await response.Content.ReadAsStringAsync(Cancellation)).RootElement;
+        Assert.Contains(because, body.GetProperty("error").GetString());
+    }
+
+    [Theory]
+    [InlineData("vera", "orders", false)]
+    [InlineData("otto", "orders", true)]
+    [InlineData("ada", "orders", true)]
+    [InlineData("tess", "orders", false)]
+    [InlineData("tess", "team-orders", true)]
+    public async Task ReadingOneRecordNeedsMessagesRead(string user, string topic, bool allowed)
+    {
+        using var http = await AsAsync(user);
+        var response = await http.GetAsync($"/api/topics/{topic}/records/0/0/value", Cancellation);
+        if (!allowed) { await AssertRefusedAsync(response, $"does not allow messages:read on topic '{topic}'"); return; }
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        Assert.Equal("first", await response.Content.ReadAsStringAsync(Cancellation));
+    }
+
+    [Theory]
+    [InlineData("vera", "orders", false)]
+    [InlineData("otto", "orders", true)]
+    [InlineData("ada", "orders", true)]
+    [InlineData("tess", "team-orders", false)] // reads, but may not take records away in bulk
+    public async Task ExportNeedsMessagesExport(string user, string topic, bool allowed)
+    {
+        using var http = await AsAsync(user);
+        var response = await http.GetAsync($"/api/topics/{topic}/export?format=jsonl", Cancellation);
+        if (!allowed) { await AssertRefusedAsync(response, "messages:export"); return; }
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        Assert.Contains("first", await response.Content.ReadAsStringAsync(Cancellation));
+    }
+
+    [Theory]
+    [InlineData("vera", "orders", false)]
+    [InlineData("otto", "orders", true)]
+    [InlineData("tess", "orders", false)]
+    [InlineData("tess", "team-orders", true)]
+    public async Task ProducingNeedsMessagesProduceAndARefusalWritesNothing(string user, string topic, bool allowed)
+    {
+        using var http = await AsAsync(user);
+        long before = EndOffset(topic);
+        var response = await http.PostAsJsonAsync($"/api/topics/{topic}/produce", new { value = "from " + user, valueIsJson = false, acks = "all" }, Cancellation);
+        if (!allowed)
+        {
+            await AssertRefusedAsync(response, "messages:produce");
+            Assert.Equal(before, EndOffset(topic));
+            return;
+        }
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        Assert.Equal(before + 1, EndOffset(topic));
+    }
+
+    [Theory]
+    [InlineData("vera", false)]
+    [InlineData("otto", false)]
+    [InlineData("ada", true)]
+    public async Task RegisteringASchemaNeedsSchemaWrite(string user, bool allowed)
+    {
+        using var http = await AsAsync(user);
+        string subject = $"matrix-{user}-value";
+        var schema = new { schema = """{"type":"record","name":"R","fields":[{"name":"a","type":"string"}]}""", schemaType = "AVRO" };
+        var check = await http.PostAsJsonAsync($"/api/schemas/{subject}/check", schema, Cancellation);
+        Assert.Equal(HttpStatusCode.OK, check.StatusCode); // checking is reading: every role may
+        var response = await http.PostAsJsonAsync($"/api/schemas/{subject}/register", schema, Cancellation);
+        var registry = _app.Get<ControlCenter.SchemaRegistry.Serdes.SchemaRegistryAccess>();
+        var subjects = await (await registry.RestAsync(Cancellation)).SubjectsAsync(false, Cancellation);
+        if (!allowed)
+        {
+            await AssertRefusedAsync(response, "schema:write");
+            Assert.DoesNotContain(subject, subjects);
+            return;
+        }
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        Assert.Contains(subject, subjects);
+    }
+
+    [Theory]
+    [InlineData("vera", false)]
+    [InlineData("otto", false)]
+    [InlineData("ada", true)]
+    public async Task FaultControlsNeedClusterAdmin(string user, bool allowed)
+    {
+        using var http = await AsAsync(user);
+        Assert.Equal(HttpStatusCode.OK, (await http.GetAsync("/api/embedded/brokers", Cancellation)).StatusCode);
+        var response = await http.PostAsync("/api/embedded/brokers/1/stop", null, Cancellation);
+        if (!allowed) await AssertRefusedAsync(response, "cluster:admin");
+        else Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode); // allowed, and refused by the one-node cluster itself
+        Assert.True(_app.Cluster.Status.IsReachable);
+    }
+
+    [Fact]
+    public async Task HubSubscriptionsAreCheckedOneByOne()
+    {
+        var cookies = new CookieContainer();
+        using (await AsAsync("tess", cookies)) { }
+        await using var hub = new HubConnectionBuilder()
+            .WithUrl(new Uri(_base, "hubs/metrics"), o => { o.Transports = HttpTransportType.WebSockets; o.Cookies = cookies; })
+            .Build();
+        await hub.StartAsync(Cancellation);
+        await hub.InvokeAsync<JsonElement>("SubscribeCluster", Cancellation);
+        await hub.InvokeAsync<JsonElement>("SubscribeTopic", "team-orders", Cancellation);
+        var refused = await Assert.ThrowsAsync<HubException>(() => hub.InvokeAsync<JsonElement>("SubscribeTopic", "orders", Cancellation));
+        Assert.Contains("does not allow view on topic 'orders'", refused.Message);
+        await Assert.ThrowsAsync<HubException>(() => hub.InvokeAsync<JsonElement>("SubscribeGroup", "any-group", Cancellation));
+    }
+
+    [Fact]
+    public async Task AStrangerGets401FromApisAndTheHub()
+    {
+        using var http = SignInClient.Create(_base);
+        Assert.Equal(HttpStatusCode.Unauthorized, (await http.GetAsync("/api/topics/orders/export", Cancellation)).StatusCode);
+        Assert.Equal(HttpStatusCode.Unauthorized, (await http.PostAsJsonAsync("/api/topics/orders/produce", new { value = "x", acks = "all" }, Cancellation)).StatusCode);
+        Assert.Equal(HttpStatusCode.Unauthorized, (await http.PostAsync("/hubs/metrics/negotiate?negotiateVersion=1", null, Cancellation)).StatusCode);
+        Assert.Equal(HttpStatusCode.Redirect, (await http.GetAsync("/topics", Cancellation)).StatusCode);
+    }
+}
