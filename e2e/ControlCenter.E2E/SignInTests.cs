@@ -1,3 +1,4 @@
+using Confluent.Kafka;
 using Microsoft.Playwright;
 using static Microsoft.Playwright.Assertions;
 
@@ -10,6 +11,10 @@ public sealed class SignInFixture : AppFixture
         ("Auth__Mode", "Local"),
         ("Auth__Users__alice__PasswordHash", ControlCenter.Access.Users.PasswordHashing.Hash("wonderland")),
         ("Auth__Users__alice__Roles__0", "operator"),
+        ("Auth__Users__vera__PasswordHash", ControlCenter.Access.Users.PasswordHashing.Hash("viewer pass")),
+        ("Auth__Users__vera__Roles__0", "viewer"),
+        ("Auth__Users__ada__PasswordHash", ControlCenter.Access.Users.PasswordHashing.Hash("admin pass")),
+        ("Auth__Users__ada__Roles__0", "admin"),
     ];
 }
 
@@ -41,5 +46,65 @@ public class SignInTests(SignInFixture fixture) : IClassFixture<SignInFixture>
         await Ui.WaitForUrlAsync(page, "**/login");
         await page.GotoAsync($"{fixture.App.BaseUrl}/topics");
         await Ui.WaitForUrlAsync(page, "**/login?ReturnUrl=%2Ftopics"); // the session is gone
+    }
+
+    private async Task<IPage> SignInAsync(string user, string password, string path)
+    {
+        var context = await fixture.Browser.Instance.NewContextAsync();
+        var page = await context.NewPageAsync();
+        page.SetDefaultTimeout(ControlCenter.Testing.Browser.ConditionTimeoutMs);
+        await page.GotoAsync($"{fixture.App.BaseUrl}/login?ReturnUrl={Uri.EscapeDataString(path)}");
+        await page.GetByTestId("login-user").FillAsync(user);
+        await page.GetByTestId("login-password").FillAsync(password);
+        await page.GetByTestId("login-submit").ClickAsync();
+        await Ui.WaitForUrlAsync(page, "**" + path);
+        await ControlCenter.Testing.Browser.WaitInteractiveAsync(page);
+        return page;
+    }
+
+    [Fact]
+    public async Task EachRoleSeesWhatItMayDoAndNoMore()
+    {
+        string bootstrap = await fixture.App.BootstrapServersAsync();
+        using (var admin = new AdminClientBuilder(new AdminClientConfig { BootstrapServers = bootstrap }).Build())
+            await admin.CreateTopicsAsync([new Confluent.Kafka.Admin.TopicSpecification { Name = "e2e-roles", NumPartitions = 1, ReplicationFactor = 1 }]);
+        using (var producer = new ProducerBuilder<string?, string>(new ProducerConfig { BootstrapServers = bootstrap }).Build())
+            await producer.ProduceAsync("e2e-roles", new Message<string?, string> { Value = "secret-salary-figure" }, TestContext.Current.CancellationToken);
+
+        // viewer: the topic and its partitions, no record contents, no changes.
+        var viewer = await SignInAsync("vera", "viewer pass", "/topics/e2e-roles");
+        await Expect(viewer.GetByTestId("signed-in-roles")).ToHaveTextAsync("(viewer)");
+        await Expect(viewer.GetByTestId("topic-title")).ToHaveTextAsync("e2e-roles");
+        await Ui.OpenTabAsync(viewer, "Messages");
+        await Expect(viewer.GetByTestId("access-refused")).ToContainTextAsync("does not allow messages:read on topic 'e2e-roles'");
+        await Expect(viewer.GetByText("secret-salary-figure")).ToHaveCountAsync(0);
+        await Ui.OpenTabAsync(viewer, "Produce");
+        await Expect(viewer.GetByTestId("access-refused")).ToContainTextAsync("messages:produce");
+        await viewer.GetByTestId("topic-actions").ClickAsync();
+        await Expect(viewer.GetByTestId("action-none")).ToBeVisibleAsync();
+        await Expect(viewer.GetByTestId("action-delete")).ToHaveCountAsync(0);
+        await viewer.Keyboard.PressAsync("Escape");
+        await viewer.GotoAsync($"{fixture.App.BaseUrl}/topics");
+        await ControlCenter.Testing.Browser.WaitInteractiveAsync(viewer);
+        await Expect(viewer.GetByText("e2e-roles")).ToBeVisibleAsync();
+        await Expect(viewer.GetByTestId("create-topic")).ToHaveCountAsync(0);
+        await viewer.Context.CloseAsync();
+
+        // operator: reads records and may produce, but may not delete the topic.
+        var op = await SignInAsync("alice", "wonderland", "/topics/e2e-roles?tab=messages");
+        await Expect(op.GetByText("secret-salary-figure").First).ToBeVisibleAsync();
+        await Ui.OpenTabAsync(op, "Produce");
+        await Expect(op.GetByTestId("produce-key")).ToBeVisibleAsync();
+        await Expect(op.GetByTestId("access-refused")).ToHaveCountAsync(0);
+        await op.GetByTestId("topic-actions").ClickAsync();
+        await Expect(op.GetByTestId("action-clone")).ToBeVisibleAsync();
+        await Expect(op.GetByTestId("action-delete")).ToHaveCountAsync(0);
+        await op.Context.CloseAsync();
+
+        // admin: everything, deleting included.
+        var admin2 = await SignInAsync("ada", "admin pass", "/topics/e2e-roles");
+        await admin2.GetByTestId("topic-actions").ClickAsync();
+        await Expect(admin2.GetByTestId("action-delete")).ToBeVisibleAsync();
+        await admin2.Context.CloseAsync();
     }
 }
