@@ -16,6 +16,9 @@ public sealed record AccessDecision(bool Allowed, string? Reason)
 /// </summary>
 public sealed class AccessPolicy
 {
+    /// <summary>The cluster's name in role rules of kind cluster (one cluster per app).</summary>
+    public const string ClusterName = "default";
+
     private readonly Dictionary<string, RoleDefinition> _roles;
 
     public AccessPolicy(AccessOptions options)

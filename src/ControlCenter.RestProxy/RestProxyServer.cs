@@ -1,3 +1,5 @@
+using ControlCenter.Access;
+using ControlCenter.Access.Users;
 using ControlCenter.Kafka;
 using ControlCenter.Kafka.Cluster;
 using ControlCenter.Kafka.Messages;
@@ -47,11 +49,14 @@ public sealed class RestProxyServer(
         foreach (var shared in new[] { typeof(ClusterAdmin), typeof(ITopicAdmin), typeof(RestProducer), typeof(ConsumerInstances), typeof(IOptions<RestProxyOptions>) })
             builder.Services.AddSingleton(shared, services.GetRequiredService(shared));
         // With a schema registry (the app has one unless it is turned off): the avro, jsonschema and protobuf formats.
-        foreach (var optional in new[] { typeof(IRecordDecoder), typeof(SchemaProduceReader) })
+        foreach (var optional in new[] { typeof(IRecordDecoder), typeof(SchemaProduceReader), typeof(AccessPolicy), typeof(BasicAuthenticator) })
             if (services.GetService(optional) is { } instance) builder.Services.AddSingleton(optional, instance);
 
         var app = builder.Build();
         app.Use(HandleErrorsAsync);
+        // The dashboard's users (HTTP Basic) when it has sign-in; everyone is admin when it has none (loopback only).
+        var (policy, authenticator) = (services.GetService<AccessPolicy>(), services.GetService<BasicAuthenticator>());
+        app.Use((context, next) => ProxyAccess.AuthenticateAsync(context, next, policy, authenticator));
         // The embedded broker may still be starting: requests wait for the cluster's address.
         app.Use(async (context, next) => { await connection.WhenReadyAsync(context.RequestAborted); await next(context); });
         app.UseStatusCodePages(async context =>

@@ -5,10 +5,14 @@ using System.Text.Json;
 namespace ControlCenter.RestProxy.Tests;
 
 /// <summary>A plain HttpClient speaking v2 to the proxy, answering (status, JSON) so tests see exactly what a script would.</summary>
-public sealed class RestProxyClient(string baseUrl) : IDisposable
+public sealed class RestProxyClient(string baseUrl, string? user = null, string? password = null) : IDisposable
 {
     public const string V2 = "application/vnd.kafka.v2+json", Json = "application/vnd.kafka.json.v2+json", Binary = "application/vnd.kafka.binary.v2+json";
-    private readonly HttpClient _http = new() { BaseAddress = new Uri(baseUrl), Timeout = TimeSpan.FromSeconds(30) };
+    private readonly HttpClient _http = new()
+    {
+        BaseAddress = new Uri(baseUrl), Timeout = TimeSpan.FromSeconds(30),
+        DefaultRequestHeaders = { Authorization = user is null ? null : new AuthenticationHeaderValue("Basic", Convert.ToBase64String(Encoding.UTF8.GetBytes($"{user}:{password}"))) },
+    };
 
     public string BaseUrl => baseUrl;
 

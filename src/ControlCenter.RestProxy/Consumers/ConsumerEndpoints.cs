@@ -1,3 +1,4 @@
+using ControlCenter.Access;
 using ControlCenter.Kafka.Messages;
 using Microsoft.Extensions.DependencyInjection;
 using System.Text.Json;
@@ -21,6 +22,7 @@ public static class ConsumerEndpoints
         app.MapPost("/consumers/{group}", CreateAsync);
         app.MapDelete(Instance, async (HttpContext c, string group, string instance, ConsumerInstances instances) =>
         {
+            Owned(c, instances.Get(group, instance));
             await instances.DeleteAsync(group, instance);
             await Reply.NoContentAsync(c);
         });
@@ -36,6 +38,8 @@ public static class ConsumerEndpoints
             if ((topics is null) == (pattern is null)) throw RestException.Unprocessable("Give either 'topics' or 'topic_pattern'.");
             if (topics is { Count: 0 }) throw RestException.Unprocessable("Field 'topics' may not be empty.");
             if (pattern is not null) ValidatePattern(pattern);
+            // Records of every subscribed topic: a pattern may match any topic, now or later, so it needs read rights on all of them.
+            foreach (string topic in topics ?? ["*"]) ProxyAccess.Demand(c, AccessAction.MessagesRead, ResourceKind.Topic, topic);
             await i.RunAsync(() => { i.Subscribe(topics, pattern); return 0; }, c.RequestAborted);
             await Reply.NoContentAsync(c);
         }));
@@ -53,6 +57,7 @@ public static class ConsumerEndpoints
         app.MapPost(Instance + "/assignments", (HttpContext c, string group, string instance, ConsumerInstances instances) => OnAsync(c, instances, group, instance, async (i, body) =>
         {
             var partitions = RequestBody.Partitions(body ?? throw RestException.Unprocessable("The request body may not be empty."));
+            foreach (string topic in partitions.Select(p => p.Topic).Distinct()) ProxyAccess.Demand(c, AccessAction.MessagesRead, ResourceKind.Topic, topic);
             await i.RunAsync(() => { i.Assign(partitions); return 0; }, c.RequestAborted);
             await Reply.NoContentAsync(c);
         }));
@@ -98,15 +103,16 @@ public static class ConsumerEndpoints
         var format = MediaTypes.ParseFormat(formatName) ?? throw RestException.Unprocessable("Invalid format type.");
         if (format.UsesSchemas() && context.RequestServices.GetService<IRecordDecoder>() is null)
             throw RestException.Unprocessable($"Invalid format type: {formatName} needs a Schema Registry, which this proxy does not have; use json or binary.");
+        ProxyAccess.Demand(context, AccessAction.View, ResourceKind.Group, group);
         var instance = instances.Create(group, Field("name") ?? Field("id"), format, Field("auto.offset.reset"), Field("auto.commit.enable"),
-            Number("fetch.min.bytes"), Number("consumer.request.timeout.ms"));
+            Number("fetch.min.bytes"), Number("consumer.request.timeout.ms"), ProxyAccess.User(context).Name);
         string baseUri = $"{context.Request.Scheme}://{context.Request.Host}{context.Request.PathBase}/consumers/{Uri.EscapeDataString(group)}/instances/{Uri.EscapeDataString(instance.Config.Name)}";
         await Reply.JsonAsync(context, new CreateConsumerBody(instance.Config.Name, baseUri));
     }
 
     private static async Task ReadAsync(HttpContext context, string group, string instance, ConsumerInstances instances, IOptions<RestProxyOptions> options)
     {
-        var consumer = instances.Get(group, instance);
+        var consumer = Owned(context, instances.Get(group, instance));
         MediaTypes.RequireRecordsFormat(context.Request, consumer.Config.Format);
         var limits = options.Value;
         // As Confluent's proxy: timeout defaults to, and is capped by, the configured request timeout; max_bytes likewise.
@@ -126,9 +132,20 @@ public static class ConsumerEndpoints
     private static async Task OnAsync(HttpContext context, ConsumerInstances instances, string group, string name, Func<ConsumerInstance, JsonElement?, Task> action)
     {
         MediaTypes.RequireAcceptsV2(context.Request);
-        var instance = instances.Get(group, name);
+        var instance = Owned(context, instances.Get(group, name));
         var body = await RequestBody.ReadAsync(context.Request, context.RequestAborted);
         await action(instance, body);
+    }
+
+    /// <summary>
+    /// An instance is its creator's: another user gets 40403 as if it did not exist (admins may act on any,
+    /// as the dashboard's REST proxy page lets them). Its creation stamps the owner.
+    /// </summary>
+    private static ConsumerInstance Owned(HttpContext context, ConsumerInstance instance)
+    {
+        var user = ProxyAccess.User(context);
+        if (instance.Owner == user.Name || ProxyAccess.Can(context, AccessAction.ClusterAdmin, ResourceKind.Cluster, AccessPolicy.ClusterName)) return instance;
+        throw RestException.ConsumerInstanceNotFound();
     }
 
     private static long? Query(HttpContext context, string name)

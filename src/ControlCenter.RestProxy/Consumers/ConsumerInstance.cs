@@ -6,7 +6,9 @@ using ControlCenter.RestProxy.Http;
 namespace ControlCenter.RestProxy.Consumers;
 
 /// <summary>What a client asked for when it created the instance.</summary>
-public sealed record ConsumerInstanceConfig(string Group, string Name, EmbeddedFormat Format, string AutoOffsetReset, bool AutoCommit, int? FetchMinBytes, int? RequestTimeoutMs);
+/// <param name="Owner">The user who created it (the REST proxy's HTTP Basic name; "anonymous" without sign-in): only they, and admins, may use it.</param>
+public sealed record ConsumerInstanceConfig(string Group, string Name, EmbeddedFormat Format, string AutoOffsetReset, bool AutoCommit, int? FetchMinBytes, int? RequestTimeoutMs,
+    string Owner = "anonymous");
 
 public enum ConsumerMode { Idle, Subscribed, Assigned }
 
@@ -46,6 +48,7 @@ public sealed class ConsumerInstance : IDisposable
     }
 
     public ConsumerInstanceConfig Config { get; }
+    public string Owner => Config.Owner;
     public DateTimeOffset CreatedAt { get; }
     public DateTimeOffset LastUsedAt => new(Interlocked.Read(ref _lastUsedTicks), TimeSpan.Zero);
     public ConsumerMode Mode { get; private set; }

@@ -26,7 +26,8 @@ public sealed partial class ConsumerInstances(ClusterConnection connection, IOpt
     [GeneratedRegex("^[A-Za-z0-9._-]{1,200}$")]
     private static partial Regex NamePattern();
 
-    public ConsumerInstance Create(string group, string? name, EmbeddedFormat format, string? autoOffsetReset, string? autoCommit, int? fetchMinBytes, int? requestTimeoutMs)
+    public ConsumerInstance Create(string group, string? name, EmbeddedFormat format, string? autoOffsetReset, string? autoCommit, int? fetchMinBytes, int? requestTimeoutMs,
+        string owner = "anonymous")
     {
         if (group.Length is 0 or > 255) throw RestException.InvalidConsumerConfig("the group id is 1 to 255 characters.");
         name ??= "rest-consumer-" + Guid.NewGuid().ToString("N");
@@ -45,7 +46,7 @@ public sealed partial class ConsumerInstances(ClusterConnection connection, IOpt
             "false" => false,
             var other => throw RestException.InvalidConsumerConfig($"auto.commit.enable is true or false, not '{other}'."),
         };
-        var config = new ConsumerInstanceConfig(group, name, format, reset, commit, fetchMinBytes, requestTimeoutMs);
+        var config = new ConsumerInstanceConfig(group, name, format, reset, commit, fetchMinBytes, requestTimeoutMs, owner);
         void Configure(ConsumerConfig c)
         {
             c.AutoOffsetReset = reset switch { "earliest" => AutoOffsetReset.Earliest, "latest" => AutoOffsetReset.Latest, _ => AutoOffsetReset.Error };

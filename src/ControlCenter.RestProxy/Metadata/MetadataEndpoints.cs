@@ -1,4 +1,5 @@
 using Confluent.Kafka;
+using ControlCenter.Access;
 using ControlCenter.Kafka.Cluster;
 using ControlCenter.Kafka.Topics;
 using ControlCenter.LogFormat;
@@ -23,22 +24,23 @@ public static class MetadataEndpoints
         {
             var metadata = await admin.GetMetadataAsync(c.RequestAborted);
             var internalTopics = await admin.InternalTopicsAsync(metadata);
-            return metadata.Topics.Where(t => t.Error.Code == ErrorCode.NoError && !internalTopics.Contains(t.Topic))
+            // A role sees the topics it may view, as if the others were not there.
+            return metadata.Topics.Where(t => t.Error.Code == ErrorCode.NoError && !internalTopics.Contains(t.Topic) && ProxyAccess.Can(c, AccessAction.View, ResourceKind.Topic, t.Topic))
                 .Select(t => t.Topic).Order(StringComparer.Ordinal).ToList();
         }));
         app.MapGet("/topics/{topic}", (HttpContext c, string topic, ClusterAdmin admin, ITopicAdmin topics) => Answer(c, async () =>
         {
-            var meta = await TopicAsync(admin, topic, c.RequestAborted);
+            var meta = await TopicAsync(c, admin, topic, c.RequestAborted);
             var configs = await topics.DescribeConfigsAsync(topic);
             return new TopicBody(topic, configs.ToDictionary(e => e.Name, e => e.IsSensitive ? null : e.Value), Partitions(meta));
         }));
         app.MapGet("/topics/{topic}/partitions", (HttpContext c, string topic, ClusterAdmin admin) => Answer(c, async () =>
-            Partitions(await TopicAsync(admin, topic, c.RequestAborted))));
+            Partitions(await TopicAsync(c, admin, topic, c.RequestAborted))));
         app.MapGet("/topics/{topic}/partitions/{partition}", (HttpContext c, string topic, string partition, ClusterAdmin admin) => Answer(c, async () =>
-            Partition(await TopicAsync(admin, topic, c.RequestAborted), partition)));
+            Partition(await TopicAsync(c, admin, topic, c.RequestAborted), partition)));
         app.MapGet("/topics/{topic}/partitions/{partition}/offsets", (HttpContext c, string topic, string partition, ClusterAdmin admin) => Answer(c, async () =>
         {
-            var p = Partition(await TopicAsync(admin, topic, c.RequestAborted), partition);
+            var p = Partition(await TopicAsync(c, admin, topic, c.RequestAborted), partition);
             var tp = new TopicPartition(topic, p.Partition);
             var low = await admin.ListOffsetsAsync([tp], Confluent.Kafka.Admin.OffsetSpec.Earliest());
             var high = await admin.ListOffsetsAsync([tp], Confluent.Kafka.Admin.OffsetSpec.Latest());
@@ -47,7 +49,10 @@ public static class MetadataEndpoints
             return new PartitionOffsetsBody(begin, end);
         }));
         app.MapGet("/brokers", (HttpContext c, ClusterAdmin admin) => Answer(c, async () =>
-            new BrokersBody((await admin.GetMetadataAsync(c.RequestAborted)).Brokers.Select(b => b.BrokerId).Order().ToList())));
+        {
+            ProxyAccess.Demand(c, AccessAction.View, ResourceKind.Cluster, AccessPolicy.ClusterName);
+            return new BrokersBody((await admin.GetMetadataAsync(c.RequestAborted)).Brokers.Select(b => b.BrokerId).Order().ToList());
+        }));
     }
 
     /// <summary>GET / answers an empty object, as Confluent's proxy does.</summary>
@@ -60,9 +65,10 @@ public static class MetadataEndpoints
     }
 
     /// <summary>The topic from an all-topics Metadata request (a single-topic one could auto-create it).</summary>
-    internal static async Task<TopicMetadata> TopicAsync(ClusterAdmin admin, string topic, CancellationToken cancellation)
+    internal static async Task<TopicMetadata> TopicAsync(HttpContext context, ClusterAdmin admin, string topic, CancellationToken cancellation)
     {
         if (TopicNames.Validate(topic) is not null) throw RestException.TopicNotFound();
+        ProxyAccess.Demand(context, AccessAction.View, ResourceKind.Topic, topic);
         var metadata = await admin.GetMetadataAsync(cancellation);
         return metadata.Topics.FirstOrDefault(t => t.Topic == topic && t.Error.Code == ErrorCode.NoError) ?? throw RestException.TopicNotFound();
     }

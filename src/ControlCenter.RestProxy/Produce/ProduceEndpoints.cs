@@ -18,6 +18,7 @@ public static class ProduceEndpoints
 
     private static async Task ProduceAsync(HttpContext context, string topic, int? partition, RestProducer producer)
     {
+        ProxyAccess.Demand(context, ControlCenter.Access.AccessAction.MessagesProduce, ControlCenter.Access.ResourceKind.Topic, topic);
         var format = MediaTypes.ProduceFormat(context.Request);
         MediaTypes.RequireAcceptsV2(context.Request);
         var body = await RequestBody.ReadRequiredAsync(context.Request, context.RequestAborted);

@@ -22,10 +22,7 @@ public static class AccessSetup
     {
         var section = configuration.GetSection(AccessOptions.SectionName);
         var mode = section.GetValue(nameof(AccessOptions.Mode), AuthMode.None);
-        services.AddOptions<AccessOptions>().Bind(section);
-        services.AddSingleton(sp => new AccessPolicy(sp.GetRequiredService<IOptions<AccessOptions>>().Value));
-        services.AddSingleton(sp => new LocalUsers(sp.GetRequiredService<IOptions<AccessOptions>>().Value));
-        services.AddSingleton<SignInThrottle>();
+        services.AddAccessPolicy(configuration);
         services.AddCascadingAuthenticationState();
         services.AddAuthentication(CookieAuthenticationDefaults.AuthenticationScheme).AddCookie(cookie =>
         {

@@ -14,8 +14,7 @@ public sealed class AccessDeniedException(string reason) : Exception(reason);
 /// </summary>
 public sealed class UserAccess(string name, IReadOnlyCollection<string> roles, AccessPolicy policy)
 {
-    /// <summary>The cluster's name in role rules of kind cluster (one cluster per app).</summary>
-    public const string ClusterName = "default";
+    public const string ClusterName = AccessPolicy.ClusterName;
 
     public string Name { get; } = name;
     public IReadOnlyCollection<string> Roles { get; } = roles;

@@ -1,0 +1,62 @@
+using ControlCenter.Access;
+using ControlCenter.Access.Roles;
+using ControlCenter.Access.Users;
+using Microsoft.AspNetCore.Http;
+
+namespace ControlCenter.RestProxy.Http;
+
+/// <summary>The caller of a proxy request and their roles (everyone is admin when the dashboard has no sign-in).</summary>
+public sealed record ProxyUser(string Name, IReadOnlyCollection<string> Roles);
+
+/// <summary>
+/// The dashboard's users and roles on the REST proxy: HTTP Basic against Auth:Users, then the
+/// same policy as the pages, per topic and group. Refusals are Confluent's: 401 with error code
+/// 40101 and a WWW-Authenticate challenge, 403 with 40301.
+/// </summary>
+public static class ProxyAccess
+{
+    private const string Key = "controlcenter.proxy-user";
+    public const string Realm = "Kafka Control Center REST Proxy";
+
+    /// <summary>Middleware: authenticates the request, or answers 401 (429 after too many failures) before any endpoint runs.</summary>
+    public static async Task AuthenticateAsync(HttpContext context, RequestDelegate next, AccessPolicy? policy, BasicAuthenticator? authenticator)
+    {
+        if (policy is null || policy.Mode == AuthMode.None || authenticator is null)
+        {
+            context.Items[Key] = new ProxyUser("anonymous", [BuiltInRoles.Admin]);
+            await next(context);
+            return;
+        }
+        var identity = authenticator.Authenticate(context.Request.Headers.Authorization, context.Connection.RemoteIpAddress?.ToString() ?? "unknown");
+        if (!identity.Succeeded)
+        {
+            if (identity.RetryAfter > TimeSpan.Zero)
+            {
+                context.Response.Headers.RetryAfter = Math.Ceiling(identity.RetryAfter.TotalSeconds).ToString(System.Globalization.CultureInfo.InvariantCulture);
+                await Reply.ErrorAsync(context, 429, 42901, identity.Reason!);
+                return;
+            }
+            context.Response.Headers.WWWAuthenticate = $"Basic realm=\"{Realm}\", charset=\"UTF-8\"";
+            await Reply.ErrorAsync(context, 401, 40101, identity.Reason!);
+            return;
+        }
+        context.Items[Key] = new ProxyUser(identity.Name!, identity.Roles);
+        await next(context);
+    }
+
+    public static ProxyUser User(HttpContext context) => (ProxyUser)context.Items[Key]!;
+
+    public static bool Can(HttpContext context, AccessAction action, ResourceKind kind, string name) => Decide(context, action, kind, name).Allowed;
+
+    /// <summary>Throws Confluent's 40301 with the policy's reason when the caller may not.</summary>
+    public static void Demand(HttpContext context, AccessAction action, ResourceKind kind, string name)
+    {
+        var decision = Decide(context, action, kind, name);
+        if (!decision.Allowed) throw new RestException(403, 40301, decision.Reason!);
+    }
+
+    private static AccessDecision Decide(HttpContext context, AccessAction action, ResourceKind kind, string name) =>
+        context.RequestServices.GetService(typeof(AccessPolicy)) is AccessPolicy policy
+            ? policy.Decide(User(context).Roles, action, kind, name)
+            : AccessDecision.Allow;
+}
