@@ -21,6 +21,8 @@ public sealed class SchemaRegistryServer(
     IOptions<SchemaRegistryOptions> options,
     SchemaRegistryService registry,
     ClusterConnection connection,
+    InternalRegistryCredential internalCredential,
+    IServiceProvider services,
     ILoggerFactory loggerFactory,
     ILogger<SchemaRegistryServer> logger) : IHostedService, IAsyncDisposable
 {
@@ -42,6 +44,9 @@ public sealed class SchemaRegistryServer(
 
         var app = builder.Build();
         app.Use(HandleErrorsAsync);
+        // The dashboard's users (HTTP Basic) when it has sign-in; the dashboard itself with its own credential.
+        var (policy, authenticator) = (services.GetService<ControlCenter.Access.AccessPolicy>(), services.GetService<ControlCenter.Access.Users.BasicAuthenticator>());
+        app.Use((context, next) => RegistryAccess.AuthorizeAsync(context, next, policy, authenticator, internalCredential));
         // The embedded broker may still be starting; the store loads on the first request.
         app.Use(async (context, next) =>
         {

@@ -14,6 +14,7 @@ public static class ServiceCollectionExtensions
         services.AddOptions<SchemaRegistryOptions>().Bind(configuration.GetSection(SchemaRegistryOptions.SectionName));
         services.AddSingleton<SchemasTopic>();
         services.AddSingleton(sp => new SchemaRegistryService(sp.GetRequiredService<SchemasTopic>()));
+        services.AddSingleton<Http.InternalRegistryCredential>();
         services.AddSingleton<SchemaRegistryServer>();
         services.AddHostedService(sp => sp.GetRequiredService<SchemaRegistryServer>());
         services.AddSingleton<SchemaRegistryAccess>();

@@ -25,10 +25,16 @@ public abstract class SchemaRegistryTestBase : IAsyncLifetime
         await StartHostAsync();
     }
 
+    /// <summary>Settings of this class's app (the Auth section where access is under test).</summary>
+    protected virtual Dictionary<string, string?>? Settings => null;
+
+    protected virtual void ConfigureServices(Microsoft.Extensions.DependencyInjection.IServiceCollection services, Microsoft.Extensions.Configuration.IConfiguration configuration) =>
+        services.AddSchemaRegistry(configuration);
+
     /// <summary>(Re)starts the app's side: the registry loads _schemas from the broker.</summary>
     protected async Task StartHostAsync()
     {
-        Host = await ClusterHost.StartAsync(Bootstrap, null, (services, configuration) => services.AddSchemaRegistry(configuration));
+        Host = await ClusterHost.StartAsync(Bootstrap, Settings, ConfigureServices);
         Url = await Host.Get<SchemaRegistryServer>().WhenListeningAsync(Cancellation);
         Registry = new CachedSchemaRegistryClient(new SchemaRegistryConfig { Url = Url });
         Http = new HttpClient { BaseAddress = new Uri(Url) };

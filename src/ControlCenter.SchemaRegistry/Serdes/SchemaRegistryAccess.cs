@@ -8,8 +8,11 @@ namespace ControlCenter.SchemaRegistry.Serdes;
 /// lookups by id) and a plain HTTP client for the calls Confluent's client lacks (deletes,
 /// verbose compatibility, modes). Credentials for an external registry stay on the server.
 /// </summary>
-public sealed class SchemaRegistryAccess(IOptions<SchemaRegistryOptions> options, SchemaRegistryServer server) : IDisposable
+public sealed class SchemaRegistryAccess(IOptions<SchemaRegistryOptions> options, SchemaRegistryServer server, Http.InternalRegistryCredential internalCredential) : IDisposable
 {
+    /// <summary>The external registry's credentials, or the dashboard's own on the embedded one (whose API may ask for sign-in).</summary>
+    private string? UserInfo => options.Value.External ? options.Value.BasicAuthUserInfo : internalCredential.UserInfo;
+
     private readonly Lock _lock = new();
     private CachedSchemaRegistryClient? _client;
     private RegistryRestClient? _rest;
@@ -41,8 +44,8 @@ public sealed class SchemaRegistryAccess(IOptions<SchemaRegistryOptions> options
             return _client ??= new CachedSchemaRegistryClient(new SchemaRegistryConfig
             {
                 Url = url,
-                BasicAuthUserInfo = options.Value.BasicAuthUserInfo,
-                BasicAuthCredentialsSource = options.Value.BasicAuthUserInfo is null ? null : AuthCredentialsSource.UserInfo,
+                BasicAuthUserInfo = UserInfo,
+                BasicAuthCredentialsSource = UserInfo is null ? null : AuthCredentialsSource.UserInfo,
                 RequestTimeoutMs = 10_000,
             });
         }
@@ -51,7 +54,7 @@ public sealed class SchemaRegistryAccess(IOptions<SchemaRegistryOptions> options
     public async Task<RegistryRestClient> RestAsync(CancellationToken cancellation)
     {
         string url = await UrlAsync(cancellation);
-        lock (_lock) return _rest ??= new RegistryRestClient(url, options.Value.BasicAuthUserInfo);
+        lock (_lock) return _rest ??= new RegistryRestClient(url, UserInfo);
     }
 
     public void Dispose()
