@@ -107,4 +107,21 @@ public class SignInTests(SignInFixture fixture) : IClassFixture<SignInFixture>
         await Expect(admin2.GetByTestId("action-delete")).ToBeVisibleAsync();
         await admin2.Context.CloseAsync();
     }
+
+    [Fact]
+    public async Task TheDashboardWorksUnderItsContentSecurityPolicy()
+    {
+        var admin = await SignInAsync("ada", "admin pass", "/");
+        var violations = new List<string>();
+        admin.Console += (_, message) => { if (message.Text.Contains("Content Security Policy", StringComparison.OrdinalIgnoreCase)) violations.Add(message.Text); };
+        foreach (string path in new[] { "/topics", "/groups", "/brokers", "/schemas", "/rest-proxy" })
+        {
+            await admin.GotoAsync(fixture.App.BaseUrl + path);
+            await ControlCenter.Testing.Browser.WaitInteractiveAsync(admin);
+        }
+        await admin.GetByTestId("theme-toggle").ClickAsync(); // an event over the live connection and a call into the app's script
+        await Expect(admin.Locator("[data-theme=dark]")).ToBeAttachedAsync();
+        Assert.Empty(violations);
+        await admin.Context.CloseAsync();
+    }
 }

@@ -53,6 +53,7 @@ var app = builder.Build();
 
 if (!app.Environment.IsDevelopment())
     app.UseExceptionHandler("/Error", createScopeForErrors: true);
+app.UseSecurityHeaders();
 app.UseStatusCodePagesWithReExecute("/not-found", createScopeForStatusCodePages: true);
 app.UseAuthentication();
 app.UseAuthorization();
@@ -66,7 +67,8 @@ app.MapSchemaEndpoints();
 app.MapEmbeddedClusterEndpoints();
 app.MapHub<MetricsHub>(MetricsHub.Path);
 app.MapStaticAssets().AllowAnonymous(); // the sign-in page needs its styles
-app.MapRazorComponents<App>().AddInteractiveServerRenderMode();
+// Our own policy (SecurityHeaders) already forbids framing, with 'none' instead of Blazor's 'self'.
+app.MapRazorComponents<App>().AddInteractiveServerRenderMode(o => o.ContentSecurityFrameAncestorsPolicy = null);
 
 try
 {
