@@ -19,4 +19,13 @@ public static class ServiceCollectionExtensions
         services.AddSingleton<BasicAuthenticator>();
         return services;
     }
+
+    /// <summary>The audit trail (Audit section): append-only daily files with retention.</summary>
+    public static IServiceCollection AddAuditLog(this IServiceCollection services, IConfiguration configuration)
+    {
+        services.AddOptions<Audit.AuditOptions>().Bind(configuration.GetSection(Audit.AuditOptions.SectionName));
+        services.TryAddSingleton(TimeProvider.System);
+        services.AddSingleton<Audit.AuditLog>();
+        return services;
+    }
 }

@@ -57,6 +57,8 @@ public sealed class RestProxyServer(
         // The dashboard's users (HTTP Basic) when it has sign-in; everyone is admin when it has none (loopback only).
         var (policy, authenticator) = (services.GetService<AccessPolicy>(), services.GetService<BasicAuthenticator>());
         app.Use((context, next) => ProxyAccess.AuthenticateAsync(context, next, policy, authenticator));
+        var audit = services.GetService<ControlCenter.Access.Audit.AuditLog>();
+        app.Use((context, next) => ProxyAccess.AuditAsync(context, next, audit));
         // The embedded broker may still be starting: requests wait for the cluster's address.
         app.Use(async (context, next) => { await connection.WhenReadyAsync(context.RequestAborted); await next(context); });
         app.UseStatusCodePages(async context =>

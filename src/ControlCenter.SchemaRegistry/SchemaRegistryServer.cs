@@ -46,7 +46,8 @@ public sealed class SchemaRegistryServer(
         app.Use(HandleErrorsAsync);
         // The dashboard's users (HTTP Basic) when it has sign-in; the dashboard itself with its own credential.
         var (policy, authenticator) = (services.GetService<ControlCenter.Access.AccessPolicy>(), services.GetService<ControlCenter.Access.Users.BasicAuthenticator>());
-        app.Use((context, next) => RegistryAccess.AuthorizeAsync(context, next, policy, authenticator, internalCredential));
+        var audit = services.GetService<ControlCenter.Access.Audit.AuditLog>();
+        app.Use((context, next) => RegistryAccess.AuthorizeAsync(context, next, policy, authenticator, internalCredential, audit));
         // The embedded broker may still be starting; the store loads on the first request.
         app.Use(async (context, next) =>
         {

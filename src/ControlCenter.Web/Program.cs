@@ -65,6 +65,7 @@ app.MapMessageEndpoints();
 app.MapProduceEndpoints();
 app.MapSchemaEndpoints();
 app.MapEmbeddedClusterEndpoints();
+app.MapAuditEndpoints();
 app.MapHub<MetricsHub>(MetricsHub.Path);
 app.MapStaticAssets().AllowAnonymous(); // the sign-in page needs its styles
 // Our own policy (SecurityHeaders) already forbids framing, with 'none' instead of Blazor's 'self'.

@@ -39,6 +39,7 @@ public sealed partial class AppProcess : IAsyncDisposable
         info.Environment["ASPNETCORE_ENVIRONMENT"] = "Development";
         info.Environment["EmbeddedBroker__Port"] = "0";
         info.Environment["EmbeddedBroker__DataDir"] = dataDir;
+        info.Environment["Audit__Directory"] = dataDir + "-audit";
         info.Environment["EmbeddedBroker__Nodes"] = "1"; // the shipped default is a cluster of three; tests that want one say so
         info.Environment["Monitor__IntervalMs"] = "500";
         // Times in the kept log line up with a failing test's steps.
@@ -94,6 +95,7 @@ public sealed partial class AppProcess : IAsyncDisposable
         _process.Dispose();
         KeepLog();
         TempDir.Delete(DataDir);
+        TempDir.Delete(DataDir + "-audit");
     }
 
     /// <summary>An error line of the app's console log, after its time stamp.</summary>

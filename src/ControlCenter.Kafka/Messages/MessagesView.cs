@@ -40,6 +40,11 @@ public sealed partial class MessagesView(MessageBrowser browser, MessageSearch s
     private ITimer? _tailFlush;
 
     public string Topic => topic;
+
+    /// <summary>Told before each read of record contents: ("messages:read" or "messages:search", what was asked). The page audits it.</summary>
+    public Action<string, string>? OnRead { get; init; }
+
+    private string PartitionsNote => SelectedPartitions.Count > 0 ? $"partitions={string.Join(",", Partitions)}" : "partitions=all";
     public int PartitionCount => partitionCount;
     public MessagesMode Mode { get; private set; } = MessagesMode.Browse;
 
@@ -117,10 +122,22 @@ public sealed partial class MessagesView(MessageBrowser browser, MessageSearch s
             Error = "Choose a valid date and time (UTC) to start from.";
             return Task.CompletedTask;
         }
+        OnRead?.Invoke("messages:read", $"browse {PartitionsNote} start={Start} offset={Offset} timestamp={Timestamp?.ToString("O") ?? "-"} readCommitted={ReadCommitted}");
         return BrowseAsync(() => browser.FirstPageAsync(topic, Partitions, Start, PageSize, Offset, Timestamp, ReadCommitted));
     }
-    public Task NewerAsync() => Page is null ? Task.CompletedTask : BrowseAsync(() => browser.NewerAsync(topic, Page, PageSize));
-    public Task OlderAsync() => Page is null ? Task.CompletedTask : BrowseAsync(() => browser.OlderAsync(topic, Page, PageSize));
+    public Task NewerAsync()
+    {
+        if (Page is null) return Task.CompletedTask;
+        OnRead?.Invoke("messages:read", $"browse newer {PartitionsNote}");
+        return BrowseAsync(() => browser.NewerAsync(topic, Page, PageSize));
+    }
+
+    public Task OlderAsync()
+    {
+        if (Page is null) return Task.CompletedTask;
+        OnRead?.Invoke("messages:read", $"browse older {PartitionsNote}");
+        return BrowseAsync(() => browser.OlderAsync(topic, Page, PageSize));
+    }
 
     public void SetNewestFirst(bool newestFirst)
     {
@@ -152,6 +169,7 @@ public sealed partial class MessagesView(MessageBrowser browser, MessageSearch s
         var filter = Draft.ToFilter();
         SearchError = Draft.Problem;
         if (SearchError is not null) return;
+        OnRead?.Invoke("messages:search", $"{(resume ? "continue " : "")}{PartitionsNote} max={MaxMatches} budget={BudgetSeconds}s filter={System.Text.Json.JsonSerializer.Serialize(filter)}");
         Searching = true;
         if (!resume) _records = [];
         using var cts = _searchCts = new CancellationTokenSource();
@@ -192,6 +210,7 @@ public sealed partial class MessagesView(MessageBrowser browser, MessageSearch s
     public async Task StartTailAsync()
     {
         await StopTailAsync();
+        OnRead?.Invoke("messages:read", $"live tail {PartitionsNote} readCommitted={ReadCommitted}");
         _records = [];
         Error = null;
         try { _tail = await browser.TailAsync(topic, Partitions, _arrived.Enqueue, readCommitted: ReadCommitted); }

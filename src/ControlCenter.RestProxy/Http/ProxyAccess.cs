@@ -1,4 +1,5 @@
 using ControlCenter.Access;
+using ControlCenter.Access.Audit;
 using ControlCenter.Access.Roles;
 using ControlCenter.Access.Users;
 using Microsoft.AspNetCore.Http;
@@ -42,6 +43,25 @@ public static class ProxyAccess
         }
         context.Items[Key] = new ProxyUser(identity.Name!, identity.Roles);
         await next(context);
+    }
+
+    /// <summary>Middleware after authentication: every produce, record read and consumer change is audited with its outcome.</summary>
+    public static Task AuditAsync(HttpContext context, RequestDelegate next, AuditLog? audit) =>
+        HttpAudit.RunAsync(context, next, audit, User(context).Name, "rest-proxy", Audited(context.Request), e => e is RestException r ? r.Status : 500);
+
+    private static (string Action, string Target)? Audited(HttpRequest request)
+    {
+        string[] s = (request.Path.Value ?? "").Trim('/').Split('/');
+        bool get = HttpMethods.IsGet(request.Method);
+        return s switch
+        {
+            ["topics", var topic, ..] when HttpMethods.IsPost(request.Method) => ("messages:produce", "topic:" + topic),
+            ["consumers", var group, "instances", _, "records"] when get => ("messages:read", "group:" + group),
+            ["consumers", var group] when HttpMethods.IsPost(request.Method) => ("consumer:create", "group:" + group),
+            ["consumers", var group, "instances", _] when HttpMethods.IsDelete(request.Method) => ("consumer:delete", "group:" + group),
+            ["consumers", var group, "instances", _, var what, ..] when !get => ("consumer:" + what, "group:" + group),
+            _ => null,
+        };
     }
 
     public static ProxyUser User(HttpContext context) => (ProxyUser)context.Items[Key]!;

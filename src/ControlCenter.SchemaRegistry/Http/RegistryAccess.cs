@@ -1,6 +1,7 @@
 using System.Security.Cryptography;
 using System.Text;
 using ControlCenter.Access;
+using ControlCenter.Access.Audit;
 using ControlCenter.Access.Roles;
 using ControlCenter.Access.Users;
 using Microsoft.AspNetCore.Http;
@@ -35,11 +36,18 @@ public static class RegistryAccess
 {
     public const string Realm = "Kafka Control Center Schema Registry";
 
-    public static async Task AuthorizeAsync(HttpContext context, RequestDelegate next, AccessPolicy? policy, BasicAuthenticator? authenticator, InternalRegistryCredential internalCredential)
+    public static async Task AuthorizeAsync(HttpContext context, RequestDelegate next, AccessPolicy? policy, BasicAuthenticator? authenticator,
+        InternalRegistryCredential internalCredential, AuditLog? audit)
     {
-        if (policy is null || authenticator is null || policy.Mode == AuthMode.None || internalCredential.Matches(context.Request.Headers.Authorization))
+        // The dashboard's own calls are audited where the user acted (its pages and endpoints).
+        if (internalCredential.Matches(context.Request.Headers.Authorization))
         {
             await next(context);
+            return;
+        }
+        if (policy is null || authenticator is null || policy.Mode == AuthMode.None)
+        {
+            await AuditedAsync(context, next, audit, "anonymous");
             return;
         }
         var identity = authenticator.Authenticate(context.Request.Headers.Authorization, context.Connection.RemoteIpAddress?.ToString() ?? "unknown");
@@ -63,11 +71,20 @@ public static class RegistryAccess
                 : policy.Decide(identity.Roles, need.Action, ResourceKind.Subject, need.Subject);
             if (!decision.Allowed)
             {
-                await RegistryHttp.ErrorAsync(context, 403, 40301, decision.Reason!);
+                await AuditedAsync(context, c => RegistryHttp.ErrorAsync(c, 403, 40301, decision.Reason!), audit, identity.Name!);
                 return;
             }
         }
-        await next(context);
+        await AuditedAsync(context, next, audit, identity.Name!);
+    }
+
+    /// <summary>Writes (anything but GET/HEAD, and not the read-only lookups and compatibility checks) are audited with their outcome.</summary>
+    private static Task AuditedAsync(HttpContext context, RequestDelegate next, AuditLog? audit, string user)
+    {
+        bool write = Required(context.Request) is { Action: AccessAction.SchemaWrite };
+        string target = (context.Request.Path.Value ?? "").Trim('/').Split('/') is [_, var name, ..] ? "subject:" + name : "subject:*";
+        return HttpAudit.RunAsync(context, next, audit, user, "registry", write ? ("schema:write", target) : null,
+            e => e is Registry.RegistryException r ? r.Status : 500);
     }
 
     /// <summary>What a request needs: an action on one subject, or on at least one (lists and ids), or nothing (/, /schemas/types).</summary>

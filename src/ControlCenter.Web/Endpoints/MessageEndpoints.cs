@@ -32,7 +32,8 @@ public static class MessageEndpoints
     public static void MapMessageEndpoints(this IEndpointRouteBuilder app)
     {
         app.MapGet("/api/topics/{topic}/records/{partition:int}/{offset:long}/{part}", DownloadAsync).RequireAccess(AccessAction.MessagesRead, ResourceKind.Topic, "topic");
-        app.MapGet("/api/topics/{topic}/export", ExportAsync).RequireAccess(AccessAction.MessagesExport, ResourceKind.Topic, "topic");
+        app.MapGet("/api/topics/{topic}/export", ExportAsync).RequireAccess(AccessAction.MessagesExport, ResourceKind.Topic, "topic",
+            describe: c => $"format={c.HttpContext.Request.Query["format"]} query={JsonSerializer.Serialize(ExportQuery.Decode(c.HttpContext.Request.Query["q"]))}");
     }
 
     private static async Task<IResult> DownloadAsync(string topic, int partition, long offset, string part, MessageBrowser browser)

@@ -28,7 +28,9 @@ public static class ProduceEndpoints
 
     public static void MapProduceEndpoints(this IEndpointRouteBuilder app) =>
         app.MapPost("/api/topics/{topic}/produce", ProduceAsync).WithMetadata(new RequestSizeLimitAttribute(MaxBodyBytes))
-            .RequireAccess(AccessAction.MessagesProduce, ResourceKind.Topic, "topic");
+            .RequireAccess(AccessAction.MessagesProduce, ResourceKind.Topic, "topic", describe: c => c.Arguments.OfType<ProduceBody>().FirstOrDefault() is { } b
+                ? $"partition={b.Partition?.ToString() ?? "any"} acks={b.Acks} count={b.Count} valueChars={b.Value?.Length ?? 0} headers={b.Headers?.Count ?? 0}{(b.ValueSchemaId is { } id ? $" schemaId={id}" : "")}"
+                : null);
 
     private static async Task<IResult> ProduceAsync(string topic, ProduceBody body, MessageProducer producer, WireFormatSerdes serdes, CancellationToken cancellation)
     {

@@ -23,6 +23,7 @@ public static class AccessSetup
         var section = configuration.GetSection(AccessOptions.SectionName);
         var mode = section.GetValue(nameof(AccessOptions.Mode), AuthMode.None);
         services.AddAccessPolicy(configuration);
+        services.AddAuditLog(configuration);
         services.AddCascadingAuthenticationState();
         services.AddAuthentication(CookieAuthenticationDefaults.AuthenticationScheme).AddCookie(cookie =>
         {
@@ -70,6 +71,7 @@ public static class AccessSetup
         app.MapPost("/logout", async (HttpContext context, IAntiforgery antiforgery) =>
         {
             if (!await antiforgery.IsRequestValidAsync(context)) return Results.BadRequest("Sign out from the dashboard's own page.");
+            if (context.User.Identity?.IsAuthenticated == true) EndpointAccess.ForRequest(context).Audit("signout", "dashboard");
             await context.SignOutAsync(CookieAuthenticationDefaults.AuthenticationScheme);
             return Results.LocalRedirect("/login");
         }).DisableAntiforgery().AllowAnonymous();

@@ -1,5 +1,6 @@
 using System.Security.Claims;
 using ControlCenter.Access;
+using ControlCenter.Access.Audit;
 using ControlCenter.Access.Roles;
 
 namespace ControlCenter.Web.Security;
@@ -12,7 +13,7 @@ public sealed class AccessDeniedException(string reason) : Exception(reason);
 /// endpoints and hub calls (from the request's principal). With Auth:Mode=None there is no
 /// sign-in and everyone is admin (the app then listens on loopback only, or was told to allow it).
 /// </summary>
-public sealed class UserAccess(string name, IReadOnlyCollection<string> roles, AccessPolicy policy)
+public sealed class UserAccess(string name, IReadOnlyCollection<string> roles, AccessPolicy policy, AuditLog? audit = null, string? client = null)
 {
     public const string ClusterName = AccessPolicy.ClusterName;
 
@@ -21,13 +22,25 @@ public sealed class UserAccess(string name, IReadOnlyCollection<string> roles, A
     public bool SignInUsed => policy.Mode != AuthMode.None;
     public bool ReadOnly => policy.ReadOnly;
 
-    public static UserAccess From(ClaimsPrincipal principal, AccessPolicy policy)
+    /// <summary>Where the user's requests come from (the browser's address when the page was opened).</summary>
+    public string? Client { get; } = client;
+
+    public static UserAccess From(ClaimsPrincipal principal, AccessPolicy policy, AuditLog? audit = null, string? client = null)
     {
-        if (policy.Mode == AuthMode.None) return new("anonymous", [BuiltInRoles.Admin], policy);
-        if (principal.Identity?.IsAuthenticated != true) return new("", [], policy);
+        if (policy.Mode == AuthMode.None) return new("anonymous", [BuiltInRoles.Admin], policy, audit, client);
+        if (principal.Identity?.IsAuthenticated != true) return new("", [], policy, audit, client);
         var identity = principal.Identities.First(i => i.IsAuthenticated);
-        return new(identity.Name ?? "", principal.FindAll(identity.RoleClaimType).Select(c => c.Value).Distinct().ToList(), policy);
+        return new(identity.Name ?? "", principal.FindAll(identity.RoleClaimType).Select(c => c.Value).Distinct().ToList(), policy, audit, client);
     }
+
+    /// <summary>Appends an entry by this user to the audit trail (durably, before returning).</summary>
+    public void Audit(string action, string target, string result = AuditResults.Ok, string? detail = null, string? parameters = null) =>
+        audit?.Record(new AuditEntry(audit.Now, Name, action, target, result, detail, parameters, Client));
+
+    public void Audit(AccessAction action, string target, ControlCenter.Kafka.Topics.AdminResult outcome, string? parameters = null) =>
+        Audit(action.Name(), target, outcome.Succeeded ? AuditResults.Ok : AuditResults.Failed, outcome.Error, parameters);
+
+    public void Audit(AccessAction action, string target, string? parameters = null) => Audit(action.Name(), target, AuditResults.Ok, null, parameters);
 
     public AccessDecision Decide(AccessAction action, ResourceKind kind, string name) => policy.Decide(Roles, action, kind, name);
 
@@ -41,7 +54,9 @@ public sealed class UserAccess(string name, IReadOnlyCollection<string> roles, A
     public void Demand(AccessAction action, ResourceKind kind, string name)
     {
         var decision = Decide(action, kind, name);
-        if (!decision.Allowed) throw new AccessDeniedException(decision.Reason!);
+        if (decision.Allowed) return;
+        Audit(action.Name(), $"{kind.ToString().ToLowerInvariant()}:{name}", AuditResults.Refused, decision.Reason);
+        throw new AccessDeniedException(decision.Reason!);
     }
 
     /// <summary>True when record contents reach this user unmasked.</summary>
