@@ -124,4 +124,32 @@ public class SignInTests(SignInFixture fixture) : IClassFixture<SignInFixture>
         Assert.Empty(violations);
         await admin.Context.CloseAsync();
     }
+
+    [Fact]
+    public async Task AnAdminSeesOnTheAuditPageWhoReadWhat()
+    {
+        string bootstrap = await fixture.App.BootstrapServersAsync();
+        using (var admin = new AdminClientBuilder(new AdminClientConfig { BootstrapServers = bootstrap }).Build())
+            await admin.CreateTopicsAsync([new Confluent.Kafka.Admin.TopicSpecification { Name = "e2e-audited", NumPartitions = 1, ReplicationFactor = 1 }]);
+
+        var op = await SignInAsync("alice", "wonderland", "/topics/e2e-audited?tab=messages");
+        await Expect(op.GetByTestId("browse-newer")).ToBeVisibleAsync(); // the tab read the topic
+        await Expect(op.GetByTestId("nav-audit")).ToHaveCountAsync(0);
+        await op.GotoAsync($"{fixture.App.BaseUrl}/audit");
+        await ControlCenter.Testing.Browser.WaitInteractiveAsync(op);
+        await Expect(op.GetByTestId("access-refused")).ToContainTextAsync("cluster:admin");
+        await op.Context.CloseAsync();
+
+        var ada = await SignInAsync("ada", "admin pass", "/");
+        await ada.GetByTestId("nav-audit").ClickAsync();
+        await Ui.WaitForUrlAsync(ada, "**/audit");
+        await Ui.FillAsync(ada, "audit-user", "alice");
+        await Ui.FillAsync(ada, "audit-target", "e2e-audited");
+        await ada.GetByTestId("audit-apply").ClickAsync();
+        var row = ada.GetByTestId("audit-table").Locator("tbody tr").First;
+        await Expect(row.GetByTestId("audit-row-action")).ToHaveTextAsync("messages:read");
+        await Expect(row.GetByTestId("audit-row-target")).ToHaveTextAsync("topic:e2e-audited");
+        await Expect(row.GetByTestId("audit-row-user")).ToHaveTextAsync("alice");
+        await ada.Context.CloseAsync();
+    }
 }

@@ -53,6 +53,7 @@ public sealed class AuditLog : IDisposable
                 {
                     _file?.Dispose();
                     _file = new FileStream(FileOf(day), FileMode.Append, FileAccess.Write, FileShare.ReadWrite | FileShare.Delete);
+                    EndCutLine(_file, FileOf(day));
                     _day = day;
                     Prune();
                 }
@@ -106,6 +107,15 @@ public sealed class AuditLog : IDisposable
         }
         catch (FileNotFoundException) { } // pruned meanwhile
         return entries;
+    }
+
+    /// <summary>A crash mid-write leaves a line without its end: end it, so the next entry starts a line of its own.</summary>
+    private static void EndCutLine(FileStream file, string path)
+    {
+        if (file.Length == 0) return;
+        using var reader = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.ReadWrite | FileShare.Delete);
+        reader.Seek(-1, SeekOrigin.End);
+        if (reader.ReadByte() != '\n') file.WriteByte((byte)'\n');
     }
 
     private string FileOf(DateOnly day) => Path.Combine(Directory, Prefix + day.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture) + Suffix);

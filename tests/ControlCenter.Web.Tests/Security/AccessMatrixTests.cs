@@ -176,4 +176,49 @@ public sealed class AccessMatrixTests : IAsyncLifetime
         Assert.Equal(HttpStatusCode.Unauthorized, (await http.PostAsync("/hubs/metrics/negotiate?negotiateVersion=1", null, Cancellation)).StatusCode);
         Assert.Equal(HttpStatusCode.Redirect, (await http.GetAsync("/topics", Cancellation)).StatusCode);
     }
+
+    [Fact]
+    public async Task EveryActLeavesItsAuditEntryAndOnlyAdminsReadThem()
+    {
+        await Clients.CreateTopicAsync(_app.Bootstrap, "audited");
+        using (var otto = await AsAsync("otto"))
+        {
+            Assert.Equal(HttpStatusCode.OK, (await otto.PostAsJsonAsync("/api/topics/audited/produce", new { value = "v", valueIsJson = false, acks = "all", partition = 0 }, Cancellation)).StatusCode);
+            Assert.Equal(HttpStatusCode.OK, (await otto.GetAsync("/api/topics/audited/export?format=csv", Cancellation)).StatusCode);
+            Assert.Equal(HttpStatusCode.Forbidden, (await otto.GetAsync("/api/audit/export", Cancellation)).StatusCode); // operators do not read the trail
+        }
+        using (var vera = await AsAsync("vera"))
+            Assert.Equal(HttpStatusCode.Forbidden, (await vera.PostAsJsonAsync("/api/topics/audited/produce", new { value = "v", acks = "all" }, Cancellation)).StatusCode);
+        // The REST proxy and the registry, with HTTP Basic.
+        using (var proxy = new HttpClient { BaseAddress = new Uri(_app.Get<ControlCenter.RestProxy.RestProxyServer>().BaseUrl!) })
+        {
+            proxy.DefaultRequestHeaders.Authorization = new System.Net.Http.Headers.AuthenticationHeaderValue("Basic", Convert.ToBase64String(System.Text.Encoding.UTF8.GetBytes("otto:" + Password)));
+            var content = new StringContent("""{"records":[{"value":1}]}""", System.Text.Encoding.UTF8, "application/vnd.kafka.json.v2+json");
+            Assert.Equal(HttpStatusCode.OK, (await proxy.PostAsync("/topics/audited", content, Cancellation)).StatusCode);
+        }
+        string registry = await _app.Get<ControlCenter.SchemaRegistry.SchemaRegistryServer>().WhenListeningAsync(Cancellation);
+        using (var schemas = new HttpClient { BaseAddress = new Uri(registry) })
+        {
+            schemas.DefaultRequestHeaders.Authorization = new System.Net.Http.Headers.AuthenticationHeaderValue("Basic", Convert.ToBase64String(System.Text.Encoding.UTF8.GetBytes("ada:" + Password)));
+            var content = new StringContent("""{"schema":"\"string\""}""", System.Text.Encoding.UTF8, "application/vnd.schemaregistry.v1+json");
+            Assert.Equal(HttpStatusCode.OK, (await schemas.PostAsync("/subjects/audited-value/versions", content, Cancellation)).StatusCode);
+        }
+
+        using var ada = await AsAsync("ada");
+        string trail = await ada.GetStringAsync("/api/audit/export?target=audited", Cancellation);
+        var entries = trail.Split('\n', StringSplitOptions.RemoveEmptyEntries).Select(l => JsonDocument.Parse(l).RootElement).ToList();
+        string Summary(JsonElement e) => $"{e.GetProperty("user").GetString()} {e.GetProperty("action").GetString()} {e.GetProperty("target").GetString()} {e.GetProperty("result").GetString()} {e.GetProperty("via").GetString()}";
+        var summaries = entries.Select(Summary).ToList();
+        Assert.Contains("otto messages:produce topic:audited ok dashboard", summaries);
+        Assert.Contains("otto messages:export topic:audited ok dashboard", summaries);
+        Assert.Contains("vera messages:produce topic:audited refused dashboard", summaries);
+        Assert.Contains("otto messages:produce topic:audited ok rest-proxy", summaries);
+        Assert.Contains("ada schema:write subject:audited-value ok registry", summaries);
+        var produce = entries.First(e => Summary(e) == "otto messages:produce topic:audited ok dashboard");
+        Assert.Equal("127.0.0.1", produce.GetProperty("client").GetString());
+        Assert.Contains("partition=0 acks=all", produce.GetProperty("parameters").GetString());
+        Assert.DoesNotContain("\"v\"", produce.GetProperty("parameters").GetString()); // the record's value is not in the trail
+        Assert.Contains("otto cluster:admin cluster:default refused", string.Join("\n", (await ada.GetStringAsync("/api/audit/export?user=otto", Cancellation)).Split('\n')
+            .Where(l => l.Length > 0).Select(l => Summary(JsonDocument.Parse(l).RootElement))));
+    }
 }
