@@ -32,6 +32,8 @@ public static class ServiceCollectionExtensions
         services.AddSingleton<Groups.GroupLagTracker>();
         services.AddSingleton<Groups.IGroupAdmin, Groups.GroupAdmin>();
         services.AddSingleton<Messages.MessageBrowser>();
+        services.AddOptions<Masking.MaskingOptions>().Bind(configuration.GetSection(Masking.MaskingOptions.SectionName));
+        services.AddSingleton<Masking.MaskingPolicy>();
         services.AddSingleton<Messages.MessageSearch>();
         services.AddSingleton<Messages.MessageProducer>();
         services.AddSingleton<Transactions.TransactionReader>();

@@ -49,7 +49,7 @@ public sealed class RestProxyServer(
         foreach (var shared in new[] { typeof(ClusterAdmin), typeof(ITopicAdmin), typeof(RestProducer), typeof(ConsumerInstances), typeof(IOptions<RestProxyOptions>) })
             builder.Services.AddSingleton(shared, services.GetRequiredService(shared));
         // With a schema registry (the app has one unless it is turned off): the avro, jsonschema and protobuf formats.
-        foreach (var optional in new[] { typeof(IRecordDecoder), typeof(SchemaProduceReader), typeof(AccessPolicy), typeof(BasicAuthenticator) })
+        foreach (var optional in new[] { typeof(IRecordDecoder), typeof(SchemaProduceReader), typeof(AccessPolicy), typeof(BasicAuthenticator), typeof(ControlCenter.Kafka.Masking.MaskingPolicy) })
             if (services.GetService(optional) is { } instance) builder.Services.AddSingleton(optional, instance);
 
         var app = builder.Build();

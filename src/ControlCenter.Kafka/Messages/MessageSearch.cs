@@ -13,7 +13,8 @@ public sealed record SearchRequest(
     int MaxMatches = 500,
     TimeSpan? TimeBudget = null,
     IReadOnlyDictionary<int, long>? ResumeFrom = null,
-    int PreviewLimit = KafkaMessage.PreviewLimit);
+    int PreviewLimit = KafkaMessage.PreviewLimit,
+    ControlCenter.Kafka.Masking.RecordMask? Mask = null);
 
 public sealed record PartitionProgress(int Partition, long Start, long End, long Position)
 {

@@ -44,6 +44,9 @@ public sealed partial class MessagesView(MessageBrowser browser, MessageSearch s
     /// <summary>Told before each read of record contents: ("messages:read" or "messages:search", what was asked). The page audits it.</summary>
     public Action<string, string>? OnRead { get; init; }
 
+    /// <summary>The reader's mask for this topic: every record shown, tailed or searched passes through it first.</summary>
+    public ControlCenter.Kafka.Masking.RecordMask? Mask { get; init; }
+
     private string PartitionsNote => SelectedPartitions.Count > 0 ? $"partitions={string.Join(",", Partitions)}" : "partitions=all";
     public int PartitionCount => partitionCount;
     public MessagesMode Mode { get; private set; } = MessagesMode.Browse;
@@ -159,8 +162,11 @@ public sealed partial class MessagesView(MessageBrowser browser, MessageSearch s
     }
 
     /// <summary>A page comes oldest first (by timestamp across partitions); newest first reverses it.</summary>
-    private List<KafkaMessage> Ordered(IReadOnlyList<KafkaMessage> oldestFirst) =>
-        NewestFirst ? oldestFirst.Reverse().ToList() : oldestFirst.ToList();
+    private List<KafkaMessage> Ordered(IReadOnlyList<KafkaMessage> oldestFirst)
+    {
+        var shown = Mask is { } mask ? oldestFirst.Select(mask.Apply) : oldestFirst;
+        return NewestFirst ? shown.Reverse().ToList() : shown.ToList();
+    }
 
     // ------------------------------------------------------------------ search
 
@@ -181,7 +187,7 @@ public sealed partial class MessagesView(MessageBrowser browser, MessageSearch s
         try
         {
             var request = new SearchRequest(topic, filter, SelectedPartitions.Count > 0 ? Partitions : null, MaxMatches,
-                TimeSpan.FromSeconds(BudgetSeconds), resume ? Result?.Positions : null);
+                TimeSpan.FromSeconds(BudgetSeconds), resume ? Result?.Positions : null, Mask: Mask);
             var result = await search.RunAsync(request, progress, cts.Token, found.Enqueue);
             // Through the dispatcher like the progress reports: one may still be taking matches in on another
             // thread, and two takers adding to the list at once lose a match.
@@ -213,7 +219,8 @@ public sealed partial class MessagesView(MessageBrowser browser, MessageSearch s
         OnRead?.Invoke("messages:read", $"live tail {PartitionsNote} readCommitted={ReadCommitted}");
         _records = [];
         Error = null;
-        try { _tail = await browser.TailAsync(topic, Partitions, _arrived.Enqueue, readCommitted: ReadCommitted); }
+        Action<KafkaMessage> arrived = Mask is { } mask ? m => _arrived.Enqueue(mask.Apply(m)) : _arrived.Enqueue;
+        try { _tail = await browser.TailAsync(topic, Partitions, arrived, readCommitted: ReadCommitted); }
         catch (ClusterException e) { Error = e.Message; return; }
         Tailing = true;
         // Records arrive on the consumer's thread; the page takes them in a few times a second.

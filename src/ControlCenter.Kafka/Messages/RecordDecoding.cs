@@ -48,14 +48,21 @@ public static class RecordDecoderExtensions
 /// A search's conditions on keys or on values. Records in a registry's wire format are matched
 /// on their decoded JSON, so "contains" and JSON-field filters work on Avro and Protobuf alike.
 /// </summary>
-internal sealed class RecordConditions(IReadOnlyList<ByteMatcher> matchers, IRecordDecoder? decoder, string topic, bool isKey)
+internal sealed class RecordConditions(IReadOnlyList<ByteMatcher> matchers, IRecordDecoder? decoder, string topic, bool isKey,
+    ControlCenter.Kafka.Masking.RecordMask? mask = null)
 {
     public int Count => matchers.Count;
 
     public bool Match(ReadOnlySpan<byte> data)
     {
-        if (decoder is not null && data.Length >= 5 && data[0] == 0 && decoder.Decode(topic, isKey, data) is { Json: { } json })
-            return ByteMatcher.All(matchers, Encoding.UTF8.GetBytes(json));
-        return ByteMatcher.All(matchers, data);
+        if (decoder is not null && data.Length >= 5 && data[0] == 0 && decoder.Decode(topic, isKey, data) is { } decoded)
+        {
+            if (decoded.Json is { } json) return ByteMatcher.All(matchers, Masked(Encoding.UTF8.GetBytes(json)));
+            if (mask is not null) return false; // a masked reader sees this record withheld: its bytes must not be searchable either
+        }
+        // With a mask, what is matched is what the reader would see: a masked field can never be found.
+        return mask is null ? ByteMatcher.All(matchers, data) : ByteMatcher.All(matchers, mask.Mask(data));
     }
+
+    private byte[] Masked(byte[] json) => mask is null ? json : mask.Mask(json);
 }

@@ -28,8 +28,8 @@ internal sealed class SearchRun : IDisposable
         foreach (var (p, range) in ranges) _positions[p] = range.Start;
         var filter = request.Filter;
         Decoder = decoder;
-        KeyConditions = new(filter.Conditions.Where(c => c.Target == FilterTarget.Key).Select(c => new ByteMatcher(c)).ToList(), decoder, request.Topic, isKey: true);
-        ValueConditions = new(filter.Conditions.Where(c => c.Target == FilterTarget.Value).Select(c => new ByteMatcher(c)).ToList(), decoder, request.Topic, isKey: false);
+        KeyConditions = new(filter.Conditions.Where(c => c.Target == FilterTarget.Key).Select(c => new ByteMatcher(c)).ToList(), decoder, request.Topic, isKey: true, request.Mask);
+        ValueConditions = new(filter.Conditions.Where(c => c.Target == FilterTarget.Value).Select(c => new ByteMatcher(c)).ToList(), decoder, request.Topic, isKey: false, request.Mask);
         _headerConditions = filter.Conditions.Where(c => c.Target == FilterTarget.Header).Select(c => (c.HeaderName!, new ByteMatcher(c))).ToList();
         (_fromMs, _toMs) = (filter.From?.ToUnixTimeMilliseconds() ?? long.MinValue, filter.To?.ToUnixTimeMilliseconds() ?? long.MaxValue);
         Stop = CancellationTokenSource.CreateLinkedTokenSource(cancellation);
@@ -57,6 +57,7 @@ internal sealed class SearchRun : IDisposable
     {
         if (_headerConditions.Count == 0) return true;
         var list = headers?.ToList();
+        if (list is not null && Request.Mask is { } mask) list = [.. mask.MaskHeaders(list)!]; // masked headers are matched as shown
         return list is not null && _headerConditions.All(c => list.Any(h => h.Key == c.Name && h.Value is { } v && c.Matcher.IsMatch(v)));
     }
 
@@ -69,6 +70,7 @@ internal sealed class SearchRun : IDisposable
         if (Interlocked.Increment(ref _matchCount) > Request.MaxMatches) { Stop.Cancel(); return false; }
         Reached(partition, message.Offset + 1);
         message = message.DecodedBy(Decoder);
+        if (Request.Mask is { } mask) message = mask.Apply(message);
         if (_onMatch is null) Matches.Enqueue(message);
         else _onMatch(message); // streamed (export): the caller keeps what it needs, memory stays flat
         if (Volatile.Read(ref _matchCount) >= Request.MaxMatches) Stop.Cancel();

@@ -118,7 +118,8 @@ public static class ConsumerEndpoints
         // As Confluent's proxy: timeout defaults to, and is capped by, the configured request timeout; max_bytes likewise.
         long timeoutMs = Query(context, "timeout") is { } t and > 0 ? Math.Min(t, limits.ConsumerRequestTimeoutMs) : consumer.Config.RequestTimeoutMs ?? limits.ConsumerRequestTimeoutMs;
         long maxBytes = Query(context, "max_bytes") is { } m and > 0 ? Math.Min(m, limits.ConsumerRequestMaxBytes) : limits.ConsumerRequestMaxBytes;
-        var records = await consumer.RunAsync(() => consumer.Read(TimeSpan.FromMilliseconds(timeoutMs), maxBytes), context.RequestAborted);
+        var maskFor = ProxyAccess.MaskFor(context);
+        var records = await consumer.RunAsync(() => consumer.Read(TimeSpan.FromMilliseconds(timeoutMs), maxBytes, maskFor), context.RequestAborted);
         await Reply.JsonAsync(context, records, contentType: MediaTypes.ContentType(consumer.Config.Format));
     }
 

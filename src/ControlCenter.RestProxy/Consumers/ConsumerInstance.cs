@@ -159,7 +159,8 @@ public sealed class ConsumerInstance : IDisposable
     }
 
     /// <summary>Records for one GET: until the timeout, max_bytes (at least one record), or the instance's fetch.min.bytes.</summary>
-    public List<ConsumerRecordBody> Read(TimeSpan timeout, long maxBytes)
+    /// <param name="maskFor">The reader's mask per topic (null for a topic, or no function: unmasked).</param>
+    public List<ConsumerRecordBody> Read(TimeSpan timeout, long maxBytes, Func<string, ControlCenter.Kafka.Masking.RecordMask?>? maskFor = null)
     {
         var records = new List<ConsumerRecordBody>();
         if (Mode == ConsumerMode.Idle) return records;
@@ -175,7 +176,7 @@ public sealed class ConsumerInstance : IDisposable
                 long size = RecordConverter.Size(next);
                 if (records.Count > 0 && bytes + size > maxBytes) { _pending = next; break; }
                 ConsumerRecordBody body;
-                try { body = RecordConverter.ToBody(next, Config.Format, _decoder); }
+                try { body = RecordConverter.ToBody(next, Config.Format, _decoder, maskFor?.Invoke(next.Topic)); }
                 catch (System.Text.Json.JsonException e)
                 {
                     _pending = next; // not skipped: the client can read it with a binary consumer or seek past it

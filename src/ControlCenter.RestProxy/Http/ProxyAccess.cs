@@ -66,6 +66,15 @@ public static class ProxyAccess
 
     public static ProxyUser User(HttpContext context) => (ProxyUser)context.Items[Key]!;
 
+    /// <summary>The caller's masks per topic: none for roles exempt from masking (admin, or MaskingExempt), or without rules.</summary>
+    public static Func<string, ControlCenter.Kafka.Masking.RecordMask?>? MaskFor(HttpContext context)
+    {
+        if (context.RequestServices.GetService(typeof(ControlCenter.Kafka.Masking.MaskingPolicy)) is not ControlCenter.Kafka.Masking.MaskingPolicy { HasRules: true } masking) return null;
+        if (context.RequestServices.GetService(typeof(AccessPolicy)) is AccessPolicy policy && policy.MaskingExempt(User(context).Roles)) return null;
+        if (context.RequestServices.GetService(typeof(AccessPolicy)) is null) return null; // no access layer: everyone is admin
+        return masking.For;
+    }
+
     public static bool Can(HttpContext context, AccessAction action, ResourceKind kind, string name) => Decide(context, action, kind, name).Allowed;
 
     /// <summary>Throws Confluent's 40301 with the policy's reason when the caller may not.</summary>

@@ -36,11 +36,13 @@ public static class MessageEndpoints
             describe: c => $"format={c.HttpContext.Request.Query["format"]} query={JsonSerializer.Serialize(ExportQuery.Decode(c.HttpContext.Request.Query["q"]))}");
     }
 
-    private static async Task<IResult> DownloadAsync(string topic, int partition, long offset, string part, MessageBrowser browser)
+    private static async Task<IResult> DownloadAsync(HttpContext http, string topic, int partition, long offset, string part, MessageBrowser browser)
     {
         if (part is not ("key" or "value")) return Results.BadRequest("part is key or value");
         var record = await browser.ReadOneAsync(topic, partition, offset, previewLimit: int.MaxValue);
         if (record is null) return Results.NotFound($"No record at {topic}[{partition}]@{offset} (deleted or compacted away)");
+        if (EndpointAccess.ForRequest(http).MaskFor(topic) is { } mask)
+            record = mask.Apply(record.DecodedBy(http.RequestServices.GetService<IRecordDecoder>()));
         byte[]? bytes = part == "key" ? record.Key : record.Value;
         if (bytes is null) return Results.NoContent();
         return Results.File(bytes, "application/octet-stream", $"{topic}-{partition}-{offset}.{part}.bin");
@@ -63,7 +65,8 @@ public static class MessageEndpoints
 
         // Scanning threads hand matches to this request thread, which writes them as they come.
         var channel = Channel.CreateBounded<KafkaMessage>(new BoundedChannelOptions(1000) { SingleReader = true });
-        var request = new SearchRequest(topic, query.Filter, query.Partitions, MaxMatches: int.MaxValue, PreviewLimit: int.MaxValue);
+        var request = new SearchRequest(topic, query.Filter, query.Partitions, MaxMatches: int.MaxValue, PreviewLimit: int.MaxValue,
+            Mask: EndpointAccess.ForRequest(http).MaskFor(topic));
         var scan = Task.Run(async () =>
         {
             try { await search.RunAsync(request, null, cancellation, m => channel.Writer.WriteAsync(m, cancellation).AsTask().Wait(cancellation)); }

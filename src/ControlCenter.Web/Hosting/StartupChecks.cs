@@ -31,6 +31,9 @@ public static class StartupChecks
         var access = new ControlCenter.Access.AccessOptions();
         configuration.GetSection(ControlCenter.Access.AccessOptions.SectionName).Bind(access);
         problems.AddRange(ControlCenter.Access.AccessStartupChecks.Problems(access, Listeners(configuration)));
+        var masking = new ControlCenter.Kafka.Masking.MaskingOptions();
+        configuration.GetSection(ControlCenter.Kafka.Masking.MaskingOptions.SectionName).Bind(masking);
+        problems.AddRange(new ControlCenter.Kafka.Masking.MaskingPolicy(Microsoft.Extensions.Options.Options.Create(masking)).Problems);
 
         if (string.IsNullOrWhiteSpace(kafka.BootstrapServers))
         {

@@ -49,5 +49,5 @@ public static class EndpointAccess
     }
 
     public static UserAccess ForRequest(HttpContext http) => UserAccess.From(http.User, http.RequestServices.GetRequiredService<AccessPolicy>(),
-        http.RequestServices.GetService<AuditLog>(), http.Connection.RemoteIpAddress?.ToString());
+        http.RequestServices.GetService<AuditLog>(), http.Connection.RemoteIpAddress?.ToString(), http.RequestServices.GetService<ControlCenter.Kafka.Masking.MaskingPolicy>());
 }

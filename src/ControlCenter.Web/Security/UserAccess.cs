@@ -2,6 +2,7 @@ using System.Security.Claims;
 using ControlCenter.Access;
 using ControlCenter.Access.Audit;
 using ControlCenter.Access.Roles;
+using ControlCenter.Kafka.Masking;
 
 namespace ControlCenter.Web.Security;
 
@@ -13,7 +14,8 @@ public sealed class AccessDeniedException(string reason) : Exception(reason);
 /// endpoints and hub calls (from the request's principal). With Auth:Mode=None there is no
 /// sign-in and everyone is admin (the app then listens on loopback only, or was told to allow it).
 /// </summary>
-public sealed class UserAccess(string name, IReadOnlyCollection<string> roles, AccessPolicy policy, AuditLog? audit = null, string? client = null)
+public sealed class UserAccess(string name, IReadOnlyCollection<string> roles, AccessPolicy policy, AuditLog? audit = null, string? client = null,
+    MaskingPolicy? masking = null)
 {
     public const string ClusterName = AccessPolicy.ClusterName;
 
@@ -25,12 +27,12 @@ public sealed class UserAccess(string name, IReadOnlyCollection<string> roles, A
     /// <summary>Where the user's requests come from (the browser's address when the page was opened).</summary>
     public string? Client { get; } = client;
 
-    public static UserAccess From(ClaimsPrincipal principal, AccessPolicy policy, AuditLog? audit = null, string? client = null)
+    public static UserAccess From(ClaimsPrincipal principal, AccessPolicy policy, AuditLog? audit = null, string? client = null, MaskingPolicy? masking = null)
     {
-        if (policy.Mode == AuthMode.None) return new("anonymous", [BuiltInRoles.Admin], policy, audit, client);
-        if (principal.Identity?.IsAuthenticated != true) return new("", [], policy, audit, client);
+        if (policy.Mode == AuthMode.None) return new("anonymous", [BuiltInRoles.Admin], policy, audit, client, masking);
+        if (principal.Identity?.IsAuthenticated != true) return new("", [], policy, audit, client, masking);
         var identity = principal.Identities.First(i => i.IsAuthenticated);
-        return new(identity.Name ?? "", principal.FindAll(identity.RoleClaimType).Select(c => c.Value).Distinct().ToList(), policy, audit, client);
+        return new(identity.Name ?? "", principal.FindAll(identity.RoleClaimType).Select(c => c.Value).Distinct().ToList(), policy, audit, client, masking);
     }
 
     /// <summary>Appends an entry by this user to the audit trail (durably, before returning).</summary>
@@ -61,4 +63,7 @@ public sealed class UserAccess(string name, IReadOnlyCollection<string> roles, A
 
     /// <summary>True when record contents reach this user unmasked.</summary>
     public bool SeesUnmasked => policy.MaskingExempt(Roles);
+
+    /// <summary>The mask this user's view of a topic's records gets (null: shown as they are).</summary>
+    public RecordMask? MaskFor(string topic) => SeesUnmasked ? null : masking?.For(topic);
 }
