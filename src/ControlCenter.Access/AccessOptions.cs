@@ -66,4 +66,16 @@ public sealed class OidcOptions
 
     /// <summary>Claim value → role; values without an entry are taken as role names.</summary>
     public Dictionary<string, string> RoleMap { get; set; } = new(StringComparer.Ordinal);
+
+    /// <summary>The claim shown as the user's name.</summary>
+    public string NameClaim { get; set; } = "preferred_username";
+
+    public List<string> Scopes { get; set; } = ["openid", "profile"];
+
+    /// <summary>Off only for a provider on this machine over http (development, tests).</summary>
+    public bool RequireHttpsMetadata { get; set; } = true;
+
+    /// <summary>The roles an identity provider's claim values give: mapped through <see cref="RoleMap"/>, else taken as they are when they name a role.</summary>
+    public IReadOnlyList<string> Roles(IEnumerable<string> claimValues, IReadOnlyCollection<string> knownRoles) =>
+        claimValues.Select(v => RoleMap.TryGetValue(v, out var mapped) ? mapped : v).Where(knownRoles.Contains).Distinct().ToList();
 }

@@ -123,3 +123,16 @@ public sealed class AccessPolicyTests
         Assert.False(PasswordHashing.Verify("not-a-hash", "correct horse"));
     }
 }
+
+public sealed class OidcRoleMapTests
+{
+    [Fact]
+    public void ClaimValuesAreMappedOrTakenAsRoleNamesAndTheRestIgnored()
+    {
+        var oidc = new OidcOptions { RoleMap = { ["kafka-ops"] = "operator", ["sre"] = "admin" } };
+        string[] known = ["viewer", "operator", "admin", "team"];
+        Assert.Equal(["operator", "team"], oidc.Roles(["kafka-ops", "team", "everyone", "kafka-ops"], known));
+        Assert.Equal(["admin"], oidc.Roles(["sre"], known));
+        Assert.Empty(oidc.Roles(["everyone"], known));
+    }
+}

@@ -25,13 +25,13 @@ public static class AccessSetup
         services.AddAccessPolicy(configuration);
         services.AddAuditLog(configuration);
         services.AddCascadingAuthenticationState();
-        services.AddAuthentication(CookieAuthenticationDefaults.AuthenticationScheme).AddCookie(cookie =>
+        var authentication = services.AddAuthentication(CookieAuthenticationDefaults.AuthenticationScheme).AddCookie(cookie =>
         {
             cookie.Cookie.Name = SessionCookie;
             cookie.Cookie.HttpOnly = true;
             cookie.Cookie.SameSite = SameSiteMode.Strict;
             cookie.Cookie.SecurePolicy = CookieSecurePolicy.SameAsRequest;
-            cookie.LoginPath = "/login";
+            cookie.LoginPath = mode == AuthMode.Oidc ? OidcSetup.LoginPath : "/login";
             cookie.LogoutPath = "/logout";
             cookie.ExpireTimeSpan = TimeSpan.FromHours(8);
             cookie.SlidingExpiration = true;
@@ -39,6 +39,7 @@ public static class AccessSetup
             cookie.Events.OnRedirectToLogin = context => Answer(context, StatusCodes.Status401Unauthorized);
             cookie.Events.OnRedirectToAccessDenied = context => Answer(context, StatusCodes.Status403Forbidden);
         });
+        if (mode == AuthMode.Oidc) authentication.AddOidc(section.GetSection(nameof(AccessOptions.Oidc)).Get<OidcOptions>() ?? new OidcOptions());
         services.AddAuthorization(o =>
         {
             if (mode != AuthMode.None) o.FallbackPolicy = new AuthorizationPolicyBuilder().RequireAuthenticatedUser().Build();
@@ -64,8 +65,13 @@ public static class AccessSetup
         new(new ClaimsIdentity([new Claim(ClaimTypes.Name, name), .. roles.Select(r => new Claim(ClaimTypes.Role, r))],
             method, ClaimTypes.Name, ClaimTypes.Role));
 
+    /// <summary>Only a path of this site: a link to /login?ReturnUrl=https://elsewhere must not send a fresh session there.</summary>
+    public static bool IsLocalUrl(string? url) =>
+        !string.IsNullOrEmpty(url) && url[0] == '/' && (url.Length == 1 || (url[1] != '/' && url[1] != '\\'));
+
     public static void MapAccessEndpoints(this IEndpointRouteBuilder app)
     {
+        app.MapOidcLogin();
         // A form post with the page's antiforgery token: another site cannot sign the user out.
         // (Validated here: the antiforgery middleware checks form posts only, and a bodiless POST is none.)
         app.MapPost("/logout", async (HttpContext context, IAntiforgery antiforgery) =>
