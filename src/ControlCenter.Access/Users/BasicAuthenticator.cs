@@ -23,6 +23,25 @@ public sealed class BasicAuthenticator(LocalUsers users, SignInThrottle throttle
 
     private readonly ConcurrentDictionary<string, (IReadOnlyList<string> Roles, DateTimeOffset Until)> _verified = new();
 
+    /// <summary>The request's caller, from its Authorization header and client address.</summary>
+    public BasicIdentity Authenticate(Microsoft.AspNetCore.Http.HttpContext context) =>
+        Authenticate(context.Request.Headers.Authorization, context.Connection.RemoteIpAddress?.ToString() ?? "unknown");
+
+    /// <summary>
+    /// Readies the answer to a refused sign-in: 429 (error code 42901) with Retry-After after too many failures,
+    /// else 401 (40101) with a Basic challenge for <paramref name="realm"/>. The caller writes the body in its API's error format.
+    /// </summary>
+    public static (int Status, int ErrorCode) Refuse(Microsoft.AspNetCore.Http.HttpResponse response, BasicIdentity identity, string realm)
+    {
+        if (identity.RetryAfter > TimeSpan.Zero)
+        {
+            response.Headers.RetryAfter = Math.Ceiling(identity.RetryAfter.TotalSeconds).ToString(System.Globalization.CultureInfo.InvariantCulture);
+            return (429, 42901);
+        }
+        response.Headers.WWWAuthenticate = $"Basic realm=\"{realm}\", charset=\"UTF-8\"";
+        return (401, 40101);
+    }
+
     public BasicIdentity Authenticate(string? authorization, string client)
     {
         if (string.IsNullOrEmpty(authorization) || !authorization.StartsWith("Basic ", StringComparison.OrdinalIgnoreCase))

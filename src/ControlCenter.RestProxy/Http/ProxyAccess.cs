@@ -28,17 +28,11 @@ public static class ProxyAccess
             await next(context);
             return;
         }
-        var identity = authenticator.Authenticate(context.Request.Headers.Authorization, context.Connection.RemoteIpAddress?.ToString() ?? "unknown");
+        var identity = authenticator.Authenticate(context);
         if (!identity.Succeeded)
         {
-            if (identity.RetryAfter > TimeSpan.Zero)
-            {
-                context.Response.Headers.RetryAfter = Math.Ceiling(identity.RetryAfter.TotalSeconds).ToString(System.Globalization.CultureInfo.InvariantCulture);
-                await Reply.ErrorAsync(context, 429, 42901, identity.Reason!);
-                return;
-            }
-            context.Response.Headers.WWWAuthenticate = $"Basic realm=\"{Realm}\", charset=\"UTF-8\"";
-            await Reply.ErrorAsync(context, 401, 40101, identity.Reason!);
+            var (status, code) = BasicAuthenticator.Refuse(context.Response, identity, Realm);
+            await Reply.ErrorAsync(context, status, code, identity.Reason!);
             return;
         }
         context.Items[Key] = new ProxyUser(identity.Name!, identity.Roles);

@@ -50,17 +50,11 @@ public static class RegistryAccess
             await AuditedAsync(context, next, audit, "anonymous");
             return;
         }
-        var identity = authenticator.Authenticate(context.Request.Headers.Authorization, context.Connection.RemoteIpAddress?.ToString() ?? "unknown");
+        var identity = authenticator.Authenticate(context);
         if (!identity.Succeeded)
         {
-            if (identity.RetryAfter > TimeSpan.Zero)
-            {
-                context.Response.Headers.RetryAfter = Math.Ceiling(identity.RetryAfter.TotalSeconds).ToString(System.Globalization.CultureInfo.InvariantCulture);
-                await RegistryHttp.ErrorAsync(context, 429, 42901, identity.Reason!);
-                return;
-            }
-            context.Response.Headers.WWWAuthenticate = $"Basic realm=\"{Realm}\", charset=\"UTF-8\"";
-            await RegistryHttp.ErrorAsync(context, 401, 40101, identity.Reason!);
+            var (status, code) = BasicAuthenticator.Refuse(context.Response, identity, Realm);
+            await RegistryHttp.ErrorAsync(context, status, code, identity.Reason!);
             return;
         }
         if (Required(context.Request) is { } need)
