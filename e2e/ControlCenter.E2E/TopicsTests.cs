@@ -90,6 +90,17 @@ public class TopicsTests(AppFixture fixture) : IClassFixture<AppFixture>
         await Ui.WaitForUrlAsync(page, "**/topics");
         await Ui.FillAsync(page, "topic-search", "e2e-ord");
         await Expect(page.GetByTestId("topic-grid")).ToContainTextAsync("No topic matches");
+
+        // Each change left its audit entry (no sign-in here: by "anonymous"), written before the page showed it done.
+        using var audit = new ControlCenter.Access.Audit.AuditLog(Microsoft.Extensions.Options.Options.Create(
+            new ControlCenter.Access.Audit.AuditOptions { Directory = fixture.App.DataDir + "-audit" }), TimeProvider.System,
+            Microsoft.Extensions.Logging.Abstractions.NullLogger<ControlCenter.Access.Audit.AuditLog>.Instance);
+        var trail = audit.All(new(Target: "topic:e2e-orders")).Where(e => e.Target == "topic:e2e-orders").Select(e => $"{e.User} {e.Action} {e.Result} {e.Parameters}").ToList();
+        Assert.Contains(trail, t => t.StartsWith("anonymous topic:create ok partitions=2"));
+        Assert.Contains(trail, t => t.StartsWith("anonymous topic:edit ok retention.ms:"));
+        Assert.Contains(trail, t => t.StartsWith("anonymous topic:edit ok add partitions: 2 → 4"));
+        Assert.Contains(trail, t => t.StartsWith("anonymous topic:delete ok purge records of partitions 0,1,2,3"));
+        Assert.Equal("anonymous topic:delete ok ", trail[^1]);
     }
 
     [Fact]

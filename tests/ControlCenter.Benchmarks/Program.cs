@@ -13,6 +13,7 @@ var benchmarks = new Dictionary<string, (string Description, Func<Options, Task>
     ["topics-page"] = ("topics page with 2,000 topics × 10 partitions (--topics, --partitions) and groups page with 5,000 groups (--groups): server time, Chromium time to first row, admin requests per page load", TopicsPage.RunAsync),
     ["partitions-tab"] = ("Partitions tab of a 10,000-partition topic (--partitions) beside a 100-partition one: Chromium first row on load and on tab switch, managed heap per open page", PartitionsTab.RunAsync),
     ["search-scan"] = ("Messages search over 1M records (6 partitions, one match near the end) vs kcat -C -e -q to /dev/null, alternating", SearchScan.RunAsync),
+    ["access"] = ("search over 1M records with a masking rule beside unmasked, alternating; HTTP Basic first and remembered checks; audit entries flushed per second", AccessCost.RunAsync),
     ["schema-search"] = ("Messages search with a JSON-field filter over 1M Avro records (decoded while scanning) beside the same records as JSON, alternating", SchemaSearchScan.RunAsync),
     ["live-latency"] = ("produce → first hub message showing it, at the default 1 s tick (p50/p95/max)", LiveMetricsBenchmarks.LatencyAsync),
     ["monitor-cost"] = ("the app's CPU per tick, RSS and history memory with 1,000 topics × 10 partitions, all busy", LiveMetricsBenchmarks.CostAsync),

@@ -69,7 +69,7 @@ public static class SearchScan
         return seconds;
     }
 
-    private static void Produce(string bootstrap, int records, int planted)
+    internal static void Produce(string bootstrap, int records, int planted)
     {
         using var producer = Clients.Producer(bootstrap, c => { c.LingerMs = 5; c.QueueBufferingMaxMessages = 1_000_000; c.BatchSize = 1_000_000; });
         var random = new Random(1);
