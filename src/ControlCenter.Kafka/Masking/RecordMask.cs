@@ -22,6 +22,9 @@ public sealed class RecordMask
     public const string Masked = "****";
     public const string Withheld = "[withheld: masked fields could not be located in this value]";
 
+    // Characters as written (é, <, &), not \u escapes: the page renders text safely, and a search must find what it shows.
+    private static readonly JsonSerializerOptions Relaxed = new() { Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping };
+
     private readonly IReadOnlyList<CompiledMaskRule> _rules;
     private readonly bool _hasPaths;
 
@@ -71,7 +74,7 @@ public sealed class RecordMask
                 foreach (var rule in _rules)
                     foreach (var path in rule.Paths)
                         path.Apply(root, node => Replace(node, rule.Action), rule.Action == MaskAction.Remove);
-                text = root?.ToJsonString() ?? "null";
+                text = root?.ToJsonString(Relaxed) ?? "null";
             }
             foreach (var rule in _rules)
                 foreach (var regex in rule.Regexes)

@@ -38,6 +38,13 @@ public sealed class RecordMaskTests
     }
 
     [Fact]
+    public void WhatIsNotMaskedKeepsItsCharacters()
+    {
+        var mask = Policy(new MaskingRuleOptions { Topics = "payments", JsonPaths = ["card"] }).For("payments")!;
+        Assert.Equal("""{"card":"****","note":"café <b>&</b>"}""", Masked(mask, """{"card":"1","note":"café <b>&</b>"}"""));
+    }
+
+    [Fact]
     public void RegexesMaskTextAndHeadersAreMaskedByName()
     {
         var mask = Policy(
