@@ -30,7 +30,8 @@ public static class ProduceEndpoints
         }
         var reader = context.RequestServices.GetService<SchemaProduceReader>()
             ?? throw RestException.UnsupportedMediaType($"{MediaTypes.ContentType(format)} needs a Schema Registry, which this proxy does not have; send {MediaTypes.Json} or {MediaTypes.Binary}.");
-        var encoded = await reader.ReadAsync(body, format, topic, context.RequestAborted);
+        var encoded = await reader.ReadAsync(body, format, topic, context.RequestAborted,
+            subject => ProxyAccess.Demand(context, ControlCenter.Access.AccessAction.SchemaWrite, ControlCenter.Access.ResourceKind.Subject, subject));
         var offsets = await producer.ProduceAsync(topic, partition, encoded.Records, context.RequestAborted);
         await Reply.JsonAsync(context, new ProduceResponseBody(offsets, encoded.KeySchemaId, encoded.ValueSchemaId));
     }

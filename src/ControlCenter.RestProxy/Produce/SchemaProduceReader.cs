@@ -19,15 +19,17 @@ public sealed record SchemaProduceRequest(List<ProduceRecord> Records, int? KeyS
 /// </summary>
 public sealed class SchemaProduceReader(SchemaRegistryAccess access, WireFormatSerdes serdes)
 {
-    public async Task<SchemaProduceRequest> ReadAsync(JsonElement body, EmbeddedFormat format, string topic, CancellationToken cancellation)
+    /// <param name="demandSchemaWrite">Refuses (throws) when the caller may not register a new schema under the subject.</param>
+    public async Task<SchemaProduceRequest> ReadAsync(JsonElement body, EmbeddedFormat format, string topic, CancellationToken cancellation,
+        Action<string>? demandSchemaWrite = null)
     {
         var records = ProduceRequestReader.Records(body);
         var type = format switch { EmbeddedFormat.Avro => SchemaType.Avro, EmbeddedFormat.JsonSchema => SchemaType.Json, _ => SchemaType.Protobuf };
         bool anyKey = records.Any(r => RequestBody.Property(r, "key") is not null);
         bool anyValue = records.Any(r => RequestBody.Property(r, "value") is not null);
-        int? keyId = anyKey ? await SchemaIdAsync(body, "key", $"{topic}-key", type, cancellation)
+        int? keyId = anyKey ? await SchemaIdAsync(body, "key", $"{topic}-key", type, demandSchemaWrite, cancellation)
             ?? throw new RestException(422, 42201, "Request includes keys but does not include key schema") : null;
-        int? valueId = anyValue ? await SchemaIdAsync(body, "value", $"{topic}-value", type, cancellation)
+        int? valueId = anyValue ? await SchemaIdAsync(body, "value", $"{topic}-value", type, demandSchemaWrite, cancellation)
             ?? throw new RestException(422, 42202, "Request includes values but does not include value schema") : null;
 
         var encoded = new List<ProduceRecord>(records.Count);
@@ -37,7 +39,7 @@ public sealed class SchemaProduceReader(SchemaRegistryAccess access, WireFormatS
         return new SchemaProduceRequest(encoded, keyId, valueId);
     }
 
-    private async Task<int?> SchemaIdAsync(JsonElement body, string part, string subject, SchemaType type, CancellationToken cancellation)
+    private async Task<int?> SchemaIdAsync(JsonElement body, string part, string subject, SchemaType type, Action<string>? demandSchemaWrite, CancellationToken cancellation)
     {
         try
         {
@@ -50,7 +52,17 @@ public sealed class SchemaProduceReader(SchemaRegistryAccess access, WireFormatS
                 return id;
             }
             if (RequestBody.String(body, $"{part}_schema") is { } text)
-                return await (await access.ClientAsync(cancellation)).RegisterSchemaAsync(subject, new Schema(text, ToConfluent(type)));
+            {
+                var client = await access.ClientAsync(cancellation);
+                var schema = new Schema(text, ToConfluent(type));
+                if (demandSchemaWrite is not null)
+                {
+                    // A schema the subject already has is only looked up; a new one is a schema write, which the caller's role must allow.
+                    try { return await client.GetSchemaIdAsync(subject, schema); }
+                    catch (SchemaRegistryException e) when (e.ErrorCode is 40401 or 40403) { demandSchemaWrite(subject); }
+                }
+                return await client.RegisterSchemaAsync(subject, schema);
+            }
             return null;
         }
         catch (SchemaRegistryException e)

@@ -221,4 +221,25 @@ public sealed class AccessMatrixTests : IAsyncLifetime
         Assert.Contains("otto cluster:admin cluster:default refused", string.Join("\n", (await ada.GetStringAsync("/api/audit/export?user=otto", Cancellation)).Split('\n')
             .Where(l => l.Length > 0).Select(l => Summary(JsonDocument.Parse(l).RootElement))));
     }
+
+    [Fact]
+    public async Task TheRestProxyRegistersANewSchemaOnlyForSchemaWritersButLooksKnownOnesUp()
+    {
+        await Clients.CreateTopicAsync(_app.Bootstrap, "avro-orders");
+        string proxyUrl = _app.Get<ControlCenter.RestProxy.RestProxyServer>().BaseUrl!;
+        const string body = """{"value_schema":"{\"type\":\"record\",\"name\":\"O\",\"fields\":[{\"name\":\"n\",\"type\":\"int\"}]}","records":[{"value":{"n":1}}]}""";
+        async Task<HttpResponseMessage> ProduceAsAsync(string user)
+        {
+            using var http = new HttpClient { BaseAddress = new Uri(proxyUrl) };
+            http.DefaultRequestHeaders.Authorization = new System.Net.Http.Headers.AuthenticationHeaderValue("Basic", Convert.ToBase64String(System.Text.Encoding.UTF8.GetBytes($"{user}:{Password}")));
+            return await http.PostAsync("/topics/avro-orders", new StringContent(body, System.Text.Encoding.UTF8, "application/vnd.kafka.avro.v2+json"), Cancellation);
+        }
+        var refused = await ProduceAsAsync("otto");
+        Assert.Equal(HttpStatusCode.Forbidden, refused.StatusCode);
+        Assert.Contains("schema:write on subject 'avro-orders-value'", await refused.Content.ReadAsStringAsync(Cancellation));
+        Assert.Equal(0, EndOffset("avro-orders"));
+        Assert.Equal(HttpStatusCode.OK, (await ProduceAsAsync("ada")).StatusCode); // registers it
+        Assert.Equal(HttpStatusCode.OK, (await ProduceAsAsync("otto")).StatusCode); // now only looked up
+        Assert.Equal(2, EndOffset("avro-orders"));
+    }
 }
