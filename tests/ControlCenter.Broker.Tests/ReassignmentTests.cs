@@ -156,6 +156,12 @@ public sealed class ReassignmentTests
             Assert.Equal("262144", described.Value);
             Assert.Equal(ConfigSource.DynamicBrokerConfig, described.Source);
         }
+        // Configs reach the other nodes with the next metadata image: the move must not start before the throttled node has
+        // both the rate and the throttled-replicas list, or its first fetches go unthrottled (seen once: 1 MB in 0.9 s).
+        var throttled = cluster.Cluster.Node(throttledNode).Replicas!;
+        await Wait.UntilAsync(() => throttled.Image.Topics.GetValueOrDefault("throttled")?.Configs.GetValueOrDefault(replicasKey) == $"0:{throttledNode}"
+            && throttled.Image.BrokerConfigsOf(throttledNode.ToString())?.GetValueOrDefault(rateKey) == "262144",
+            $"node {throttledNode} to apply the throttle", TimeSpan.FromSeconds(30), Cancellation);
 
         var watch = Stopwatch.StartNew();
         Assert.Equal((ErrorCode.None, null), await Reassignments.AlterAsync(bootstrap, "throttled", 0, [1, 2]));
