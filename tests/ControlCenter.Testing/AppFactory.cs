@@ -70,6 +70,13 @@ public sealed class AppFactory : WebApplicationFactory<EmbeddedBrokerService> //
     /// <summary>Waits for the monitor's first successful read of the cluster.</summary>
     public Task WaitReachableAsync() => Wait.UntilAsync(() => Cluster.Status.IsReachable, "the cluster to be reachable");
 
+    /// <summary>Creates a topic and waits until the app's monitor shows it (the produce form and endpoint only know topics it has seen).</summary>
+    public async Task CreateTopicAsync(string name, int partitions = 1)
+    {
+        await Clients.CreateTopicAsync(Bootstrap, name, partitions);
+        await Wait.UntilAsync(() => Cluster.Snapshot?.Topics.ContainsKey(name) == true, $"the app to see topic {name}");
+    }
+
     /// <summary>Stops the host (hosted services stop, the embedded broker shuts down) but keeps the data dir.</summary>
     public async Task StopAsync() => await Services.GetRequiredService<Microsoft.Extensions.Hosting.IHost>().StopAsync();
 

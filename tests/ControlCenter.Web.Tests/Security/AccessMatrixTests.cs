@@ -40,7 +40,7 @@ public sealed class AccessMatrixTests : IAsyncLifetime
         await _app.WaitReachableAsync();
         foreach (string topic in new[] { "orders", "team-orders" })
         {
-            await Clients.CreateTopicAsync(_app.Bootstrap, topic);
+            await _app.CreateTopicAsync(topic);
             using var producer = Clients.Producer(_app.Bootstrap);
             await producer.ProduceAsync(topic, new Message<byte[]?, byte[]?> { Value = "first"u8.ToArray() }, Cancellation);
         }
@@ -180,7 +180,7 @@ public sealed class AccessMatrixTests : IAsyncLifetime
     [Fact]
     public async Task EveryActLeavesItsAuditEntryAndOnlyAdminsReadThem()
     {
-        await Clients.CreateTopicAsync(_app.Bootstrap, "audited");
+        await _app.CreateTopicAsync("audited");
         using (var otto = await AsAsync("otto"))
         {
             Assert.Equal(HttpStatusCode.OK, (await otto.PostAsJsonAsync("/api/topics/audited/produce", new { value = "v", valueIsJson = false, acks = "all", partition = 0 }, Cancellation)).StatusCode);
@@ -225,7 +225,7 @@ public sealed class AccessMatrixTests : IAsyncLifetime
     [Fact]
     public async Task TheRestProxyRegistersANewSchemaOnlyForSchemaWritersButLooksKnownOnesUp()
     {
-        await Clients.CreateTopicAsync(_app.Bootstrap, "avro-orders");
+        await _app.CreateTopicAsync("avro-orders");
         string proxyUrl = _app.Get<ControlCenter.RestProxy.RestProxyServer>().BaseUrl!;
         const string body = """{"value_schema":"{\"type\":\"record\",\"name\":\"O\",\"fields\":[{\"name\":\"n\",\"type\":\"int\"}]}","records":[{"value":{"n":1}}]}""";
         async Task<HttpResponseMessage> ProduceAsAsync(string user)

@@ -41,7 +41,7 @@ public sealed class MaskingTests : IAsyncLifetime
     {
         _base = _app.Start();
         await _app.WaitReachableAsync();
-        await Clients.CreateTopicAsync(_app.Bootstrap, "payments-eu");
+        await _app.CreateTopicAsync("payments-eu");
         using var producer = Clients.Producer(_app.Bootstrap);
         await producer.ProduceAsync("payments-eu", new Message<byte[]?, byte[]?>
         {

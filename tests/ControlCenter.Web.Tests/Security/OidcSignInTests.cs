@@ -55,7 +55,7 @@ public sealed class OidcSignInTests : IAsyncLifetime
         Assert.Contains("(operator)", html);
 
         // Operator rights, not admin ones.
-        await Clients.CreateTopicAsync(_app.Bootstrap, "oidc-orders");
+        await _app.CreateTopicAsync("oidc-orders");
         Assert.Equal(HttpStatusCode.OK, (await http.PostAsJsonAsync("/api/topics/oidc-orders/produce", new { value = "x", valueIsJson = false, acks = "all" }, Cancellation)).StatusCode);
         Assert.Equal(HttpStatusCode.Forbidden, (await http.GetAsync("/api/audit/export", Cancellation)).StatusCode);
         var trail = _app.Get<ControlCenter.Access.Audit.AuditLog>().Newest(new(User: "olivia", Action: "signin"), 1);

@@ -20,7 +20,7 @@ public sealed class ReadOnlyModeTests : IAsyncLifetime
     {
         _base = _app.Start();
         await _app.WaitReachableAsync();
-        await Clients.CreateTopicAsync(_app.Bootstrap, "ledger");
+        await _app.CreateTopicAsync("ledger");
         using var producer = Clients.Producer(_app.Bootstrap);
         await producer.ProduceAsync("ledger", new Message<byte[]?, byte[]?> { Value = "entry"u8.ToArray() }, TestContext.Current.CancellationToken);
     }
