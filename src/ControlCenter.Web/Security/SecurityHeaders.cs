@@ -16,7 +16,7 @@ public static class SecurityHeaders
     public static string Nonce(HttpContext context)
     {
         if (context.Items[NonceKey] is string nonce) return nonce;
-        nonce = Convert.ToBase64String(RandomNumberGenerator.GetBytes(16));
+        nonce = Convert.ToHexString(RandomNumberGenerator.GetBytes(16)); // hex: nothing in it for HTML to encode in the attribute
         context.Items[NonceKey] = nonce;
         return nonce;
     }
