@@ -17,8 +17,8 @@ namespace ControlCenter.Benchmarks;
 /// </summary>
 public static class AccessCost
 {
-    private const string Topic = "scan";
-    private const string Needle = "NEEDLE-5f3a9c";
+    // The same topic and planted match as search-scan, written by its producer.
+    private const string Topic = SearchScan.Topic, Needle = SearchScan.Needle;
 
     public static async Task RunAsync(Options options)
     {
@@ -44,9 +44,9 @@ public static class AccessCost
         }
         // The masked field is never found (and a search for it scans everything).
         await SearchSecondsAsync(search, records, mask, "user-", 0);
-        Report.Line("search, unmasked (median)", Median(plain), "rec/s");
-        Report.Line("search, masked (median)", Median(masked), "rec/s");
-        Report.Line("ratio masked / unmasked", $"{Median(masked) / Median(plain):0.00}×");
+        Report.Line("search, unmasked (median)", SearchScan.Median(plain), "rec/s");
+        Report.Line("search, masked (median)", SearchScan.Median(masked), "rec/s");
+        Report.Line("ratio masked / unmasked", $"{SearchScan.Median(masked) / SearchScan.Median(plain):0.00}×");
 
         var users = new LocalUsers(new AccessOptions { Users = { ["bench"] = new UserOptions { PasswordHash = PasswordHashing.Hash("pw"), Roles = ["operator"] } } });
         var basic = new BasicAuthenticator(users, new SignInThrottle(TimeProvider.System), TimeProvider.System);
@@ -82,6 +82,4 @@ public static class AccessCost
             throw new InvalidOperationException($"search for {needle} scanned {result.Final.Scanned:N0}, found {result.Matches.Count}, expected {expected}");
         return seconds;
     }
-
-    private static double Median(List<double> values) => values.Order().ElementAt(values.Count / 2);
 }

@@ -16,8 +16,8 @@ namespace ControlCenter.Benchmarks;
 /// </summary>
 public static class SearchScan
 {
-    private const string Topic = "scan";
-    private const string Needle = "NEEDLE-5f3a9c";
+    internal const string Topic = "scan";
+    internal const string Needle = "NEEDLE-5f3a9c";
 
     public static async Task RunAsync(Options options)
     {
@@ -97,5 +97,5 @@ public static class SearchScan
         return watch.Elapsed.TotalSeconds;
     }
 
-    private static double Median(List<double> values) => values.Order().ElementAt(values.Count / 2);
+    internal static double Median(List<double> values) => values.Order().ElementAt(values.Count / 2);
 }

@@ -87,7 +87,7 @@ public sealed class RecordMask
         }
         catch (RegexMatchTimeoutException) { return Encoding.UTF8.GetBytes(Withheld); }
         // Untouched bytes stay as they were (binary values are not pushed through text and back).
-        return ReferenceEquals(text, original) || text == original ? data.ToArray() : Encoding.UTF8.GetBytes(text);
+        return text == original ? data.ToArray() : Encoding.UTF8.GetBytes(text);
     }
 
     public IReadOnlyList<MessageHeader>? MaskHeaders(IReadOnlyList<MessageHeader>? headers)
