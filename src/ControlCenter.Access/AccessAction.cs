@@ -17,6 +17,8 @@ public enum AccessAction
     GroupReset,
     GroupDelete,
     SchemaWrite,
+    /// <summary>Acknowledge alerts and silence their notifications (rules themselves need cluster:admin).</summary>
+    AlertsManage,
     ClusterAdmin,
 }
 
@@ -43,6 +45,7 @@ public static class AccessActions
         ["group:reset"] = AccessAction.GroupReset,
         ["group:delete"] = AccessAction.GroupDelete,
         ["schema:write"] = AccessAction.SchemaWrite,
+        ["alerts:manage"] = AccessAction.AlertsManage,
         ["cluster:admin"] = AccessAction.ClusterAdmin,
     };
 

@@ -43,6 +43,12 @@ public static class ServiceCollectionExtensions
         services.AddSingleton<ClusterMonitor>();
         services.AddSingleton<IClusterState>(sp => sp.GetRequiredService<ClusterMonitor>());
         services.AddHostedService(sp => sp.GetRequiredService<ClusterMonitor>());
+        services.AddOptions<Alerts.AlertOptions>().Bind(configuration.GetSection(Alerts.AlertOptions.SectionName));
+        services.AddHttpClient(nameof(Alerts.AlertNotifier));
+        services.AddSingleton<Alerts.AlertNotifier>();
+        services.AddHostedService(sp => sp.GetRequiredService<Alerts.AlertNotifier>());
+        services.AddSingleton<Alerts.AlertManager>();
+        services.AddHostedService(sp => sp.GetRequiredService<Alerts.AlertManager>());
         services.AddOptions<Demo.DemoOptions>().Bind(configuration.GetSection(Demo.DemoOptions.SectionName));
         services.AddSingleton<Demo.DemoTraffic>();
         services.AddHostedService(sp => sp.GetRequiredService<Demo.DemoTraffic>());

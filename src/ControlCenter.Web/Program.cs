@@ -47,6 +47,7 @@ builder.Services.AddSignalR();
 builder.Services.AddSingleton<HubSubscriptions>();
 builder.Services.AddSingleton<MetricsBroadcaster>();
 builder.Services.AddHostedService(sp => sp.GetRequiredService<MetricsBroadcaster>());
+builder.Services.AddHostedService<AlertBroadcaster>();
 builder.Services.AddHealthChecks().AddCheck<ClusterHealthCheck>("cluster");
 
 var app = builder.Build();

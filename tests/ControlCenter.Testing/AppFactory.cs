@@ -27,6 +27,7 @@ public sealed class AppFactory : WebApplicationFactory<EmbeddedBrokerService> //
             ["EmbeddedBroker:Port"] = "0",
             ["EmbeddedBroker:DataDir"] = DataDir,
             ["Audit:Directory"] = DataDir + "-audit",
+            ["Alerts:Directory"] = DataDir + "-alerts",
             ["EmbeddedBroker:Nodes"] = "1", // the shipped default is a cluster of three; tests that want one say so
             ["Monitor:IntervalMs"] = "250",
             ["Kafka:RequestTimeoutMs"] = "1500",
@@ -85,5 +86,6 @@ public sealed class AppFactory : WebApplicationFactory<EmbeddedBrokerService> //
         await base.DisposeAsync();
         TempDir.Delete(DataDir);
         TempDir.Delete(DataDir + "-audit");
+        TempDir.Delete(DataDir + "-alerts");
     }
 }

@@ -40,6 +40,7 @@ public sealed partial class AppProcess : IAsyncDisposable
         info.Environment["EmbeddedBroker__Port"] = "0";
         info.Environment["EmbeddedBroker__DataDir"] = dataDir;
         info.Environment["Audit__Directory"] = dataDir + "-audit";
+        info.Environment["Alerts__Directory"] = dataDir + "-alerts";
         info.Environment["EmbeddedBroker__Nodes"] = "1"; // the shipped default is a cluster of three; tests that want one say so
         info.Environment["Monitor__IntervalMs"] = "500";
         // Times in the kept log line up with a failing test's steps.
@@ -96,6 +97,7 @@ public sealed partial class AppProcess : IAsyncDisposable
         KeepLog();
         TempDir.Delete(DataDir);
         TempDir.Delete(DataDir + "-audit");
+        TempDir.Delete(DataDir + "-alerts");
     }
 
     /// <summary>An error line of the app's console log, after its time stamp.</summary>

@@ -54,6 +54,7 @@ public static class BuiltInRoles
             .. Everywhere(AccessAction.View),
             new RoleRule(ResourceKind.Topic, "*", [AccessAction.MessagesRead, AccessAction.MessagesExport, AccessAction.MessagesProduce, AccessAction.TopicCreate]),
             new RoleRule(ResourceKind.Group, "*", [AccessAction.GroupReset]),
+            new RoleRule(ResourceKind.Cluster, "*", [AccessAction.AlertsManage]),
         ]),
         [Admin] = new(Admin, [.. Everywhere(Enum.GetValues<AccessAction>())]),
     };

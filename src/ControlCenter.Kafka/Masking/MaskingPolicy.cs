@@ -33,7 +33,7 @@ public sealed class MaskingPolicy
                 catch (ArgumentException e) { problems.Add($"{at}:Regexes '{pattern}' is not a regular expression: {e.Message}"); }
             }
             if (paths.Count + rule.Headers.Count + regexes.Count == 0) problems.Add($"{at} names no JSON path, header or regex: it would mask nothing.");
-            var topics = new Regex("^" + Regex.Escape(rule.Topics.Trim()).Replace(@"\*", ".*").Replace(@"\?", ".") + "$", RegexOptions.CultureInvariant);
+            var topics = NameGlob.Compile(rule.Topics);
             _rules.Add((topics, new CompiledMaskRule(paths, rule.Headers.ToHashSet(StringComparer.OrdinalIgnoreCase), regexes, rule.Action)));
         }
         Problems = problems;

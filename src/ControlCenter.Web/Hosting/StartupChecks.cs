@@ -34,6 +34,9 @@ public static class StartupChecks
         var masking = new ControlCenter.Kafka.Masking.MaskingOptions();
         configuration.GetSection(ControlCenter.Kafka.Masking.MaskingOptions.SectionName).Bind(masking);
         problems.AddRange(new ControlCenter.Kafka.Masking.MaskingPolicy(Microsoft.Extensions.Options.Options.Create(masking)).Problems);
+        var alerts = new ControlCenter.Kafka.Alerts.AlertOptions();
+        configuration.GetSection(ControlCenter.Kafka.Alerts.AlertOptions.SectionName).Bind(alerts);
+        problems.AddRange(alerts.Compile().Problems);
 
         if (string.IsNullOrWhiteSpace(kafka.BootstrapServers))
         {

@@ -13,11 +13,23 @@ public sealed record MetricsSubscription(string Scope, MetricsHistory History, o
 /// Live metrics at /hubs/metrics. A client calls SubscribeCluster, SubscribeTopic(name) or
 /// SubscribeGroup(id), gets the history back, then receives "cluster", "topic" or "group"
 /// messages on every monitor tick (ClusterMetrics, TopicMetrics, GroupMetrics). The monitor
-/// samples once for everyone: subscribers add no load on the cluster.
+/// samples once for everyone: subscribers add no load on the cluster. SubscribeAlerts adds the
+/// alert events (see <see cref="AlertBroadcaster"/>).
 /// </summary>
-public sealed class MetricsHub(LiveMetrics metrics, HubSubscriptions subscriptions, AccessPolicy policy) : Hub
+public sealed class MetricsHub(LiveMetrics metrics, HubSubscriptions subscriptions, AccessPolicy policy, ControlCenter.Kafka.Alerts.AlertManager alerts) : Hub
 {
     public const string Path = "/hubs/metrics";
+    /// <summary>The SignalR group of connections that receive "alert" messages (AlertEvent: firing, resolved, acknowledged, silenced, notified…).</summary>
+    public const string AlertsGroup = "alerts";
+
+    /// <summary>Alert events from now on, as "alert" messages; returns the alerts pending or firing now.</summary>
+    public async Task<IReadOnlyList<ControlCenter.Kafka.Alerts.ActiveAlert>> SubscribeAlerts()
+    {
+        var decision = UserAccess.From(Context.User ?? new(), policy).Decide(AccessAction.View, ResourceKind.Cluster, UserAccess.ClusterName);
+        if (!decision.Allowed) throw new HubException(decision.Reason);
+        await Groups.AddToGroupAsync(Context.ConnectionId, AlertsGroup);
+        return alerts.Active;
+    }
 
     public Task<MetricsSubscription> SubscribeCluster() => SubscribeAsync(MetricsScope.Cluster);
 

@@ -39,7 +39,8 @@ public abstract class ComponentTest : BunitContext
         Services.AddSingleton<IClusterState>(Cluster);
         Services.AddSingleton<ITopicAdmin>(TopicAdmin);
         Services.AddSingleton<IPartitionProbe>(new FakeProbe());
-        Services.AddSingleton(new LiveMetrics(Options.Create(new MonitorOptions())));
+        var metrics = new LiveMetrics(Options.Create(new MonitorOptions()));
+        Services.AddSingleton(metrics);
         Services.AddSingleton<ITopicRates>(sp => sp.GetRequiredService<LiveMetrics>());
         // A connection to an external cluster that is never contacted: the demo is off for it.
         var connection = new ClusterConnection(Options.Create(new KafkaOptions { BootstrapServers = "broker-a:9092", LogDirs = LogDirs }));
@@ -48,6 +49,11 @@ public abstract class ComponentTest : BunitContext
             NullLogger<DemoTraffic>.Instance));
         Services.AddSingleton<IReplicationDetails>(new NoReplicationDetails());
         Services.AddSingleton(new ReassignmentService(new NoReassignmentApi(), new ClusterAdmin(connection), Cluster, NullLogger<ReassignmentService>.Instance));
+        // Alerts as before start-up (no rule evaluated): the app bar's badge shows none firing.
+        var alertOptions = Options.Create(new ControlCenter.Kafka.Alerts.AlertOptions());
+        Services.AddSingleton(new ControlCenter.Kafka.Alerts.AlertManager(Cluster, metrics, connection,
+            new ControlCenter.Kafka.Alerts.AlertNotifier([], alertOptions.Value.Notifications, TimeProvider.System, NullLogger<ControlCenter.Kafka.Alerts.AlertNotifier>.Instance),
+            alertOptions, TimeProvider.System, NullLogger<ControlCenter.Kafka.Alerts.AlertManager>.Instance));
         SetRendererInfo(new RendererInfo("Server", true));
     }
 }
