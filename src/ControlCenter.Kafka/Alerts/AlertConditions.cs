@@ -13,7 +13,8 @@ public sealed record AlertInputs(
     IReadOnlyDictionary<string, GroupLag> Lags,
     MetricsSnapshot Metrics,
     IReadOnlyList<string> LogDirs,
-    DateTimeOffset Now);
+    DateTimeOffset Now,
+    DateTimeOffset? GroupsReadAt = null);
 
 /// <summary>A rule's condition holding for one key, with the value that crossed the threshold.</summary>
 public readonly record struct Breach(string Key, double Value, string Message);
@@ -152,5 +153,5 @@ public sealed class AlertConditions
         return regex;
     }
 
-    private static string N(double value) => value.ToString(value >= 100 || value == Math.Floor(value) ? "#,0" : "0.##", CultureInfo.InvariantCulture);
+    private static string N(double value) => value.ToString(value >= 100 || value == Math.Floor(value) ? "#,0" : value >= 1 ? "0.##" : "0.######", CultureInfo.InvariantCulture);
 }

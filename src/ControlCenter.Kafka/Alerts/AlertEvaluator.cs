@@ -34,6 +34,8 @@ public sealed class AlertEvaluator(string cluster)
         {
             // On a tick that could not read the cluster only broker-down is known; other alerts stay as they were.
             if (!inputs.Status.IsReachable && rule.Kind != AlertKind.BrokerDown) continue;
+            // Nor is lag before the groups were first read (after a restart, a restored lag alert must not resolve on nothing).
+            if (rule.Kind.UsesGroup() && inputs.GroupsReadAt is null) continue;
             var breaches = _conditions.Find(rule, inputs);
             var holding = new HashSet<string>(StringComparer.Ordinal);
             // A controller move is news at once; its for-duration says how long it stays up (see AlertConditions).

@@ -109,7 +109,7 @@ public sealed class AlertManager : IHostedService
     internal void Evaluate()
     {
         var now = _time.GetUtcNow();
-        var inputs = new AlertInputs(_cluster.Status, _cluster.Snapshot, _cluster.GroupLags, _metrics.Latest, _connection.LogDirs, now);
+        var inputs = new AlertInputs(_cluster.Status, _cluster.Snapshot, _cluster.GroupLags, _metrics.Latest, _connection.LogDirs, now, _cluster.GroupsReadAt);
         var events = new List<AlertEvent>();
         var notices = new List<AlertNotice>();
         lock (_lock)

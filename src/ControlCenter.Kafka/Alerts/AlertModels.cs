@@ -69,7 +69,7 @@ public static class AlertKinds
     /// <summary>One line saying what the rule fires on, for lists and notifications.</summary>
     public static string Describe(AlertRule rule)
     {
-        string t = rule.Threshold.ToString("0.##", CultureInfo.InvariantCulture);
+        string t = rule.Threshold.ToString(rule.Threshold >= 1 ? "0.##" : "0.######", CultureInfo.InvariantCulture);
         string topics = rule.Topic == "*" ? "any topic" : $"topic {rule.Topic}";
         string groups = rule.Group == "*" ? "any group" : $"group {rule.Group}";
         return rule.Kind switch
