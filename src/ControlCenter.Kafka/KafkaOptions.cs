@@ -19,4 +19,15 @@ public sealed class KafkaOptions
 
     /// <summary>Timeout of admin requests; an unreachable cluster is reported after this long.</summary>
     public int RequestTimeoutMs { get; set; } = 5000;
+
+    /// <summary>Nothing can be changed on this cluster from the dashboard (Clusters:&lt;name&gt;:ReadOnly; Auth:ReadOnly covers every cluster).</summary>
+    public bool ReadOnly { get; set; }
+
+    /// <summary>This cluster's schema registry (Clusters:&lt;name&gt;:SchemaRegistry:Url); empty: the embedded registry serves the default cluster only.</summary>
+    public ClusterRegistryOptions SchemaRegistry { get; set; } = new();
+}
+
+public sealed class ClusterRegistryOptions
+{
+    public string? Url { get; set; }
 }

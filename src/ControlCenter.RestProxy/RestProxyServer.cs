@@ -28,8 +28,7 @@ namespace ControlCenter.RestProxy;
 public sealed class RestProxyServer(
     IServiceProvider services,
     IOptions<RestProxyOptions> options,
-    ConsumerInstances instances,
-    ClusterConnection connection,
+    ControlCenter.Kafka.Clusters.ClusterRegistry clusters,
     TimeProvider time,
     ILoggerFactory loggerFactory,
     ILogger<RestProxyServer> logger) : IHostedService, IAsyncDisposable
@@ -46,21 +45,30 @@ public sealed class RestProxyServer(
         if (!options.Value.Enabled) return;
         string url = options.Value.Url;
         var builder = ListenerHost.CreateBuilder(url, loggerFactory);
-        foreach (var shared in new[] { typeof(ClusterAdmin), typeof(ITopicAdmin), typeof(RestProducer), typeof(ConsumerInstances), typeof(IOptions<RestProxyOptions>) })
-            builder.Services.AddSingleton(shared, services.GetRequiredService(shared));
+        // The default cluster's services; a /clusters/{name}/ request gets that cluster's instead (below).
+        foreach (var shared in new[] { typeof(ClusterAdmin), typeof(ITopicAdmin), typeof(RestProducer), typeof(ConsumerInstances) })
+            builder.Services.AddSingleton(shared, clusters.Default.GetService(shared)!);
+        builder.Services.AddSingleton(options);
         // With a schema registry (the app has one unless it is turned off): the avro, jsonschema and protobuf formats.
         foreach (var optional in new[] { typeof(IRecordDecoder), typeof(SchemaProduceReader), typeof(AccessPolicy), typeof(BasicAuthenticator), typeof(ControlCenter.Kafka.Masking.MaskingPolicy) })
             if (services.GetService(optional) is { } instance) builder.Services.AddSingleton(optional, instance);
 
         var app = builder.Build();
         app.Use(HandleErrorsAsync);
+        app.Use(SelectClusterAsync);
+        app.UseRouting(); // after the cluster prefix is taken off: endpoints match the rest
         // The dashboard's users (HTTP Basic) when it has sign-in; everyone is admin when it has none (loopback only).
         var (policy, authenticator) = (services.GetService<AccessPolicy>(), services.GetService<BasicAuthenticator>());
         app.Use((context, next) => ProxyAccess.AuthenticateAsync(context, next, policy, authenticator));
         var audit = services.GetService<ControlCenter.Access.Audit.AuditLog>();
         app.Use((context, next) => ProxyAccess.AuditAsync(context, next, audit));
         // The embedded broker may still be starting: requests wait for the cluster's address.
-        app.Use(async (context, next) => { await connection.WhenReadyAsync(context.RequestAborted); await next(context); });
+        app.Use(async (context, next) =>
+        {
+            var cluster = context.Features.Get<ControlCenter.Kafka.Clusters.ClusterContext>() ?? clusters.Default;
+            await cluster.Get<ClusterConnection>().WhenReadyAsync(context.RequestAborted);
+            await next(context);
+        });
         app.UseStatusCodePages(async context =>
         {
             var response = context.HttpContext.Response;
@@ -85,9 +93,34 @@ public sealed class RestProxyServer(
         try
         {
             while (await timer.WaitForNextTickAsync(stopping))
-                await instances.ExpireAsync();
+                foreach (var cluster in clusters.All)
+                    await cluster.Get<ConsumerInstances>().ExpireAsync();
         }
         catch (OperationCanceledException) { }
+    }
+
+    /// <summary>
+    /// /clusters/{name}/v2-style paths work on that cluster: the prefix is taken off and the request's
+    /// services answer that cluster's admin, producer and consumer instances. Unknown names get 404 40401.
+    /// </summary>
+    private async Task SelectClusterAsync(HttpContext context, RequestDelegate next)
+    {
+        if (!context.Request.Path.StartsWithSegments("/clusters", StringComparison.Ordinal, out var rest) || !rest.HasValue || rest.Value!.Length < 2)
+        {
+            await next(context);
+            return;
+        }
+        string tail = rest.Value[1..];
+        int slash = tail.IndexOf('/', StringComparison.Ordinal);
+        string name = Uri.UnescapeDataString(slash < 0 ? tail : tail[..slash]);
+        var cluster = clusters.Get(name) ?? throw new RestException(404, 40401, $"Cluster {name} not found");
+        var (path, pathBase, requestServices) = (context.Request.Path, context.Request.PathBase, context.RequestServices);
+        context.Request.PathBase = pathBase.Add("/clusters/" + (slash < 0 ? tail : tail[..slash]));
+        context.Request.Path = slash < 0 ? "/" : new PathString(tail[slash..]);
+        context.RequestServices = cluster.Over(requestServices);
+        context.Features.Set(cluster);
+        try { await next(context); }
+        finally { (context.Request.Path, context.Request.PathBase, context.RequestServices) = (path, pathBase, requestServices); }
     }
 
     private async Task HandleErrorsAsync(HttpContext context, RequestDelegate next)
@@ -119,12 +152,10 @@ public sealed class RestProxyServer(
         expiry?.Cancel();
         if (loop is not null) await loop;
         expiry?.Dispose();
-        if (app is not null)
-        {
-            await app.StopAsync(cancellationToken);
-            await app.DisposeAsync();
-        }
-        await instances.DisposeAsync();
+        if (app is null) return; // stopped before (or never started)
+        await app.StopAsync(cancellationToken);
+        await app.DisposeAsync();
+        foreach (var cluster in clusters.All) await cluster.Get<ConsumerInstances>().DisposeAsync();
     }
 
     public async ValueTask DisposeAsync() => await StopAsync(CancellationToken.None);

@@ -11,8 +11,14 @@ public static class ServiceCollectionExtensions
     public static IServiceCollection AddRestProxy(this IServiceCollection services, IConfiguration configuration)
     {
         services.AddOptions<RestProxyOptions>().Bind(configuration.GetSection(RestProxyOptions.SectionName));
-        services.AddSingleton<RestProducer>();
-        services.AddSingleton<ConsumerInstances>();
+        // Each cluster has its own producer and consumer instances (/clusters/{name}/… paths; the v2 paths use the default cluster).
+        services.AddSingleton(new ControlCenter.Kafka.Clusters.ClusterServiceRegistration((cluster, _, app) =>
+        {
+            cluster.AddSingleton(app.GetRequiredService<Microsoft.Extensions.Options.IOptions<RestProxyOptions>>());
+            cluster.AddSingleton<RestProducer>();
+            cluster.AddSingleton(sp => new ConsumerInstances(sp.GetRequiredService<ControlCenter.Kafka.ClusterConnection>(), sp.GetRequiredService<Microsoft.Extensions.Options.IOptions<RestProxyOptions>>(),
+                sp.GetRequiredService<TimeProvider>(), sp.GetRequiredService<Microsoft.Extensions.Logging.ILogger<ConsumerInstances>>(), app.GetService<ControlCenter.Kafka.Messages.IRecordDecoder>()));
+        }, [typeof(RestProducer), typeof(ConsumerInstances)]));
         // The schema formats need the app's registry (AddSchemaRegistry, called first); without it they are refused with 415.
         if (services.Any(d => d.ServiceType == typeof(ControlCenter.SchemaRegistry.Serdes.WireFormatSerdes)))
             services.AddSingleton<SchemaProduceReader>();

@@ -2,6 +2,7 @@ using ControlCenter.Broker;
 using ControlCenter.Kafka;
 using ControlCenter.RestProxy;
 using ControlCenter.SchemaRegistry;
+using ControlCenter.Web.Clusters;
 using ControlCenter.Web.Components;
 using ControlCenter.Web.Endpoints;
 using ControlCenter.Web.Hosting;
@@ -30,12 +31,18 @@ builder.Services.AddOptions<BrokerOptions>().Bind(builder.Configuration.GetSecti
 // Hosted services stop in reverse order: the embedded broker, registered first, stops after everything using it.
 builder.Services.AddSingleton<EmbeddedBrokerService>();
 builder.Services.AddHostedService(sp => sp.GetRequiredService<EmbeddedBrokerService>());
-builder.Services.AddSingleton<ControlCenter.Kafka.Labs.IClusterFaults, EmbeddedClusterFaults>();
-builder.Services.AddSingleton<ControlCenter.Kafka.Topics.IReassignmentApi, WireReassignmentApi>();
-builder.Services.AddSingleton<ControlCenter.Kafka.Topics.IReplicationDetails, EmbeddedReplicationDetails>();
+builder.Services.AddSingleton(new ControlCenter.Kafka.Clusters.ClusterServiceRegistration((services, cluster, app) =>
+{
+    services.AddSingleton<ControlCenter.Kafka.Topics.IReassignmentApi, WireReassignmentApi>(); // any cluster takes reassignments over the wire
+    if (!cluster.IsEmbedded) return;
+    var embedded = app.GetRequiredService<EmbeddedBrokerService>();
+    services.AddSingleton<ControlCenter.Kafka.Labs.IClusterFaults>(new EmbeddedClusterFaults(embedded));
+    services.AddSingleton<ControlCenter.Kafka.Topics.IReplicationDetails>(new EmbeddedReplicationDetails(embedded));
+}));
 builder.Services.AddKafkaControlCenter(builder.Configuration);
 builder.Services.AddSchemaRegistry(builder.Configuration);
 builder.Services.AddRestProxy(builder.Configuration);
+builder.Services.AddClusterSelection(); // last: it forwards what the others register per cluster
 
 builder.Services.AddControlCenterAccess(builder.Configuration);
 builder.Services.AddRazorComponents().AddInteractiveServerComponents();
@@ -55,6 +62,8 @@ var app = builder.Build();
 if (!app.Environment.IsDevelopment())
     app.UseExceptionHandler("/Error", createScopeForErrors: true);
 app.UseSecurityHeaders();
+app.UseClusterPaths();
+app.UseRouting(); // after the cluster prefix is taken off: endpoints match the rest
 app.UseStatusCodePagesWithReExecute("/not-found", createScopeForStatusCodePages: true);
 app.UseAuthentication();
 app.UseAuthorization();

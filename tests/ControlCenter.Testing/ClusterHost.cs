@@ -20,7 +20,9 @@ public sealed class ClusterHost : IAsyncDisposable
     private ClusterHost(IHost host) => _host = host;
 
     public IServiceProvider Services => _host.Services;
-    public T Get<T>() where T : notnull => _host.Services.GetRequiredService<T>();
+    /// <summary>An app-wide service, or the (default) cluster's for its per-cluster ones.</summary>
+    public T Get<T>() where T : notnull => Services.GetRequiredService<ControlCenter.Kafka.Clusters.ClusterRegistry>() is var registry && registry.PerClusterTypes.Contains(typeof(T))
+        ? registry.Default.Get<T>() : Services.GetRequiredService<T>();
     public ClusterMonitor Monitor => Get<ClusterMonitor>();
     public IClusterState Cluster => Get<IClusterState>();
     public string Bootstrap => Get<ClusterConnection>().BootstrapServers;

@@ -17,7 +17,7 @@ public sealed partial class ClusterMonitor(
     Groups.GroupLagTracker groupLags,
     IOptions<MonitorOptions> options,
     TimeProvider time,
-    ILogger<ClusterMonitor> logger) : BackgroundService, IClusterState
+    ILogger<ClusterMonitor> logger) : Hosting.LoopService, IClusterState
 {
     private TaskCompletionSource _wake = NewSignal();
     /// <summary>Completed at the end of the next tick to start: what <see cref="NextTickAsync"/> hands out.</summary>

@@ -15,7 +15,7 @@ namespace ControlCenter.Kafka.Demo;
 /// topics keep one hour of data, so the demo never fills the disk.
 /// </summary>
 public sealed class DemoTraffic(ClusterConnection connection, ClusterAdmin admin, IOptions<DemoOptions> options, TimeProvider time, ILogger<DemoTraffic> logger)
-    : BackgroundService
+    : Hosting.LoopService
 {
     public const string Orders = "demo.orders", Payments = "demo.payments", Clicks = "demo.clickstream";
     public const string KeepingUpGroup = "demo-order-service", LaggingGroup = "demo-analytics";

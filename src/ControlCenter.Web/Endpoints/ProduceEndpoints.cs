@@ -32,7 +32,7 @@ public static class ProduceEndpoints
                 ? $"partition={b.Partition?.ToString() ?? "any"} acks={b.Acks} count={b.Count} valueChars={b.Value?.Length ?? 0} headers={b.Headers?.Count ?? 0}{(b.ValueSchemaId is { } id ? $" schemaId={id}" : "")}"
                 : null);
 
-    private static async Task<IResult> ProduceAsync(string topic, ProduceBody body, MessageProducer producer, WireFormatSerdes serdes, CancellationToken cancellation)
+    private static async Task<IResult> ProduceAsync(string topic, ProduceBody body, [Microsoft.AspNetCore.Mvc.FromServices] MessageProducer producer, WireFormatSerdes serdes, CancellationToken cancellation)
     {
         if (body.Value is null) return Results.BadRequest(new ProduceReply([], "The record has no value.", null));
         var acks = body.Acks switch

@@ -13,13 +13,14 @@ namespace ControlCenter.Web.Hosting;
 /// cleanly (indexes trimmed, clean-shutdown marker written).
 /// </summary>
 public sealed class EmbeddedBrokerService(
-    ClusterConnection connection,
+    ControlCenter.Kafka.Clusters.ClusterRegistry clusters,
     IOptions<BrokerOptions> options,
     TimeProvider time,
     ILoggerFactory loggerFactory,
     ILogger<EmbeddedBrokerService> logger) : IHostedService, IAsyncDisposable
 {
     private EmbeddedCluster? _cluster;
+    private ClusterConnection Connection => clusters.Default.Get<ClusterConnection>();
 
     /// <summary>The embedded cluster (null when the app manages a configured cluster).</summary>
     public EmbeddedCluster? Cluster => _cluster;
@@ -29,7 +30,8 @@ public sealed class EmbeddedBrokerService(
 
     public async Task StartAsync(CancellationToken cancellationToken)
     {
-        if (!connection.IsEmbedded) return;
+        // Only the default cluster can be the embedded one (when nothing else is configured).
+        if (!clusters.Default.Definition.IsEmbedded) return;
         var brokerOptions = options.Value;
         try
         {
@@ -53,14 +55,14 @@ public sealed class EmbeddedBrokerService(
             throw Fail(new StartupException(e.Message));
         }
         var dataDirs = _cluster.RunningNodes.Select(n => n.DataDir).ToList();
-        connection.PublishEmbedded(_cluster.BootstrapServers, dataDirs);
+        Connection.PublishEmbedded(_cluster.BootstrapServers, dataDirs);
         logger.LogInformation("Embedded Kafka cluster of {Nodes} node(s): bootstrap {Bootstrap}, data in {DataDir}", _cluster.NodeCount, _cluster.BootstrapServers, string.Join(", ", dataDirs));
     }
 
     /// <summary>Whoever awaits the cluster's endpoint learns why it will not come.</summary>
     private StartupException Fail(StartupException e)
     {
-        connection.FailEmbedded(e);
+        Connection.FailEmbedded(e);
         return e;
     }
 

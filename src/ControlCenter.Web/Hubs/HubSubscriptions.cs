@@ -3,16 +3,22 @@ using ControlCenter.Kafka.Metrics;
 
 namespace ControlCenter.Web.Hubs;
 
+/// <summary>A metrics scope of one cluster; its SignalR group is "{cluster}/{scope key}".</summary>
+public readonly record struct ClusterScope(string Cluster, MetricsScope Scope)
+{
+    public string Group => $"{Cluster}/{Scope.Key}";
+}
+
 /// <summary>
 /// Which hub connections follow which scope. SignalR groups do the fan-out; this registry only
 /// lets the broadcaster skip scopes nobody follows (a topic's message is built only if wanted).
 /// </summary>
 public sealed class HubSubscriptions
 {
-    private readonly ConcurrentDictionary<string, HashSet<MetricsScope>> _byConnection = new();
-    private readonly ConcurrentDictionary<MetricsScope, int> _counts = new();
+    private readonly ConcurrentDictionary<string, HashSet<ClusterScope>> _byConnection = new();
+    private readonly ConcurrentDictionary<ClusterScope, int> _counts = new();
 
-    public bool Add(string connectionId, MetricsScope scope)
+    public bool Add(string connectionId, ClusterScope scope)
     {
         var scopes = _byConnection.GetOrAdd(connectionId, _ => []);
         lock (scopes)
@@ -21,7 +27,7 @@ public sealed class HubSubscriptions
         return true;
     }
 
-    public bool Remove(string connectionId, MetricsScope scope)
+    public bool Remove(string connectionId, ClusterScope scope)
     {
         if (!_byConnection.TryGetValue(connectionId, out var scopes)) return false;
         lock (scopes)
@@ -38,12 +44,12 @@ public sealed class HubSubscriptions
     }
 
     /// <summary>The scopes at least one connection follows.</summary>
-    public IEnumerable<MetricsScope> Followed => _counts.Where(c => c.Value > 0).Select(c => c.Key);
+    public IEnumerable<ClusterScope> Followed => _counts.Where(c => c.Value > 0).Select(c => c.Key);
 
     public int Connections => _byConnection.Count;
 
-    private void Decrement(MetricsScope scope)
+    private void Decrement(ClusterScope scope)
     {
-        if (_counts.AddOrUpdate(scope, 0, (_, n) => n - 1) <= 0) _counts.TryRemove(new KeyValuePair<MetricsScope, int>(scope, 0));
+        if (_counts.AddOrUpdate(scope, 0, (_, n) => n - 1) <= 0) _counts.TryRemove(new KeyValuePair<ClusterScope, int>(scope, 0));
     }
 }

@@ -9,11 +9,13 @@ namespace ControlCenter.Web.Hubs;
 /// goes on; sending happens here, so a slow client never delays the monitor (and a backlog
 /// keeps only the newest tick).
 /// </summary>
-public sealed class MetricsBroadcaster(LiveMetrics metrics, HubSubscriptions subscriptions, IHubContext<MetricsHub> hub, ILogger<MetricsBroadcaster> logger)
+public sealed class MetricsBroadcaster(ControlCenter.Kafka.Clusters.ClusterRegistry clusters, HubSubscriptions subscriptions, IHubContext<MetricsHub> hub, ILogger<MetricsBroadcaster> logger)
     : BackgroundService
 {
-    private readonly Channel<MetricsSnapshot> _ticks = Channel.CreateBounded<MetricsSnapshot>(
-        new BoundedChannelOptions(1) { FullMode = BoundedChannelFullMode.DropOldest, SingleReader = true });
+    // Per cluster, only the newest tick waits: a backlog of one cluster never holds back another's.
+    private readonly Channel<(string Cluster, MetricsSnapshot Snapshot)> _ticks = Channel.CreateBounded<(string, MetricsSnapshot)>(
+        new BoundedChannelOptions(64) { FullMode = BoundedChannelFullMode.DropOldest, SingleReader = true });
+    private readonly Dictionary<string, (LiveMetrics Metrics, Action<MetricsSnapshot> Handler)> _followed = new(StringComparer.Ordinal);
     private long _sent;
 
     /// <summary>Ticks whose messages have been handed to every subscriber's connection (diagnostics, tests).</summary>
@@ -21,31 +23,57 @@ public sealed class MetricsBroadcaster(LiveMetrics metrics, HubSubscriptions sub
 
     protected override async Task ExecuteAsync(CancellationToken stopping)
     {
-        void OnUpdated(MetricsSnapshot snapshot) => _ticks.Writer.TryWrite(snapshot);
-        metrics.Updated += OnUpdated;
+        Follow();
+        clusters.Changed += Follow;
         try
         {
-            await foreach (var snapshot in _ticks.Reader.ReadAllAsync(stopping))
+            await foreach (var (cluster, snapshot) in _ticks.Reader.ReadAllAsync(stopping))
             {
-                try { await SendAsync(snapshot, stopping); Interlocked.Increment(ref _sent); }
+                try { await SendAsync(cluster, snapshot, stopping); Interlocked.Increment(ref _sent); }
                 catch (Exception e) when (e is not OperationCanceledException) { logger.LogWarning(e, "Sending metrics to hub clients failed"); }
             }
         }
         catch (OperationCanceledException) when (stopping.IsCancellationRequested) { }
-        finally { metrics.Updated -= OnUpdated; }
+        finally
+        {
+            clusters.Changed -= Follow;
+            lock (_followed)
+                foreach (var (metrics, handler) in _followed.Values) metrics.Updated -= handler;
+        }
     }
 
-    private async Task SendAsync(MetricsSnapshot snapshot, CancellationToken cancellation)
+    /// <summary>Listens to every cluster's metrics (again after a cluster was added or removed).</summary>
+    private void Follow()
     {
-        foreach (var scope in subscriptions.Followed)
+        lock (_followed)
         {
+            var current = clusters.All.ToDictionary(c => c.Name, c => c.Get<LiveMetrics>(), StringComparer.Ordinal);
+            foreach (var name in _followed.Keys.Where(n => !current.TryGetValue(n, out var m) || m != _followed[n].Metrics).ToList())
+            {
+                _followed[name].Metrics.Updated -= _followed[name].Handler;
+                _followed.Remove(name);
+            }
+            foreach (var (name, metrics) in current.Where(c => !_followed.ContainsKey(c.Key)))
+            {
+                void OnUpdated(MetricsSnapshot snapshot) => _ticks.Writer.TryWrite((name, snapshot));
+                metrics.Updated += OnUpdated;
+                _followed[name] = (metrics, OnUpdated);
+            }
+        }
+    }
+
+    private async Task SendAsync(string cluster, MetricsSnapshot snapshot, CancellationToken cancellation)
+    {
+        foreach (var (name, scope) in subscriptions.Followed)
+        {
+            if (name != cluster) continue;
             var (method, message) = scope.Kind switch
             {
                 ScopeKind.Cluster => ("cluster", (object?)snapshot.Cluster),
                 ScopeKind.Topic => ("topic", snapshot.Topics.GetValueOrDefault(scope.Name)),
                 _ => ("group", snapshot.Groups.GetValueOrDefault(scope.Name)),
             };
-            if (message is not null) await hub.Clients.Group(scope.Key).SendAsync(method, message, cancellation);
+            if (message is not null) await hub.Clients.Group(new ClusterScope(name, scope).Group).SendAsync(method, message, cancellation);
         }
     }
 }

@@ -16,18 +16,20 @@ public sealed record MetricsSubscription(string Scope, MetricsHistory History, o
 /// samples once for everyone: subscribers add no load on the cluster. SubscribeAlerts adds the
 /// alert events (see <see cref="AlertBroadcaster"/>).
 /// </summary>
-public sealed class MetricsHub(LiveMetrics metrics, HubSubscriptions subscriptions, AccessPolicy policy, ControlCenter.Kafka.Alerts.AlertManager alerts) : Hub
+public sealed class MetricsHub(LiveMetrics metrics, HubSubscriptions subscriptions, AccessPolicy policy, ControlCenter.Kafka.Alerts.AlertManager alerts,
+    ControlCenter.Web.Clusters.ClusterSelection cluster) : Hub
 {
     public const string Path = "/hubs/metrics";
-    /// <summary>The SignalR group of connections that receive "alert" messages (AlertEvent: firing, resolved, acknowledged, silenced, notified…).</summary>
-    public const string AlertsGroup = "alerts";
+
+    /// <summary>The SignalR group of a cluster's connections that receive "alert" messages (AlertEvent: firing, resolved, acknowledged, silenced, notified…).</summary>
+    public static string AlertsGroup(string cluster) => $"{cluster}/alerts";
 
     /// <summary>Alert events from now on, as "alert" messages; returns the alerts pending or firing now.</summary>
     public async Task<IReadOnlyList<ControlCenter.Kafka.Alerts.ActiveAlert>> SubscribeAlerts()
     {
-        var decision = UserAccess.From(Context.User ?? new(), policy).Decide(AccessAction.View, ResourceKind.Cluster, UserAccess.ClusterName);
+        var decision = UserAccess.From(Context.User ?? new(), policy).Decide(AccessAction.View, ResourceKind.Cluster, cluster.Name);
         if (!decision.Allowed) throw new HubException(decision.Reason);
-        await Groups.AddToGroupAsync(Context.ConnectionId, AlertsGroup);
+        await Groups.AddToGroupAsync(Context.ConnectionId, AlertsGroup(cluster.Name));
         return alerts.Active;
     }
 
@@ -50,7 +52,8 @@ public sealed class MetricsHub(LiveMetrics metrics, HubSubscriptions subscriptio
     public async Task Unsubscribe(string scope)
     {
         var parsed = Parse(scope) ?? throw new HubException($"Unknown scope '{scope}': use cluster, topic:<name> or group:<id>.");
-        if (subscriptions.Remove(Context.ConnectionId, parsed)) await Groups.RemoveFromGroupAsync(Context.ConnectionId, parsed.Key);
+        var scoped = new ClusterScope(cluster.Name, parsed);
+        if (subscriptions.Remove(Context.ConnectionId, scoped)) await Groups.RemoveFromGroupAsync(Context.ConnectionId, scoped.Group);
     }
 
     public override Task OnDisconnectedAsync(Exception? exception)
@@ -64,15 +67,16 @@ public sealed class MetricsHub(LiveMetrics metrics, HubSubscriptions subscriptio
         // Each subscription is a right of its own: a role may see some topics or groups and not others.
         var (kind, name) = scope.Kind switch
         {
-            ScopeKind.Cluster => (ResourceKind.Cluster, UserAccess.ClusterName),
+            ScopeKind.Cluster => (ResourceKind.Cluster, cluster.Name),
             ScopeKind.Topic => (ResourceKind.Topic, scope.Name),
             _ => (ResourceKind.Group, scope.Name),
         };
         var decision = UserAccess.From(Context.User ?? new(), policy).Decide(AccessAction.View, kind, name);
         if (!decision.Allowed) throw new HubException(decision.Reason);
         // Join first, then read: a tick in between is sent twice at worst, never missed.
-        await Groups.AddToGroupAsync(Context.ConnectionId, scope.Key);
-        subscriptions.Add(Context.ConnectionId, scope);
+        var scoped = new ClusterScope(cluster.Name, scope);
+        await Groups.AddToGroupAsync(Context.ConnectionId, scoped.Group);
+        subscriptions.Add(Context.ConnectionId, scoped);
         var latest = metrics.Latest;
         object? current = scope.Kind switch
         {

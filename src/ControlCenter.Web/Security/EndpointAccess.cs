@@ -21,8 +21,8 @@ public static class EndpointAccess
         builder.AddEndpointFilter(async (context, next) =>
         {
             var http = context.HttpContext;
-            string name = routeValue is null ? UserAccess.ClusterName : http.Request.RouteValues[routeValue]?.ToString() ?? "";
             var user = ForRequest(http);
+            string name = routeValue is null ? user.ClusterResourceName : http.Request.RouteValues[routeValue]?.ToString() ?? "";
             string target = $"{kind.ToString().ToLowerInvariant()}:{name}";
             string? parameters = describe?.Invoke(context) ?? Describe(http, routeValue);
             var decision = user.Decide(action, kind, name);
@@ -49,5 +49,6 @@ public static class EndpointAccess
     }
 
     public static UserAccess ForRequest(HttpContext http) => UserAccess.From(http.User, http.RequestServices.GetRequiredService<AccessPolicy>(),
-        http.RequestServices.GetService<AuditLog>(), http.Connection.RemoteIpAddress?.ToString(), http.RequestServices.GetService<ControlCenter.Kafka.Masking.MaskingPolicy>());
+        http.RequestServices.GetService<AuditLog>(), http.Connection.RemoteIpAddress?.ToString(), http.RequestServices.GetService<ControlCenter.Kafka.Masking.MaskingPolicy>(),
+        http.RequestServices.GetService<ControlCenter.Kafka.Clusters.ClusterDefinition>());
 }

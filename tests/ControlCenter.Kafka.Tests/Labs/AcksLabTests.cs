@@ -17,7 +17,8 @@ public sealed class AcksLabTests : IAsyncLifetime
         // The shipped timings (2.5 s broker session): followers that stop copying keep heartbeating,
         // so they stay in the ISR however long producing takes on a loaded machine.
         _cluster = await TestCluster.StartAsync(3);
-        _host = await ClusterHost.StartAsync(_cluster.BootstrapServers, configure: (services, _) => services.AddSingleton(_cluster.Faults));
+        _host = await ClusterHost.StartAsync(_cluster.BootstrapServers, configure: (services, _) =>
+            services.AddSingleton(new ControlCenter.Kafka.Clusters.ClusterServiceRegistration((cluster, _, _) => cluster.AddSingleton(_cluster.Faults))));
         using var admin = Clients.Admin(_cluster.BootstrapServers);
         await admin.CreateTopicsAsync([new TopicSpecification { Name = "lab", NumPartitions = 1, ReplicationFactor = 3 }]).OffPollThread();
     }

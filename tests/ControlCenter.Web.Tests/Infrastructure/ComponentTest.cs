@@ -1,4 +1,5 @@
 using Bunit;
+using Microsoft.Extensions.Configuration;
 using ControlCenter.Kafka.Cluster;
 using ControlCenter.Kafka.Metrics;
 using ControlCenter.Kafka.Topics;
@@ -51,9 +52,20 @@ public abstract class ComponentTest : BunitContext
         Services.AddSingleton(new ReassignmentService(new NoReassignmentApi(), new ClusterAdmin(connection), Cluster, NullLogger<ReassignmentService>.Instance));
         // Alerts as before start-up (no rule evaluated): the app bar's badge shows none firing.
         var alertOptions = Options.Create(new ControlCenter.Kafka.Alerts.AlertOptions());
-        Services.AddSingleton(new ControlCenter.Kafka.Alerts.AlertManager(Cluster, metrics, connection,
-            new ControlCenter.Kafka.Alerts.AlertNotifier([], alertOptions.Value.Notifications, TimeProvider.System, NullLogger<ControlCenter.Kafka.Alerts.AlertNotifier>.Instance),
-            alertOptions, TimeProvider.System, NullLogger<ControlCenter.Kafka.Alerts.AlertManager>.Instance));
+        var notifier = new ControlCenter.Kafka.Alerts.AlertNotifier([], alertOptions.Value.Notifications, TimeProvider.System, NullLogger<ControlCenter.Kafka.Alerts.AlertNotifier>.Instance);
+        Services.AddSingleton(notifier);
+        Services.AddSingleton(new ControlCenter.Kafka.Alerts.AlertManager(Cluster, metrics, connection, notifier, alertOptions, TimeProvider.System,
+            NullLogger<ControlCenter.Kafka.Alerts.AlertManager>.Instance));
+        // One configured cluster (never contacted): the app bar's switcher names it.
+        var configuration = new ConfigurationBuilder()
+            .AddInMemoryCollection(new Dictionary<string, string?> { ["Kafka:BootstrapServers"] = "broker-a:9092" }).Build();
+        Services.AddSingleton<Microsoft.Extensions.Configuration.IConfiguration>(configuration);
+        Services.AddLogging();
+        Services.AddSingleton(new ControlCenter.Kafka.Masking.MaskingPolicy(Options.Create(new ControlCenter.Kafka.Masking.MaskingOptions())));
+        Services.AddSingleton(Options.Create(new ControlCenter.Kafka.Clusters.ClusterStoreOptions { Directory = Path.Combine(Path.GetTempPath(), "cc-component-clusters") }));
+        Services.AddSingleton<ControlCenter.Kafka.Clusters.ClusterRegistry>();
+        Services.AddHttpContextAccessor();
+        Services.AddScoped<ControlCenter.Web.Clusters.ClusterSelection>();
         SetRendererInfo(new RendererInfo("Server", true));
     }
 }
