@@ -118,6 +118,18 @@ public static class LiveMetricsBenchmarks
 
     private sealed record MonitorFigures(long Ticks, double LastTickMs, int HistorySeries, long HistoryBytes);
 
+    internal sealed record ClusterFigures(string Name, bool Reachable, int Partitions, long Ticks, double LastTickMs, long HistoryBytes, long AlertEvaluations);
+
+    /// <summary>Every cluster's monitor figures, from /healthz.</summary>
+    internal static async Task<List<ClusterFigures>> ClustersAsync(AppProcess app)
+    {
+        using var http = new HttpClient();
+        using var json = System.Text.Json.JsonDocument.Parse(await http.GetStringAsync(app.BaseUrl + "/healthz"));
+        return json.RootElement.GetProperty("cluster").GetProperty("clusters").EnumerateArray().Select(c => new ClusterFigures(
+            c.GetProperty("name").GetString()!, c.GetProperty("reachable").GetBoolean(), c.GetProperty("partitions").GetInt32(), c.GetProperty("ticks").GetInt64(),
+            c.GetProperty("lastTickMs").GetDouble(), c.GetProperty("historyBytes").GetInt64(), c.GetProperty("alertEvaluations").GetInt64())).ToList();
+    }
+
     private static async Task<MonitorFigures> MonitorAsync(AppProcess app)
     {
         using var http = new HttpClient();
@@ -128,7 +140,7 @@ public static class LiveMetricsBenchmarks
     }
 
     /// <summary>One record a second into every topic, and 10 groups committing their position on 10 topics each.</summary>
-    private static async Task Traffic(string bootstrap, List<string> topics, CancellationToken stop)
+    internal static async Task Traffic(string bootstrap, List<string> topics, CancellationToken stop)
     {
         using var producer = Clients.Producer(bootstrap, c => c.LingerMs = 50);
         using var committer = Clients.Consumer(bootstrap, "bench-committer");

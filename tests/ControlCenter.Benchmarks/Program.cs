@@ -17,6 +17,7 @@ var benchmarks = new Dictionary<string, (string Description, Func<Options, Task>
     ["schema-search"] = ("Messages search with a JSON-field filter over 1M Avro records (decoded while scanning) beside the same records as JSON, alternating", SchemaSearchScan.RunAsync),
     ["live-latency"] = ("produce → first hub message showing it, at the default 1 s tick (p50/p95/max)", LiveMetricsBenchmarks.LatencyAsync),
     ["monitor-cost"] = ("the app's CPU per tick, RSS and history memory with 1,000 topics × 10 partitions, all busy", LiveMetricsBenchmarks.CostAsync),
+    ["many-clusters"] = ("the app watching --clusters (5) broker processes of --topics (200) × --partitions (10), all busy, with an alert rule of every kind: CPU, RSS, tick times", ManyClustersCost.RunAsync),
     ["hub-fanout"] = ("100 SignalR clients on the metrics hub: does every one receive every tick, and how late", LiveMetricsBenchmarks.FanOutAsync),
     ["segments-view"] = ("Segments tab on a partition of 1,000 segments / 10 GB: listing and first page in-process and in Chromium, vs a full header walk", SegmentsView.RunAsync),
     ["protocol-fuzz"] = ("300,000 structure-aware fuzzed requests (--requests, --connections, --seed) at the broker process: req/s, outcomes, CPU per request, RSS after warm-up vs after the run", ProtocolFuzz.RunAsync),

@@ -34,6 +34,13 @@ public static class StartupChecks
         var masking = new ControlCenter.Kafka.Masking.MaskingOptions();
         configuration.GetSection(ControlCenter.Kafka.Masking.MaskingOptions.SectionName).Bind(masking);
         problems.AddRange(new ControlCenter.Kafka.Masking.MaskingPolicy(Microsoft.Extensions.Options.Options.Create(masking)).Problems);
+        foreach (var cluster in ControlCenter.Kafka.Clusters.ClusterRegistry.Configured(configuration).Where(c => c.Origin == ControlCenter.Kafka.Clusters.ClusterOrigin.Configuration))
+        {
+            if (ControlCenter.Kafka.Clusters.ClusterDefinition.ValidateName(cluster.Name) is { } name) problems.Add($"Clusters:{cluster.Name}: {name}");
+            else problems.AddRange(ControlCenter.Kafka.Clusters.ClusterRegistry.Problems(cluster.Options, cluster.Name));
+        }
+        if (ControlCenter.Kafka.Clusters.ClusterRegistry.Configured(configuration).GroupBy(c => c.Name).FirstOrDefault(g => g.Count() > 1) is { } twice)
+            problems.Add($"Clusters:{twice.Key} clashes with the cluster of the Kafka section (named '{twice.Key}'): rename it.");
         var alerts = new ControlCenter.Kafka.Alerts.AlertOptions();
         configuration.GetSection(ControlCenter.Kafka.Alerts.AlertOptions.SectionName).Bind(alerts);
         problems.AddRange(alerts.Compile().Problems);
