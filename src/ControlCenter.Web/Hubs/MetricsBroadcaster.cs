@@ -15,7 +15,6 @@ public sealed class MetricsBroadcaster(ControlCenter.Kafka.Clusters.ClusterRegis
     // Per cluster, only the newest tick waits: a backlog of one cluster never holds back another's.
     private readonly Channel<(string Cluster, MetricsSnapshot Snapshot)> _ticks = Channel.CreateBounded<(string, MetricsSnapshot)>(
         new BoundedChannelOptions(64) { FullMode = BoundedChannelFullMode.DropOldest, SingleReader = true });
-    private readonly Dictionary<string, (LiveMetrics Metrics, Action<MetricsSnapshot> Handler)> _followed = new(StringComparer.Ordinal);
     private long _sent;
 
     /// <summary>Ticks whose messages have been handed to every subscriber's connection (diagnostics, tests).</summary>
@@ -23,8 +22,12 @@ public sealed class MetricsBroadcaster(ControlCenter.Kafka.Clusters.ClusterRegis
 
     protected override async Task ExecuteAsync(CancellationToken stopping)
     {
-        Follow();
-        clusters.Changed += Follow;
+        using var follow = new Clusters.EveryCluster<LiveMetrics>(clusters, (name, metrics) =>
+        {
+            void OnUpdated(MetricsSnapshot snapshot) => _ticks.Writer.TryWrite((name, snapshot));
+            metrics.Updated += OnUpdated;
+            return () => metrics.Updated -= OnUpdated;
+        }).Start();
         try
         {
             await foreach (var (cluster, snapshot) in _ticks.Reader.ReadAllAsync(stopping))
@@ -34,32 +37,6 @@ public sealed class MetricsBroadcaster(ControlCenter.Kafka.Clusters.ClusterRegis
             }
         }
         catch (OperationCanceledException) when (stopping.IsCancellationRequested) { }
-        finally
-        {
-            clusters.Changed -= Follow;
-            lock (_followed)
-                foreach (var (metrics, handler) in _followed.Values) metrics.Updated -= handler;
-        }
-    }
-
-    /// <summary>Listens to every cluster's metrics (again after a cluster was added or removed).</summary>
-    private void Follow()
-    {
-        lock (_followed)
-        {
-            var current = clusters.All.ToDictionary(c => c.Name, c => c.Get<LiveMetrics>(), StringComparer.Ordinal);
-            foreach (var name in _followed.Keys.Where(n => !current.TryGetValue(n, out var m) || m != _followed[n].Metrics).ToList())
-            {
-                _followed[name].Metrics.Updated -= _followed[name].Handler;
-                _followed.Remove(name);
-            }
-            foreach (var (name, metrics) in current.Where(c => !_followed.ContainsKey(c.Key)))
-            {
-                void OnUpdated(MetricsSnapshot snapshot) => _ticks.Writer.TryWrite((name, snapshot));
-                metrics.Updated += OnUpdated;
-                _followed[name] = (metrics, OnUpdated);
-            }
-        }
     }
 
     private async Task SendAsync(string cluster, MetricsSnapshot snapshot, CancellationToken cancellation)
