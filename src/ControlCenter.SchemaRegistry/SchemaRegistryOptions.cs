@@ -8,6 +8,9 @@ public sealed class SchemaRegistryOptions
     /// <summary>Off: no registry, records show as bytes.</summary>
     public bool Enabled { get; set; } = true;
 
+    /// <summary>What pages say when <see cref="Enabled"/> is off (a cluster without Clusters:&lt;name&gt;:SchemaRegistry:Url says so).</summary>
+    public string OffReason { get; set; } = "No schema registry is configured (SchemaRegistry:Enabled=false).";
+
     /// <summary>
     /// The registry's address. Embedded (the default): where the app serves Confluent's registry API,
     /// loopback by default, port 0 picks a free one. With <see cref="External"/>: the registry to use.

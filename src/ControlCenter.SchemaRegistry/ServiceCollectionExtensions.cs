@@ -21,17 +21,26 @@ public static class ServiceCollectionExtensions
         services.AddSingleton<SchemaRegistryAccess>();
         services.AddSingleton<WireFormatSerdes>();
         services.AddSingleton<ControlCenter.Kafka.Messages.IRecordDecoder>(sp => sp.GetRequiredService<WireFormatSerdes>());
-        // Records are decoded with the app's registry on the default cluster, with Clusters:<name>:SchemaRegistry:Url on another.
+        // The default cluster uses the app's registry (its container has none: lookups fall back to the app's);
+        // another cluster the one at Clusters:<name>:SchemaRegistry:Url, or none.
         services.AddSingleton(new ControlCenter.Kafka.Clusters.ClusterServiceRegistration((cluster, definition, app) =>
         {
-            // Lazily: the registry's server is itself built on the default cluster, which is being built now.
-            if (definition.IsDefault) cluster.AddSingleton(_ => app.GetRequiredService<ControlCenter.Kafka.Messages.IRecordDecoder>());
-            else if (definition.Options.SchemaRegistry.Url is { Length: > 0 } url)
-                cluster.AddSingleton<ControlCenter.Kafka.Messages.IRecordDecoder>(sp => new WireFormatSerdes(
-                    new SchemaRegistryAccess(Microsoft.Extensions.Options.Options.Create(new SchemaRegistryOptions { External = true, Url = url }),
-                        app.GetRequiredService<SchemaRegistryServer>(), app.GetRequiredService<Http.InternalRegistryCredential>()),
-                    sp.GetRequiredService<TimeProvider>(), sp.GetRequiredService<Microsoft.Extensions.Logging.ILogger<WireFormatSerdes>>()));
-        }));
+            if (definition.IsDefault)
+            {
+                // Lazily: the registry's server is itself built on the default cluster, which is being built now.
+                cluster.AddSingleton(_ => app.GetRequiredService<ControlCenter.Kafka.Messages.IRecordDecoder>());
+                return;
+            }
+            string? url = definition.Options.SchemaRegistry.Url;
+            var options = url is { Length: > 0 }
+                ? new SchemaRegistryOptions { External = true, Url = url }
+                : new SchemaRegistryOptions { Enabled = false, OffReason = $"Cluster {definition.Name} has no schema registry (set Clusters:{definition.Name}:SchemaRegistry:Url)." };
+            cluster.AddSingleton(sp => new SchemaRegistryAccess(Microsoft.Extensions.Options.Options.Create(options),
+                app.GetRequiredService<SchemaRegistryServer>(), app.GetRequiredService<Http.InternalRegistryCredential>()));
+            cluster.AddSingleton(sp => new WireFormatSerdes(sp.GetRequiredService<SchemaRegistryAccess>(), sp.GetRequiredService<TimeProvider>(),
+                sp.GetRequiredService<Microsoft.Extensions.Logging.ILogger<WireFormatSerdes>>()));
+            if (options.Enabled) cluster.AddSingleton<ControlCenter.Kafka.Messages.IRecordDecoder>(sp => sp.GetRequiredService<WireFormatSerdes>());
+        }, [typeof(SchemaRegistryAccess), typeof(WireFormatSerdes)]));
         return services;
     }
 }

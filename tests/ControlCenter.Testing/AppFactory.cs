@@ -61,7 +61,7 @@ public sealed class AppFactory : WebApplicationFactory<EmbeddedBrokerService> //
 
     /// <summary>An app-wide service, or the default cluster's for its per-cluster ones (the app's container only forwards those per page or request).</summary>
     public T Get<T>() where T : notnull => Services.GetRequiredService<ControlCenter.Kafka.Clusters.ClusterRegistry>() is var registry && registry.PerClusterTypes.Contains(typeof(T))
-        ? registry.Default.Get<T>() : Services.GetRequiredService<T>();
+        ? (T?)registry.Default.GetService(typeof(T)) ?? Services.GetRequiredService<T>() : Services.GetRequiredService<T>();
     public IClusterState Cluster => Get<IClusterState>();
     public ClusterMonitor Monitor => Get<ClusterMonitor>();
     public string Bootstrap => Get<ClusterConnection>().BootstrapServers;

@@ -22,7 +22,7 @@ public sealed class ClusterHost : IAsyncDisposable
     public IServiceProvider Services => _host.Services;
     /// <summary>An app-wide service, or the (default) cluster's for its per-cluster ones.</summary>
     public T Get<T>() where T : notnull => Services.GetRequiredService<ControlCenter.Kafka.Clusters.ClusterRegistry>() is var registry && registry.PerClusterTypes.Contains(typeof(T))
-        ? registry.Default.Get<T>() : Services.GetRequiredService<T>();
+        ? (T?)registry.Default.GetService(typeof(T)) ?? Services.GetRequiredService<T>() : Services.GetRequiredService<T>();
     public ClusterMonitor Monitor => Get<ClusterMonitor>();
     public IClusterState Cluster => Get<IClusterState>();
     public string Bootstrap => Get<ClusterConnection>().BootstrapServers;

@@ -51,9 +51,11 @@ public sealed class ClusterContext : IAsyncDisposable
     public ValueTask DisposeAsync() => _services.DisposeAsync();
 
     // Only the per-cluster types come from the cluster's container: open generics such as IOptions<T> or
-    // ILogger<T> resolve there too, but unconfigured, so they must come from the app.
+    // ILogger<T> resolve there too, but unconfigured, so they must come from the app. A per-cluster type
+    // the cluster does not have (the default cluster's schema registry) is the app's.
     private sealed class Composite(IServiceProvider cluster, IServiceProvider other, IReadOnlySet<Type> types) : IServiceProvider
     {
-        public object? GetService(Type serviceType) => types.Contains(serviceType) ? cluster.GetService(serviceType) : other.GetService(serviceType);
+        public object? GetService(Type serviceType) =>
+            types.Contains(serviceType) ? cluster.GetService(serviceType) ?? other.GetService(serviceType) : other.GetService(serviceType);
     }
 }

@@ -32,7 +32,7 @@ public sealed class ClusterRegistry : IHostedService, IAsyncDisposable
     private readonly Lock _lock = new();
     private readonly List<ClusterDefinition> _definitions;
     private readonly Dictionary<string, ClusterContext> _contexts = new(StringComparer.Ordinal);
-    private bool _started;
+    private bool _started, _disposed;
 
     public ClusterRegistry(IServiceProvider app, IConfiguration configuration, IEnumerable<ClusterServiceRegistration> registrations,
         IOptions<ClusterStoreOptions> store, ILogger<ClusterRegistry> logger)
@@ -77,7 +77,7 @@ public sealed class ClusterRegistry : IHostedService, IAsyncDisposable
     /// <summary>The cluster old URLs and the REST proxy's v2 paths use.</summary>
     public ClusterContext Default => Get(Definitions[0].Name)!;
 
-    public IReadOnlyList<ClusterContext> All => Definitions.Select(d => Get(d.Name)!).ToList();
+    public IReadOnlyList<ClusterContext> All => Definitions.Select(d => Get(d.Name)).OfType<ClusterContext>().ToList();
 
     /// <summary>Raised after a cluster was added or removed.</summary>
     public event Action? Changed;
@@ -88,7 +88,7 @@ public sealed class ClusterRegistry : IHostedService, IAsyncDisposable
         {
             if (_contexts.TryGetValue(name, out var context)) return context;
             var definition = _definitions.FirstOrDefault(d => d.Name == name);
-            if (definition is null) return null;
+            if (definition is null || _disposed) return null; // nothing is built while the app's container is going away
             return _contexts[name] = Build(definition);
         }
     }
@@ -194,7 +194,7 @@ public sealed class ClusterRegistry : IHostedService, IAsyncDisposable
     public async ValueTask DisposeAsync()
     {
         List<ClusterContext> contexts;
-        lock (_lock) { contexts = _contexts.Values.ToList(); _contexts.Clear(); }
+        lock (_lock) { contexts = _contexts.Values.ToList(); _contexts.Clear(); _disposed = true; }
         foreach (var context in contexts) await context.DisposeAsync();
     }
 }

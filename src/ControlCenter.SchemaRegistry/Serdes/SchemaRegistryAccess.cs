@@ -19,11 +19,12 @@ public sealed class SchemaRegistryAccess(IOptions<SchemaRegistryOptions> options
 
     public bool Enabled => options.Value.Enabled;
     public bool IsEmbedded => !options.Value.External;
+    public string OffReason => options.Value.OffReason;
 
     /// <summary>The registry's address (the embedded one's once it listens).</summary>
     public async Task<string> UrlAsync(CancellationToken cancellation)
     {
-        if (!Enabled) throw new SchemaRegistryUnavailableException("No schema registry is configured (SchemaRegistry:Enabled=false).");
+        if (!Enabled) throw new SchemaRegistryUnavailableException(OffReason);
         if (options.Value.External) return options.Value.Url;
         try
         {

@@ -8,8 +8,13 @@ namespace ControlCenter.Web.Clusters;
 /// the /clusters/{name}/ prefix of the request, or of the page's base address in a circuit; the
 /// default cluster without one. The app's per-cluster services are resolved through this.
 /// </summary>
-public sealed class ClusterSelection(ClusterRegistry registry, IHttpContextAccessor http, NavigationManager navigation)
+public sealed class ClusterSelection(ClusterRegistry registry, IHttpContextAccessor http, NavigationManager navigation, IServiceProvider services)
 {
+    /// <summary>The schema registry of the cluster: the app's for the default one, Clusters:&lt;name&gt;:SchemaRegistry:Url's (or none) for another.</summary>
+    public ControlCenter.SchemaRegistry.Serdes.SchemaRegistryAccess SchemaRegistry =>
+        Context.GetService(typeof(ControlCenter.SchemaRegistry.Serdes.SchemaRegistryAccess)) as ControlCenter.SchemaRegistry.Serdes.SchemaRegistryAccess
+        ?? services.GetRequiredService<ControlCenter.SchemaRegistry.Serdes.SchemaRegistryAccess>();
+
     private ClusterContext? _context;
 
     public ClusterContext Context => _context ??= Resolve();
@@ -55,6 +60,7 @@ public static class ClusterSelectionExtensions
         foreach (var type in ClusterRegistry.PerClusterTypesOf(registrations))
         {
             if (type.IsClass && (typeof(IDisposable).IsAssignableFrom(type) || typeof(IAsyncDisposable).IsAssignableFrom(type))) continue;
+            if (services.Any(d => d.ServiceType == type)) continue; // the app's own (the default cluster's schema registry)
             services.AddScoped(type, sp => sp.GetRequiredService<ClusterSelection>().Context.GetService(type) switch
             {
                 null => throw new InvalidOperationException($"The cluster has no {type.Name}"),

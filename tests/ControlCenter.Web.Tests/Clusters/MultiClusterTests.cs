@@ -74,6 +74,9 @@ public sealed class MultiClusterTests : IAsyncLifetime
         Assert.Contains("only-alpha", oldPage, StringComparison.Ordinal);
         Assert.DoesNotContain("only-beta", oldPage, StringComparison.Ordinal);
         Assert.Equal(HttpStatusCode.NotFound, (await http.GetAsync("clusters/gamma/topics", Cancellation)).StatusCode);
+        // Each cluster's own schema registry: beta has none configured and says so; the default cluster has the app's.
+        Assert.Contains("Cluster beta has no schema registry (set Clusters:beta:SchemaRegistry:Url).", await http.GetStringAsync("clusters/beta/schemas", Cancellation), StringComparison.Ordinal);
+        Assert.Contains("The embedded schema registry", await http.GetStringAsync("schemas", Cancellation), StringComparison.Ordinal);
         string all = await http.GetStringAsync("clusters", Cancellation);
         Assert.Contains("Beta (staging)", all, StringComparison.Ordinal);
 
@@ -81,7 +84,7 @@ public sealed class MultiClusterTests : IAsyncLifetime
         var produced = await http.PostAsJsonAsync("clusters/beta/api/topics/only-beta/produce",
             new { key = "k", value = "to beta", valueIsJson = false, headers = Array.Empty<object>(), partition = (int?)null, acks = "all", count = 1 }, Cancellation);
         Assert.Equal(HttpStatusCode.OK, produced.StatusCode);
-        var record = Assert.Single(Clients.ReadAll(_beta.BootstrapServers, "only-beta", 1, TimeSpan.FromSeconds(10)));
+        var record = Assert.Single(Clients.ReadAll(_beta.BootstrapServers, "only-beta", 1, TimeSpan.FromSeconds(60)));
         Assert.Equal("to beta", System.Text.Encoding.UTF8.GetString(record.Message.Value!));
 
         // The hub: a connection under /clusters/beta/ follows beta's topics.
