@@ -17,7 +17,7 @@ public static class ServiceCollectionExtensions
             cluster.AddSingleton(app.GetRequiredService<Microsoft.Extensions.Options.IOptions<RestProxyOptions>>());
             cluster.AddSingleton<RestProducer>();
             cluster.AddSingleton(sp => new ConsumerInstances(sp.GetRequiredService<ControlCenter.Kafka.ClusterConnection>(), sp.GetRequiredService<Microsoft.Extensions.Options.IOptions<RestProxyOptions>>(),
-                sp.GetRequiredService<TimeProvider>(), sp.GetRequiredService<Microsoft.Extensions.Logging.ILogger<ConsumerInstances>>(), app.GetService<ControlCenter.Kafka.Messages.IRecordDecoder>()));
+                sp.GetRequiredService<TimeProvider>(), sp.GetRequiredService<Microsoft.Extensions.Logging.ILogger<ConsumerInstances>>(), sp.GetService<ControlCenter.Kafka.Messages.IRecordDecoder>())); // the cluster's own registry
         }, [typeof(RestProducer), typeof(ConsumerInstances)]));
         // The schema formats need the app's registry (AddSchemaRegistry, called first); without it they are refused with 415.
         if (services.Any(d => d.ServiceType == typeof(ControlCenter.SchemaRegistry.Serdes.WireFormatSerdes)))
