@@ -45,6 +45,9 @@ public class ClustersTests(TwoClustersFixture fixture) : IClassFixture<TwoCluste
 
         await Ui.ChooseFromMenuAsync(page, "cluster-switcher-button", "switch-to-beta");
         await Ui.WaitForUrlAsync(page, "**/clusters/beta/");
+        // Switching loads a new page: wait for its circuit before clicking (a fresh-clone run clicked Topics while the
+        // reloaded page was still starting, and the circuit then started on the Overview it was loaded with).
+        await Browser.WaitInteractiveAsync(page);
         await Expect(page.GetByTestId("cluster-switcher-button")).ToHaveTextAsync("beta");
         await page.GetByTestId("nav-topics").ClickAsync();
         await Ui.WaitForUrlAsync(page, "**/clusters/beta/topics");
@@ -62,6 +65,7 @@ public class ClustersTests(TwoClustersFixture fixture) : IClassFixture<TwoCluste
         await Expect(table.GetByTestId("cluster-brokers")).ToHaveTextAsync(["1 / 1", "1 / 1"]);
         await table.GetByTestId("cluster-link").Last.ClickAsync();
         await Ui.WaitForUrlAsync(page, "**/clusters/beta/");
+        await Browser.WaitInteractiveAsync(page);
         await Expect(page.GetByTestId("cluster-switcher-button")).ToHaveTextAsync("beta");
     }
 }
